@@ -1,0 +1,13 @@
+// drizzle-kit reads this for `generate` (schema → SQL in drizzle/) and `migrate` (SQL → DATABASE_URL).
+// Migrations should run against a direct (unpooled) connection; on Neon that is the host without `-pooler`.
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/db/schema.ts',
+  out: './drizzle',
+  dbCredentials: { url: process.env.DATABASE_URL ?? '' },
+  migrations: { table: '__drizzle_migrations', schema: 'drizzle' },
+  strict: true,
+  verbose: true,
+});

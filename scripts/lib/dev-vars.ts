@@ -1,0 +1,22 @@
+// Reading and writing dotenv-style files (.dev.vars and friends) for the dev script.
+import { existsSync, readFileSync } from 'node:fs';
+
+export function parseDotEnv(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = line.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/);
+    if (!match) continue;
+    vars[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return vars;
+}
+
+export function readDotEnv(path: string): Record<string, string> {
+  return existsSync(path) ? parseDotEnv(readFileSync(path, 'utf8')) : {};
+}
+
+export function formatDotEnv(vars: Record<string, string>): string {
+  return `${Object.entries(vars)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+// Deployment configuration, validated once per isolate. Anything wrong fails closed: every request
+// gets 500 CONFIG_INVALID (naming the bad keys, never their values) instead of a half-working API.
+import * as z from 'zod';
+import type { Bindings } from './env.ts';
+import { AppError } from './http/errors.ts';
+import { logEvent } from './http/log.ts';
+
+const MIN_SECRET_BYTES = 32; // HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2)
+export const DEFAULT_BCRYPT_COST = 12;
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => (value === undefined || value === '' ? fallback : typeof value === 'string' ? Number(value) : value),
+    z.number().int().min(min).max(max),
+  );
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)');
+
+const ConfigSchema = z
+  .object({
+    APP_ENV: z.enum(['production', 'staging', 'development', 'test']).default('production'),
+    BETTER_AUTH_SECRET: z
+      .string({ error: 'is required' })
+      .refine((secret) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES, {
+        error: `must be at least ${MIN_SECRET_BYTES} bytes`,
+      }),
+    DATABASE_URL: z
+      .string({ error: 'is required' })
+      .refine((url) => /^postgres(ql)?:\/\/[^/]+/.test(url), 'must be a postgres:// URL'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .pipe(z.array(origin)),
+    ACCESS_TOKEN_TTL_SECONDS: integer(60, 24 * 3600, 15 * 60),
+    BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
+    // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
+    LOCAL_DB_PIPE: z.string().regex(/^[\w.-]+:\d{1,5}$/).default('127.0.0.1:5488'),
+  })
+  .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
+    path: ['BCRYPT_COST'],
+    error: `must be at least ${DEFAULT_BCRYPT_COST} outside APP_ENV=test`,
+  });
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** The secret as key bytes for jose. */
+  secretKey: Uint8Array;
+};
+
+// Keyed by the bindings object: the runtime hands every request of an isolate the same one.
+const parsed = new WeakMap<object, Config | AppError>();
+
+export function loadConfig(bindings: Bindings): Config {
+  let result = parsed.get(bindings);
+  if (!result) {
+    result = parseConfig(bindings);
+    parsed.set(bindings, result);
+  }
+  if (result instanceof AppError) throw result;
+  return result;
+}
+
+function parseConfig(bindings: Bindings): Config | AppError {
+  const outcome = ConfigSchema.safeParse(bindings);
+  if (!outcome.success) {
+    const problems = outcome.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    // Names the keys and the rule broken; a value is never logged (it may be a secret).
+    logEvent('error', { event: 'config_invalid', problems });
+    return new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
+  }
+  return { ...outcome.data, secretKey: new TextEncoder().encode(outcome.data.BETTER_AUTH_SECRET) };
+}

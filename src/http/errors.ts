@@ -1,0 +1,103 @@
+// One error type over a closed set of codes, rendered as RFC 9457 problem+json. Routes throw
+// AppError; the single onError (see app.ts) renders it. The OpenAPI error responses come from here too.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { HonoEnv } from '../env.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { logEvent } from './log.ts';
+
+export const PROBLEMS = {
+  VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different body' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+  CONFIG_INVALID: { status: 500, title: 'Service misconfigured' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ProblemCode;
+  readonly status: (typeof PROBLEMS)[ProblemCode]['status'];
+  readonly errors?: FieldError[];
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export function problemType(code: ProblemCode): string {
+  return `https://task-api.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function problemResponse(c: Context<HonoEnv>, error: AppError): Response {
+  const body = {
+    type: problemType(error.code),
+    title: PROBLEMS[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    requestId: c.get('requestId'),
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: { ...Object.fromEntries(c.res.headers), ...error.headers, 'Content-Type': 'application/problem+json' },
+  });
+}
+
+/** Maps anything thrown to an AppError; unexpected failures become a bare INTERNAL. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database cannot be reached; nothing was written. Retry later.', {
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      cause: error,
+    });
+  }
+  if (error instanceof HTTPException) {
+    // Hono's own validators throw these for unreadable bodies (e.g. malformed JSON).
+    if (error.status === 400) return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON');
+    if (error.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body exceeds 64 KiB');
+  }
+  return new AppError('INTERNAL', 'An unexpected error occurred', { cause: error });
+}
+
+export function onError(error: unknown, c: Context<HonoEnv>): Response {
+  const appError = toAppError(error);
+  if (appError.status >= 500) {
+    // The cause goes to the log (with the request id), never into the response.
+    const cause = appError.cause ?? error;
+    logEvent('error', {
+      requestId: c.get('requestId'),
+      code: appError.code,
+      error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+    });
+  }
+  return problemResponse(c, appError);
+}

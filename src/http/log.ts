@@ -1,0 +1,11 @@
+// Structured logging: one JSON object per line, so Workers Logs can query fields. Values are
+// strings/numbers chosen by the caller; never pass a password, token or hash.
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export function logEvent(level: LogLevel, fields: Record<string, unknown>): void {
+  // JSON.stringify escapes CR/LF and quotes, so logged input cannot forge extra lines.
+  const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}

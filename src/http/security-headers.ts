@@ -1,0 +1,15 @@
+// Hardening headers on every response, error responses included.
+import { createMiddleware } from 'hono/factory';
+import type { HonoEnv } from '../env.ts';
+
+export const securityHeaders = createMiddleware<HonoEnv>(async (c, next) => {
+  await next();
+  const headers = c.res.headers;
+  headers.set('X-Content-Type-Options', 'nosniff');
+  headers.set('Referrer-Policy', 'no-referrer');
+  // Every API response is either per-user or carries a token, or is cheap to recompute: never cache.
+  if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  if (new URL(c.req.url).protocol === 'https:') {
+    headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  }
+});

@@ -1,0 +1,9 @@
+// Worker entry: builds the app once per isolate and hands it every request.
+import { createApp } from './app.ts';
+import type { Bindings } from './env.ts';
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Bindings>;
