@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { HonoEnv } from '../env.ts';
-import { isDatabaseUnavailable } from '../db/errors.ts';
+import { isDatabaseUnavailable, sqlState } from '../db/errors.ts';
 import { logEvent } from './log.ts';
 
 export const PROBLEMS = {
@@ -88,16 +88,27 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL', 'An unexpected error occurred', { cause: error });
 }
 
+/**
+ * What a log line may say about a failure: the innermost cause's name, message and SQLSTATE.
+ * Drizzle's own message embeds the SQL and its parameters (emails, hashes), so it is never logged.
+ */
+function describeCause(error: unknown): Record<string, string> {
+  let innermost = error;
+  while (innermost instanceof Error && innermost.cause !== undefined) innermost = innermost.cause;
+  const described: Record<string, string> = {
+    error: innermost instanceof Error ? `${innermost.name}: ${innermost.message}` : String(innermost),
+  };
+  const state = sqlState(error);
+  if (state) described.sqlState = state;
+  return described;
+}
+
 export function onError(error: unknown, c: Context<HonoEnv>): Response {
   const appError = toAppError(error);
-  if (appError.status >= 500) {
+  // CONFIG_INVALID is logged once per isolate, with the broken keys, where the config is parsed.
+  if (appError.status >= 500 && appError.code !== 'CONFIG_INVALID') {
     // The cause goes to the log (with the request id), never into the response.
-    const cause = appError.cause ?? error;
-    logEvent('error', {
-      requestId: c.get('requestId'),
-      code: appError.code,
-      error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
-    });
+    logEvent('error', { requestId: c.get('requestId'), code: appError.code, ...describeCause(appError.cause ?? error) });
   }
   return problemResponse(c, appError);
 }

@@ -1,0 +1,234 @@
+// Migrations through the real drizzle-kit and the project's scripts, on real PostgreSQL.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/migrations.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+
+const run = promisify(execFile);
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function npmRun(script: string, url: string) {
+  return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
+}
+
+/** Everything about the public schema that a migration could change, as comparable text. */
+async function schemaShape(client: pg.Client): Promise<string> {
+  const columns = await client.query(
+    `select table_name, column_name, data_type, character_maximum_length, is_nullable, column_default
+       from information_schema.columns where table_schema = 'public' order by table_name, column_name`,
+  );
+  const indexes = await client.query(`select indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`);
+  const constraints = await client.query(
+    `select conrelid::regclass::text as table_name, conname, pg_get_constraintdef(oid) as def
+       from pg_constraint where connamespace = 'public'::regnamespace order by conname`,
+  );
+  return JSON.stringify([columns.rows, indexes.rows, constraints.rows]);
+}
+
+/** Row count and an md5 over the text of every tasks row's pre-accounts columns. */
+async function tasksChecksum(client: pg.Client) {
+  const { rows } = await client.query(
+    `select count(*)::int as count,
+            md5(coalesce(string_agg(row(id, title, description, completed, created_at, updated_at)::text, '|' order by id), '')) as md5
+       from tasks`,
+  );
+  return rows[0] as { count: number; md5: string };
+}
+
+const PRE_ACCOUNTS_SQL = readFileSync(join(ROOT, 'drizzle', '0000_tasks_before_accounts.sql'), 'utf8').replaceAll(
+  '--> statement-breakpoint',
+  '',
+);
+
+/** A database as the pre-accounts app left it: its tasks table and rows, no drizzle journal. */
+async function createPreAccountsDatabase(label: string, rows: number): Promise<ScratchDatabase> {
+  const db = await createScratchDatabase(inject('serverUrl'), label);
+  await withClient(db.url, async (client) => {
+    await client.query(PRE_ACCOUNTS_SQL);
+    await client.query(
+      `insert into tasks (title, description, completed, created_at, updated_at)
+       select case i % 5
+                when 0 then 'Tâche ' || i || ' — 日本語 🧪 '
+                when 1 then E'line\\nbreak ' || i
+                when 2 then repeat('x', 200)
+                when 3 then ''' OR 1=1; -- ' || i
+                else 'plain ' || i end,
+              case when i % 3 = 0 then null else 'desc ' || i || ' ñ' end,
+              i % 2 = 0,
+              timestamp '2025-01-01 00:00:00' + i * interval '1 second' + interval '123456 microseconds',
+              timestamp '2025-06-01 12:00:00.000001' + i * interval '1 minute'
+         from generate_series(1, $1::int) as i`,
+      [rows],
+    );
+  });
+  return db;
+}
+
+describe('fresh database', () => {
+  it('has every index and the cascading foreign key', async () => {
+    await withClient(inject('databaseUrl'), async (client) => {
+      const { rows: indexes } = await client.query(
+        `select indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`,
+      );
+      const byName = Object.fromEntries(indexes.map((row) => [row.indexname, row.indexdef]));
+      expect(byName.ux_users_email_lower).toMatch(/CREATE UNIQUE INDEX .* USING btree \(lower\(\(email\)::text\)\)/);
+      expect(byName.ix_tasks_user_id).toMatch(/USING btree \(user_id\)$/);
+      expect(byName.ix_tasks_user_created).toMatch(/USING btree \(user_id, created_at, id\)$/);
+
+      const { rows: fks } = await client.query(
+        `select conname, pg_get_constraintdef(oid) as def from pg_constraint where conname = 'fk_tasks_user_id'`,
+      );
+      expect(fks).toHaveLength(1);
+      expect(fks[0].def).toBe('FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+
+      const { rows: checks } = await client.query(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'ck_users_password_hash_length'`,
+      );
+      expect(checks[0].def).toMatch(/char_length\(\(password_hash\)::text\) = 60/);
+
+      const { rows: userId } = await client.query(
+        `select is_nullable, character_maximum_length from information_schema.columns
+          where table_name = 'tasks' and column_name = 'user_id'`,
+      );
+      expect(userId[0]).toEqual({ is_nullable: 'YES', character_maximum_length: 36 });
+    });
+  });
+
+  it('ON DELETE CASCADE removes exactly the deleted user\u2019s tasks', async () => {
+    await withClient(inject('databaseUrl'), async (client) => {
+      const hash = `$2b$12$${'a'.repeat(53)}`;
+      const { rows } = await client.query(
+        `insert into users (email, password_hash) values ('cascade-a@x.test', $1), ('cascade-b@x.test', $1) returning id`,
+        [hash],
+      );
+      const [a, b] = rows.map((row) => row.id as string);
+      await client.query(
+        `insert into tasks (title, user_id) values ('a1', $1), ('a2', $1), ('b1', $2), ('legacy-cascade', null)`,
+        [a, b],
+      );
+      await client.query('delete from users where id = $1', [a]);
+      const { rows: left } = await client.query(
+        `select title from tasks where title in ('a1', 'a2', 'b1', 'legacy-cascade') order by title`,
+      );
+      expect(left.map((row) => row.title)).toEqual(['b1', 'legacy-cascade']);
+    });
+  });
+});
+
+describe('upgrading a populated pre-accounts database', () => {
+  let db: ScratchDatabase;
+  beforeAll(async () => {
+    db = await createPreAccountsDatabase('upgrade', 300);
+  });
+  afterAll(() => db.drop());
+
+  it('db:migrate adopts it, keeps every row byte-identical with user_id NULL, and a second run is a no-op', async () => {
+    const before = await withClient(db.url, tasksChecksum);
+    expect(before.count).toBe(300);
+
+    const first = await npmRun('db:migrate', db.url);
+    expect(first.stdout).toMatch(/adopted an existing pre-accounts database/);
+
+    await withClient(db.url, async (client) => {
+      expect(await tasksChecksum(client)).toEqual(before);
+      const { rows } = await client.query('select count(*)::int as n from tasks where user_id is not null');
+      expect(rows[0].n).toBe(0);
+      const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      expect(journal.rows[0].n).toBe(2);
+    });
+
+    const shapeAfterFirst = await withClient(db.url, schemaShape);
+    const second = await npmRun('db:migrate', db.url);
+    expect(second.stdout).not.toMatch(/adopted/);
+    await withClient(db.url, async (client) => {
+      expect(await schemaShape(client)).toBe(shapeAfterFirst);
+      expect(await tasksChecksum(client)).toEqual(before);
+      const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      expect(journal.rows[0].n).toBe(2);
+    });
+  });
+});
+
+describe('rollback of 0001', () => {
+  it('returns the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+    const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
+    const db = await createPreAccountsDatabase('rollback', 200);
+    try {
+      const shape0000 = await withClient(reference.url, async (client) => {
+        await client.query(PRE_ACCOUNTS_SQL);
+        return schemaShape(client);
+      });
+      await npmRun('db:migrate', db.url);
+      const before = await withClient(db.url, tasksChecksum);
+      await withClient(db.url, (client) =>
+        client.query(`insert into users (email, password_hash) values ('rb@x.test', $1)`, [`$2b$12$${'b'.repeat(53)}`]),
+      );
+
+      await npmRun('db:rollback', db.url);
+      await withClient(db.url, async (client) => {
+        expect(await schemaShape(client)).toBe(shape0000);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
+
+      await npmRun('db:migrate', db.url);
+      await withClient(db.url, async (client) => {
+        expect(await tasksChecksum(client)).toEqual(before);
+        const { rows } = await client.query(`select to_regclass('public.users') is not null as users`);
+        expect(rows[0].users).toBe(true);
+      });
+    } finally {
+      await db.drop();
+      await reference.drop();
+    }
+  });
+});
+
+describe('listing plan', () => {
+  it('"this user\u2019s tasks, newest first, limit 20" on 100k rows is an index scan on ix_tasks_user_created, no Sort', async () => {
+    const db = await createScratchDatabase(inject('serverUrl'), 'explain');
+    try {
+      await npmRun('db:migrate', db.url);
+      await withClient(db.url, async (client) => {
+        const hash = `$2b$12$${'c'.repeat(53)}`;
+        await client.query(
+          `insert into users (email, password_hash) select 'u' || i || '@x.test', $1 from generate_series(1, 500) i`,
+          [hash],
+        );
+        await client.query(
+          `insert into tasks (title, user_id, created_at, updated_at)
+           select 'task ' || i, u.id, timestamp '2026-01-01' + i * interval '1 second', timestamp '2026-01-01'
+             from generate_series(1, 100000) i
+             join (select id, row_number() over (order by id) - 1 as n from users) u on u.n = i % 500`,
+        );
+        await client.query('analyze');
+        const { rows: users } = await client.query('select id from users order by id limit 1');
+        const { rows } = await client.query(
+          `explain (format json)
+           select * from tasks where user_id = $1 order by created_at desc, id desc limit 20`,
+          [users[0].id],
+        );
+        const plan = JSON.stringify(rows[0]['QUERY PLAN']);
+        expect(plan).toContain('"Index Name":"ix_tasks_user_created"');
+        expect(plan).toMatch(/"Node Type":"Index Scan"/);
+        expect(plan).not.toContain('"Node Type":"Sort"');
+        const count = await client.query('select count(*)::int as n from tasks');
+        expect(count.rows[0].n).toBe(100000);
+      });
+    } finally {
+      await db.drop();
+    }
+  });
+});

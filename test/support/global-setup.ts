@@ -1,0 +1,49 @@
+// Runs once per `vitest run`, in Node: a real PostgreSQL (embedded, or TEST_DATABASE_URL's server), a
+// fresh database migrated by the real drizzle-kit, and the WebSocket pipe the Worker's driver uses.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres.ts';
+import { migrate } from '../../scripts/lib/migrations.ts';
+import { startWsPipe } from '../../scripts/lib/ws-pipe.ts';
+import { createScratchDatabase } from './scratch-database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A fresh, fully migrated database for this run. */
+    databaseUrl: string;
+    /** The server's maintenance database: tests create their own scratch databases through it. */
+    serverUrl: string;
+    /** host:port of the WebSocket pipe to the server. */
+    pipe: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  let postgres: LocalPostgres | undefined;
+  let dataDir: string | undefined;
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    dataDir = mkdtempSync(join(tmpdir(), 'task-api-pg-'));
+    postgres = await startLocalPostgres({ dataDir, persistent: false });
+    serverUrl = postgres.url;
+  }
+  const scratch = await createScratchDatabase(serverUrl, 'run');
+  await migrate(scratch.url, 'pipe');
+  const pipe = await startWsPipe();
+
+  project.provide('databaseUrl', scratch.url);
+  project.provide('serverUrl', serverUrl);
+  project.provide('pipe', `127.0.0.1:${pipe.port}`);
+
+  return async () => {
+    await pipe.close();
+    if (postgres) {
+      await postgres.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    } else {
+      await scratch.drop();
+    }
+  };
+}

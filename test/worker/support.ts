@@ -1,0 +1,50 @@
+// Helpers for tests that run inside workerd and talk to the Worker like a client would.
+import { env } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { Pool } from '@neondatabase/serverless';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../../src/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDatabase } from '../../src/db/client.ts';
+import type { Bindings } from '../../src/env.ts';
+
+export const BASE = 'http://api.test';
+
+/** A request through the deployed entry point with the test bindings. */
+export function api(path: string, init?: RequestInit): Promise<Response> {
+  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+/** A request through the Worker entry with some bindings replaced (e.g. a broken configuration). */
+export async function apiWith(overrides: Partial<Record<keyof Bindings, unknown>>, path: string, init?: RequestInit) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export function jsonBody(body: unknown, init: RequestInit = {}): RequestInit {
+  return {
+    method: 'POST',
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * Runs SQL against the test database through the same driver and pipe the Worker uses. A fresh pool
+ * per call: workerd forbids reusing sockets across requests (and tests).
+ */
+export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  createDatabase(loadConfig(env as Bindings)); // configures the driver for the local pipe
+  const pool = new Pool({ connectionString: (env as Bindings).DATABASE_URL });
+  try {
+    const result = await pool.query(text, params);
+    return result.rows as T[];
+  } finally {
+    await pool.end();
+  }
+}
+
+export const UNREACHABLE_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:9/nothing_listens_here';

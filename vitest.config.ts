@@ -1,0 +1,52 @@
+// Two projects share one global setup (a real Postgres, a fresh migrated database, the pipe):
+// - worker: integration tests inside workerd, sending requests to the Worker, which reaches Postgres
+//   through Neon's driver and the pipe;
+// - node: migration and tooling tests that run the real drizzle-kit and scripts.
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// A fixed test secret (48 bytes); the deployed one comes from `wrangler secret put`.
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/support/global-setup.ts'],
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                APP_ENV: 'test',
+                BETTER_AUTH_SECRET: TEST_SECRET,
+                DATABASE_URL: inject('databaseUrl'),
+                LOCAL_DB_PIPE: inject('pipe'),
+                TEST_SERVER_URL: inject('serverUrl'),
+                CORS_ORIGINS: 'http://app.test,http://127.0.0.1:5173',
+                ACCESS_TOKEN_TTL_SECONDS: '900',
+                // Tests lower bcrypt's cost through the same configuration the deployment uses;
+                // one test proves the deployed default is 12.
+                BCRYPT_COST: '4',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
