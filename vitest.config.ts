@@ -11,6 +11,8 @@ export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
+    // The Worker logs one JSON line per auth event; show logs only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         test: {

@@ -1,5 +1,6 @@
 // createApp(): every middleware and route registration, in one readable place. Runtime-neutral:
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
+import { registerAuthRoutes } from './auth/routes/index.ts';
 import type { HonoEnv } from './env.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { withConfig } from './http/context.ts';
@@ -17,6 +18,7 @@ export function createApp() {
   app.use('*', requestId, securityHeaders, withConfig);
 
   registerHealthRoutes(app);
+  registerAuthRoutes(app);
 
   answerWrongMethods(app);
   app.notFound(() => {

@@ -39,6 +39,7 @@ export function jsonBody(body: unknown, init: RequestInit = {}): RequestInit {
 export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   createDatabase(loadConfig(env as Bindings)); // configures the driver for the local pipe
   const pool = new Pool({ connectionString: (env as Bindings).DATABASE_URL });
+  pool.on('error', () => {});
   try {
     const result = await pool.query(text, params);
     return result.rows as T[];

@@ -1,0 +1,45 @@
+// Password hashing with bcrypt (bcryptjs). bcrypt reads only the first 72 bytes of a password, so
+// longer passwords are refused at signup and never match at signin, instead of being silently cut.
+import bcrypt from 'bcryptjs';
+
+export const MIN_PASSWORD_CODE_POINTS = 8;
+export const MAX_PASSWORD_BYTES = 72;
+
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+export function codePointLength(text: string): number {
+  return [...text].length;
+}
+
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return bcrypt.hash(password, cost);
+}
+
+// A real hash of a random password per cost, compared against when there is no user to check, so
+// that "unknown email" costs the same bcrypt work as "wrong password".
+const dummyHashes = new Map<number, Promise<string>>();
+function dummyHash(cost: number): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = bcrypt.hash(crypto.randomUUID(), cost);
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}
+
+/**
+ * Exactly one bcrypt comparison, whatever the inputs: against `hash` when there is one, otherwise
+ * against a dummy of the same cost. A password over 72 bytes never matches.
+ */
+export async function verifyPassword(password: string, hash: string | undefined, cost: number): Promise<boolean> {
+  const candidate = hash ?? (await dummyHash(cost));
+  const matches = await bcrypt.compare(password, candidate);
+  return matches && hash !== undefined && utf8Length(password) <= MAX_PASSWORD_BYTES;
+}
+
+/** Warms the dummy hash for `cost` so that the first unknown-email signin is not slower. */
+export function prepareDummyHash(cost: number): Promise<unknown> {
+  return dummyHash(cost);
+}

@@ -1,0 +1,25 @@
+// Authenticated routes: `Authorization: Bearer <token>` (scheme case-insensitive). The token in a query
+// string is never looked at. Sets `userId` for the route; anything else is 401.
+import { createMiddleware } from 'hono/factory';
+import type { HonoEnv } from '../env.ts';
+import { AppError } from '../http/errors.ts';
+import { verifyAccessToken } from './tokens.ts';
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
+const MAX_TOKEN_LENGTH = 4096;
+
+export function unauthenticated(detail: string, tokenSent: boolean): AppError {
+  return new AppError('UNAUTHENTICATED', detail, {
+    headers: { 'WWW-Authenticate': tokenSent ? 'Bearer error="invalid_token"' : 'Bearer realm="task-api"' },
+  });
+}
+
+export const requireUser = createMiddleware<HonoEnv>(async (c, next) => {
+  const header = c.req.header('Authorization');
+  if (header === undefined) throw unauthenticated('Send an access token: Authorization: Bearer <token>', false);
+  const token = header.length <= MAX_TOKEN_LENGTH ? header.match(BEARER)?.[1] : undefined;
+  const userId = token ? await verifyAccessToken(token, c.get('config')) : null;
+  if (!userId) throw unauthenticated('The access token is missing, malformed, expired or invalid', true);
+  c.set('userId', userId);
+  await next();
+});

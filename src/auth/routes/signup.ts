@@ -1,0 +1,40 @@
+import { createRoute } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import { jsonBody } from '../../http/json-body.ts';
+import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { auditAuth } from '../audit.ts';
+import { hashPassword } from '../passwords.ts';
+import { limitAuthAttempts } from '../rate-limit.ts';
+import { Session, SignupBody } from '../schemas.ts';
+import { createSession } from '../session.ts';
+import { insertUser } from '../users.repository.ts';
+
+export const signupRoute = createRoute({
+  method: 'post',
+  path: '/api/auth/signup',
+  tags: ['Auth'],
+  summary: 'Create an account and get a session',
+  middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
+  responses: {
+    201: { description: 'Account created', content: { 'application/json': { schema: Session } } },
+    ...problemResponses(400, 409, 413, 415, 429, 500, 503),
+  },
+});
+
+export function registerSignup(app: OpenApiApp): void {
+  app.openapi(signupRoute, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const config = c.get('config');
+    const passwordHash = await hashPassword(password, config.BCRYPT_COST);
+    // One statement: the unique index on lower(email) decides races, not a read-then-insert.
+    const user = await insertUser(c.get('db'), email, passwordHash);
+    if (!user) {
+      await auditAuth(c, 'signup', 'failure', { email });
+      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+    }
+    await auditAuth(c, 'signup', 'success', { userId: user.id });
+    return c.json(await createSession(user, config), 201);
+  });
+}

@@ -1,0 +1,69 @@
+// Request and response shapes of the auth routes: these zod schemas validate requests and generate
+// the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { codePointLength, MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS, utf8Length } from './passwords.ts';
+
+export const MAX_EMAIL_LENGTH = 254;
+// Signin only checks that credentials are strings of sane length; every mismatch is one 401.
+const SANE_LENGTH = 1024;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
+  .pipe(z.email('must be an email address'))
+  .openapi({ example: 'ada@example.com', description: 'Trimmed and lower-cased before storage and lookup' });
+
+export const NewPassword = z
+  .string()
+  .refine((password) => codePointLength(password) >= MIN_PASSWORD_CODE_POINTS, {
+    error: `must be at least ${MIN_PASSWORD_CODE_POINTS} characters`,
+  })
+  .refine((password) => utf8Length(password) <= MAX_PASSWORD_BYTES, {
+    error: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
+  })
+  .openapi({
+    example: 'correct horse battery staple',
+    description: `At least ${MIN_PASSWORD_CODE_POINTS} characters, at most ${MAX_PASSWORD_BYTES} UTF-8 bytes; no composition rules`,
+  });
+
+const SanePassword = z.string().min(1).max(SANE_LENGTH).openapi({ example: 'correct horse battery staple' });
+
+export const SignupBody = z.strictObject({ email: Email, password: NewPassword }).openapi('SignupBody');
+export const SigninBody = z
+  .strictObject({ email: z.string().min(1).max(SANE_LENGTH).openapi({ example: 'ada@example.com' }), password: SanePassword })
+  .openapi('SigninBody');
+export const ChangePasswordBody = z
+  .strictObject({ currentPassword: SanePassword, newPassword: NewPassword })
+  .openapi('ChangePasswordBody');
+export const DeleteAccountBody = z.strictObject({ password: SanePassword }).openapi('DeleteAccountBody');
+
+const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04T10:11:12.345Z' });
+
+export const User = z
+  .object({
+    id: z.string().openapi({ format: 'uuid', example: '0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11' }),
+    email: z.string().openapi({ example: 'ada@example.com' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('User');
+
+export const Session = z
+  .object({
+    user: User,
+    accessToken: z.string().openapi({ description: 'HS256 JWT; send as Authorization: Bearer <token>' }),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int().openapi({ description: 'Seconds until the token expires', example: 900 }),
+  })
+  .openapi('Session');
+
+export const UserEnvelope = z.object({ user: User }).openapi('UserEnvelope');
+
+export type UserDto = z.infer<typeof User>;
+export type SessionDto = z.infer<typeof Session>;
