@@ -73,7 +73,7 @@ try {
   // The pipe is needed for any local database, embedded or not; Neon is reached directly.
   const host = new URL(vars.DATABASE_URL).hostname;
   if (['localhost', '127.0.0.1', '::1', '[::1]'].includes(host)) {
-    pipe = await startWsPipe(Number(process.env.LOCAL_DB_PIPE_PORT ?? 0));
+    pipe = await startWsPipe({ port: Number(process.env.LOCAL_DB_PIPE_PORT ?? 0) });
     vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
   }
 } catch (error) {

@@ -9,6 +9,7 @@ import { answerWrongMethods } from './http/method-not-allowed.ts';
 import { createOpenApiApp } from './http/openapi.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { registerTaskRoutes } from './tasks/routes/index.ts';
 
 export function createApp() {
   const app = createOpenApiApp();
@@ -19,6 +20,7 @@ export function createApp() {
 
   registerHealthRoutes(app);
   registerAuthRoutes(app);
+  registerTaskRoutes(app);
 
   answerWrongMethods(app);
   app.notFound(() => {

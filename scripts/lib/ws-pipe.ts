@@ -2,9 +2,11 @@
 // protocol over a WebSocket; this pipes each WebSocket to a TCP connection to a *local* Postgres.
 // Only loopback targets are allowed, so the pipe can never be used to reach another machine.
 import { createRequire } from 'node:module';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { WebSocketServer as WebSocketServerType, RawData } from 'ws';
+import type { RawData } from 'ws';
+import { StatementCounter } from './statement-counter.ts';
 
 // `import from 'ws'` can resolve to ws's browser build under vitest; require() always gets the Node one.
 const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof import('ws');
@@ -26,8 +28,25 @@ export function localTarget(url: string | undefined): { host: string; port: numb
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
-export async function startWsPipe(port = 0, host = '127.0.0.1'): Promise<WsPipe> {
-  const server: WebSocketServerType = new WebSocketServer({ host, port, perMessageDeflate: false });
+/**
+ * Starts the pipe. With `countStatements`, it also answers `GET /statements?application_name=…` with
+ * the number of statements connections of that application_name sent (tests and benchmarks).
+ */
+export async function startWsPipe(
+  options: { port?: number; host?: string; countStatements?: boolean } = {},
+): Promise<WsPipe> {
+  const counter = options.countStatements ? new StatementCounter() : undefined;
+  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://pipe');
+    const application = url.searchParams.get('application_name');
+    if (counter && url.pathname === '/statements' && application) {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ statements: counter.count(application) }));
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  const server = new WebSocketServer({ server: http, perMessageDeflate: false });
   server.on('connection', (ws, request) => {
     const target = localTarget(request.url);
     if (!target) {
@@ -36,6 +55,7 @@ export async function startWsPipe(port = 0, host = '127.0.0.1'): Promise<WsPipe>
     }
     const pending: Buffer[] = [];
     let connected = false;
+    const observe = counter?.connection();
     const tcp: Socket = connect(target.port, target.host, () => {
       connected = true;
       for (const chunk of pending) tcp.write(chunk);
@@ -44,6 +64,7 @@ export async function startWsPipe(port = 0, host = '127.0.0.1'): Promise<WsPipe>
     tcp.setNoDelay(true);
     ws.on('message', (data: RawData) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      observe?.(chunk);
       if (connected) tcp.write(chunk);
       else pending.push(chunk); // the driver sends before the TCP connect completes
     });
@@ -58,15 +79,16 @@ export async function startWsPipe(port = 0, host = '127.0.0.1'): Promise<WsPipe>
     tcp.on('error', closeBoth);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   return {
-    port: (server.address() as AddressInfo).port,
+    port: (http.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close();
+        http.close(() => resolve());
       }),
   };
 }

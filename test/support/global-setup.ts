@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   }
   const scratch = await createScratchDatabase(serverUrl, 'run');
   await migrate(scratch.url, 'pipe');
-  const pipe = await startWsPipe();
+  const pipe = await startWsPipe({ countStatements: true });
 
   project.provide('databaseUrl', scratch.url);
   project.provide('serverUrl', serverUrl);

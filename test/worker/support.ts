@@ -49,3 +49,18 @@ export async function sql<T = Record<string, unknown>>(text: string, params: unk
 }
 
 export const UNREACHABLE_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:9/nothing_listens_here';
+
+/**
+ * Sends one request with a database connection of its own name, and returns the response together
+ * with the number of statements the driver sent for it, as counted on the wire by the pipe.
+ */
+export async function countingStatements(path: string, init?: RequestInit): Promise<{ response: Response; statements: number }> {
+  const application = `count-${crypto.randomUUID()}`;
+  const url = new URL((env as Bindings).DATABASE_URL as string);
+  url.searchParams.set('application_name', application);
+  const response = await apiWith({ DATABASE_URL: url.toString() }, path, init);
+  const pipe = (env as Bindings).LOCAL_DB_PIPE;
+  const counted = await fetch(`http://${pipe}/statements?application_name=${application}`);
+  const { statements } = (await counted.json()) as { statements: number };
+  return { response, statements };
+}

@@ -1,0 +1,72 @@
+// Opaque, tamper-evident keyset cursors: the (created_at, id) of the last task on a page, at full
+// microsecond precision, with the order it belongs to, signed with an HMAC so that a forged or edited
+// cursor is a 400 rather than a jump to an arbitrary position.
+import { AppError } from '../http/errors.ts';
+
+export type ListOrder = 'asc' | 'desc';
+export interface CursorPosition {
+  createdAt: string; // as Postgres prints `timestamp`: 2026-02-04 10:11:12.345678
+  id: number;
+  order: ListOrder;
+}
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/;
+const MAX_ID = 2_147_483_647;
+const encoder = new TextEncoder();
+const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    // A key of its own, derived from the secret, so cursors can never be confused with tokens.
+    const material = new Uint8Array([...encoder.encode('task-api cursor v1:'), ...secret]);
+    key = crypto.subtle
+      .digest('SHA-256', material)
+      .then((digest) => crypto.subtle.importKey('raw', digest, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+}
+
+export async function encodeCursor(position: CursorPosition, secret: Uint8Array): Promise<string> {
+  const payload = encoder.encode(`${position.order}|${position.createdAt}|${position.id}`);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), payload));
+  return `${toBase64Url(payload)}.${toBase64Url(mac.slice(0, 16))}`;
+}
+
+function badCursor(): AppError {
+  return new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
+    errors: [{ path: 'cursor', message: 'must be a nextCursor value returned by this list' }],
+  });
+}
+
+export async function decodeCursor(cursor: string, order: ListOrder, secret: Uint8Array): Promise<CursorPosition> {
+  try {
+    const [payloadPart, macPart, extra] = cursor.split('.');
+    if (!payloadPart || !macPart || extra !== undefined) throw badCursor();
+    const payload = fromBase64Url(payloadPart);
+    const mac = fromBase64Url(macPart);
+    const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), payload)).slice(0, 16);
+    if (mac.length !== expected.length || !crypto.subtle.timingSafeEqual(mac, expected)) throw badCursor();
+    const [cursorOrder, createdAt, idText] = new TextDecoder().decode(payload).split('|');
+    const id = Number(idText);
+    // A cursor from a list in the other order would skip or repeat tasks: refuse it.
+    if (cursorOrder !== order || !TIMESTAMP.test(createdAt) || !Number.isInteger(id) || id < 1 || id > MAX_ID) {
+      throw badCursor();
+    }
+    return { createdAt, id, order };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw badCursor();
+  }
+}
