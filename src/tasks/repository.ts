@@ -28,19 +28,31 @@ function afterCursor(order: ListOrder, cursor: CursorPosition | undefined): SQL 
     : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`;
 }
 
-/** One page plus one extra row, which tells whether there is a next page. */
-export async function listTasks(
-  db: Database,
-  owner: OwnerId,
-  options: { status: TaskStatus; order: ListOrder; limit: number; cursor?: CursorPosition },
-): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
+export interface ListOptions {
+  status: TaskStatus;
+  order: ListOrder;
+  limit: number;
+  cursor?: CursorPosition;
+}
+
+/** The listing statement (exposed so tests can EXPLAIN exactly what runs). */
+export function listTasksQuery(db: Database, owner: OwnerId, options: ListOptions) {
   const direction = options.order === 'desc' ? desc : asc;
-  const rows = await db
+  return db
     .select()
     .from(tasks)
     .where(and(ownerCondition(owner), statusCondition(options.status), afterCursor(options.order, options.cursor)))
     .orderBy(direction(tasks.createdAt), direction(tasks.id))
     .limit(options.limit + 1);
+}
+
+/** One page plus one extra row, which tells whether there is a next page. */
+export async function listTasks(
+  db: Database,
+  owner: OwnerId,
+  options: ListOptions,
+): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
+  const rows = await listTasksQuery(db, owner, options);
   return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
 }
 

@@ -1,0 +1,59 @@
+// One database round trip per request: the statements the driver sends, counted on the wire.
+import { describe, expect, it } from 'vitest';
+import { bearer, freshIp, signUp, uniqueEmail } from './auth-support.ts';
+import { countingStatements, jsonBody } from './support.ts';
+import { newClient } from './tasks-support.ts';
+
+describe('statements per request', () => {
+  it('signup and signin: exactly 1 each on the success path', async () => {
+    const email = uniqueEmail('count');
+    const signup = await countingStatements('/api/auth/signup', jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }));
+    expect(signup.response.status).toBe(201);
+    expect(signup.statements).toBe(1);
+    const signin = await countingStatements('/api/auth/signin', jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }));
+    expect(signin.response.status).toBe(200);
+    expect(signin.statements).toBe(1);
+  });
+
+  it('every task route: exactly 1; a rejected token: 0', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    const auth = bearer(client.token);
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const cases: [string, string, RequestInit, number][] = [
+      ['list', '/api/tasks', { headers: auth }, 200],
+      ['create', '/api/tasks', { method: 'POST', headers: json, body: JSON.stringify({ title: 'counted' }) }, 201],
+      ['get', `/api/tasks/${task.id}`, { headers: auth }, 200],
+      ['patch', `/api/tasks/${task.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'p' }) }, 200],
+      ['put', `/api/tasks/${task.id}`, { method: 'PUT', headers: json, body: JSON.stringify({ title: 'q', description: null, completed: true }) }, 200],
+      ['toggle', `/api/tasks/${task.id}/complete`, { method: 'PATCH', headers: auth }, 200],
+      ['missing', '/api/tasks/2147483647', { headers: auth }, 404],
+      ['delete', `/api/tasks/${task.id}`, { method: 'DELETE', headers: auth }, 204],
+      ['me', '/api/auth/me', { headers: auth }, 200],
+    ];
+    for (const [name, path, init, status] of cases) {
+      const { response, statements } = await countingStatements(path, init);
+      expect(response.status, name).toBe(status);
+      expect(statements, name).toBe(1);
+    }
+    for (const [name, path, init] of [
+      ['bad token', '/api/tasks', { headers: bearer('not.a.token') }],
+      ['no token', '/api/tasks', {}],
+      ['bad id', '/api/tasks/abc', { headers: auth }],
+    ] as const) {
+      const { response, statements } = await countingStatements(path, init);
+      expect(response.status, name).toBeGreaterThanOrEqual(400);
+      expect(statements, name).toBe(0);
+    }
+  });
+
+  it('a control: the counter sees more than one statement when a request sends more (password change)', async () => {
+    const { token, password } = await signUp();
+    const { response, statements } = await countingStatements(
+      '/api/auth/password',
+      jsonBody({ currentPassword: password, newPassword: 'another long one' }, { headers: { ...bearer(token), 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(200);
+    expect(statements).toBe(2);
+  });
+});
