@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import type { HonoEnv } from '../env.ts';
+import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import type { OpenApiApp } from '../http/openapi.ts';
 import { problemResponses } from '../http/openapi.ts';
 import { withDatabase } from '../http/context.ts';
 
@@ -8,7 +8,7 @@ const Health = z
   .object({ status: z.literal('ok'), database: z.literal('ok') })
   .openapi('Health', { example: { status: 'ok', database: 'ok' } });
 
-const health = createRoute({
+export const healthRoute = createRoute({
   method: 'get',
   path: '/api/health',
   tags: ['Service'],
@@ -20,10 +20,8 @@ const health = createRoute({
   },
 });
 
-export function registerHealthRoutes(app: OpenApiApp): void {
-  app.openapi(health, async (c) => {
-    // A failure here is classified by onError: unreachable → 503 DATABASE_UNAVAILABLE.
-    await c.get('db').execute(sql`select 1`);
-    return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
-  });
-}
+export const checkHealth: RouteHandler<typeof healthRoute, HonoEnv> = async (c) => {
+  // A failure here is classified by onError: unreachable → 503 DATABASE_UNAVAILABLE.
+  await c.get('db').execute(sql`select 1`);
+  return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
+};

@@ -1,8 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
@@ -25,22 +26,20 @@ export const changePasswordRoute = createRoute({
   },
 });
 
-export function registerChangePassword(app: OpenApiApp): void {
-  app.openapi(changePasswordRoute, async (c) => {
-    const { currentPassword, newPassword } = c.req.valid('json');
-    const config = c.get('config');
-    const db = c.get('db');
-    const userId = c.get('userId');
-    const user = await findUserWithHashById(db, userId);
-    if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
-    if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {
-      await auditAuth(c, 'password_change', 'failure', { userId });
-      throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
-    }
-    const updated = await replacePasswordHash(db, userId, user.passwordHash, await hashPassword(newPassword, config.BCRYPT_COST));
-    // Another change won the race since we verified: the password we checked is no longer current.
-    if (!updated) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
-    await auditAuth(c, 'password_change', 'success', { userId });
-    return c.json(await createSession(updated, config), 200);
-  });
-}
+export const changePassword: RouteHandler<typeof changePasswordRoute, HonoEnv> = async (c) => {
+  const { currentPassword, newPassword } = c.req.valid('json');
+  const config = c.get('config');
+  const db = c.get('db');
+  const userId = c.get('userId');
+  const user = await findUserWithHashById(db, userId);
+  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {
+    await auditAuth(c, 'password_change', 'failure', { userId });
+    throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
+  }
+  const updated = await replacePasswordHash(db, userId, user.passwordHash, await hashPassword(newPassword, config.BCRYPT_COST));
+  // Another change won the race since we verified: the password we checked is no longer current.
+  if (!updated) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
+  await auditAuth(c, 'password_change', 'success', { userId });
+  return c.json(await createSession(updated, config), 200);
+};

@@ -1,8 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
@@ -24,20 +25,18 @@ export const deleteAccountRoute = createRoute({
   },
 });
 
-export function registerDeleteAccount(app: OpenApiApp): void {
-  app.openapi(deleteAccountRoute, async (c) => {
-    const { password } = c.req.valid('json');
-    const db = c.get('db');
-    const userId = c.get('userId');
-    const user = await findUserWithHashById(db, userId);
-    if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
-    const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
-    // The delete also requires the hash we verified, so a concurrent password change cannot be bypassed.
-    if (!verified || !(await deleteUser(db, userId, user.passwordHash))) {
-      await auditAuth(c, 'account_delete', 'failure', { userId });
-      throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
-    }
-    await auditAuth(c, 'account_delete', 'success', { userId });
-    return c.body(null, 204);
-  });
-}
+export const deleteAccount: RouteHandler<typeof deleteAccountRoute, HonoEnv> = async (c) => {
+  const { password } = c.req.valid('json');
+  const db = c.get('db');
+  const userId = c.get('userId');
+  const user = await findUserWithHashById(db, userId);
+  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
+  // The delete also requires the hash we verified, so a concurrent password change cannot be bypassed.
+  if (!verified || !(await deleteUser(db, userId, user.passwordHash))) {
+    await auditAuth(c, 'account_delete', 'failure', { userId });
+    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
+  }
+  await auditAuth(c, 'account_delete', 'success', { userId });
+  return c.body(null, 204);
+};

@@ -1,6 +1,7 @@
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/context.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { requireUser, unauthenticated } from '../require-user.ts';
 import { UserEnvelope } from '../schemas.ts';
 import { toUserDto } from '../session.ts';
@@ -19,11 +20,9 @@ export const meRoute = createRoute({
   },
 });
 
-export function registerMe(app: OpenApiApp): void {
-  app.openapi(meRoute, async (c) => {
-    const user = await findUserById(c.get('db'), c.get('userId'));
-    // A valid token whose user was deleted is no longer a credential.
-    if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
-    return c.json({ user: toUserDto(user) }, 200);
-  });
-}
+export const getMe: RouteHandler<typeof meRoute, HonoEnv> = async (c) => {
+  const user = await findUserById(c.get('db'), c.get('userId'));
+  // A valid token whose user was deleted is no longer a credential.
+  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  return c.json({ user: toUserDto(user) }, 200);
+};

@@ -1,8 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
@@ -23,20 +24,18 @@ export const signinRoute = createRoute({
   },
 });
 
-export function registerSignin(app: OpenApiApp): void {
-  app.openapi(signinRoute, async (c) => {
-    const body = c.req.valid('json');
-    const email = normalizeEmail(body.email);
-    const config = c.get('config');
-    const user = await findUserWithHashByEmail(c.get('db'), email);
-    // Exactly one bcrypt compare on every path (a dummy hash for unknown emails): an unknown email,
-    // a wrong password and an over-long password look and take the same.
-    const valid = await verifyPassword(body.password, user?.passwordHash, config.BCRYPT_COST);
-    if (!user || !valid) {
-      await auditAuth(c, 'signin', 'failure', user ? { userId: user.id } : { email });
-      throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect');
-    }
-    await auditAuth(c, 'signin', 'success', { userId: user.id });
-    return c.json(await createSession(user, config), 200);
-  });
-}
+export const signin: RouteHandler<typeof signinRoute, HonoEnv> = async (c) => {
+  const body = c.req.valid('json');
+  const email = normalizeEmail(body.email);
+  const config = c.get('config');
+  const user = await findUserWithHashByEmail(c.get('db'), email);
+  // Exactly one bcrypt compare on every path (a dummy hash for unknown emails): an unknown email,
+  // a wrong password and an over-long password look and take the same.
+  const valid = await verifyPassword(body.password, user?.passwordHash, config.BCRYPT_COST);
+  if (!user || !valid) {
+    await auditAuth(c, 'signin', 'failure', user ? { userId: user.id } : { email });
+    throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect');
+  }
+  await auditAuth(c, 'signin', 'success', { userId: user.id });
+  return c.json(await createSession(user, config), 200);
+};

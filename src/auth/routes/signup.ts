@@ -1,8 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { hashPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
@@ -23,18 +24,16 @@ export const signupRoute = createRoute({
   },
 });
 
-export function registerSignup(app: OpenApiApp): void {
-  app.openapi(signupRoute, async (c) => {
-    const { email, password } = c.req.valid('json');
-    const config = c.get('config');
-    const passwordHash = await hashPassword(password, config.BCRYPT_COST);
-    // One statement: the unique index on lower(email) decides races, not a read-then-insert.
-    const user = await insertUser(c.get('db'), email, passwordHash);
-    if (!user) {
-      await auditAuth(c, 'signup', 'failure', { email });
-      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
-    }
-    await auditAuth(c, 'signup', 'success', { userId: user.id });
-    return c.json(await createSession(user, config), 201);
-  });
-}
+export const signup: RouteHandler<typeof signupRoute, HonoEnv> = async (c) => {
+  const { email, password } = c.req.valid('json');
+  const config = c.get('config');
+  const passwordHash = await hashPassword(password, config.BCRYPT_COST);
+  // One statement: the unique index on lower(email) decides races, not a read-then-insert.
+  const user = await insertUser(c.get('db'), email, passwordHash);
+  if (!user) {
+    await auditAuth(c, 'signup', 'failure', { email });
+    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+  }
+  await auditAuth(c, 'signup', 'success', { userId: user.id });
+  return c.json(await createSession(user, config), 201);
+};

@@ -1,9 +1,10 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { unauthenticated } from '../../auth/require-user.ts';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { createTask } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS } from './shared.ts';
@@ -26,16 +27,14 @@ export const createTaskRoute = createRoute({
   },
 });
 
-export function registerCreateTask(app: OpenApiApp): void {
-  app.openapi(createTaskRoute, async (c) => {
-    const body = c.req.valid('json');
-    const row = await createTask(c.get('db'), ownerOf(c), {
-      title: body.title,
-      description: body.description ?? null,
-      completed: body.completed ?? false,
-    });
-    if (!row) throw unauthenticated('The account this token belongs to no longer exists', true);
-    c.header('Location', `/api/tasks/${row.id}`);
-    return c.json(toTaskDto(row), 201);
+export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = async (c) => {
+  const body = c.req.valid('json');
+  const row = await createTask(c.get('db'), ownerOf(c), {
+    title: body.title,
+    description: body.description ?? null,
+    completed: body.completed ?? false,
   });
-}
+  if (!row) throw unauthenticated('The account this token belongs to no longer exists', true);
+  c.header('Location', `/api/tasks/${row.id}`);
+  return c.json(toTaskDto(row), 201);
+};

@@ -1,7 +1,8 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
-import { createRoute } from '@hono/zod-openapi';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { problemResponses } from '../../http/openapi.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
@@ -20,9 +21,7 @@ export const deleteTaskRoute = createRoute({
   },
 });
 
-export function registerDeleteTask(app: OpenApiApp): void {
-  app.openapi(deleteTaskRoute, async (c) => {
-    if (!(await deleteTask(c.get('db'), ownerOf(c), c.req.valid('param').id))) throw taskNotFound();
-    return c.body(null, 204);
-  });
-}
+export const deleteTaskHandler: RouteHandler<typeof deleteTaskRoute, HonoEnv> = async (c) => {
+  if (!(await deleteTask(c.get('db'), ownerOf(c), c.req.valid('param').id))) throw taskNotFound();
+  return c.body(null, 204);
+};

@@ -1,7 +1,8 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
-import { createRoute } from '@hono/zod-openapi';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { problemResponses } from '../../http/openapi.ts';
 import { findTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
@@ -20,10 +21,8 @@ export const getTaskRoute = createRoute({
   },
 });
 
-export function registerGetTask(app: OpenApiApp): void {
-  app.openapi(getTaskRoute, async (c) => {
-    const row = await findTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
-    if (!row) throw taskNotFound();
-    return c.json(toTaskDto(row), 200);
-  });
-}
+export const getTask: RouteHandler<typeof getTaskRoute, HonoEnv> = async (c) => {
+  const row = await findTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
+  if (!row) throw taskNotFound();
+  return c.json(toTaskDto(row), 200);
+};

@@ -1,7 +1,8 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
-import { createRoute } from '@hono/zod-openapi';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { problemResponses } from '../../http/openapi.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { listTasks } from '../repository.ts';
 import { ListTasksQuery, TaskPage, toTaskDto } from '../schemas.ts';
@@ -21,14 +22,12 @@ export const listTasksRoute = createRoute({
   },
 });
 
-export function registerListTasks(app: OpenApiApp): void {
-  app.openapi(listTasksRoute, async (c) => {
-    const { status, order, limit, cursor } = c.req.valid('query');
-    const secret = c.get('config').secretKey;
-    const position = cursor === undefined ? undefined : await decodeCursor(cursor, order, secret);
-    const { rows, hasMore } = await listTasks(c.get('db'), ownerOf(c), { status, order, limit, cursor: position });
-    const last = rows.at(-1);
-    const nextCursor = hasMore && last ? await encodeCursor({ createdAt: last.createdAt, id: last.id, order }, secret) : null;
-    return c.json({ items: rows.map(toTaskDto), nextCursor }, 200);
-  });
-}
+export const listTasksHandler: RouteHandler<typeof listTasksRoute, HonoEnv> = async (c) => {
+  const { status, order, limit, cursor } = c.req.valid('query');
+  const secret = c.get('config').secretKey;
+  const position = cursor === undefined ? undefined : await decodeCursor(cursor, order, secret);
+  const { rows, hasMore } = await listTasks(c.get('db'), ownerOf(c), { status, order, limit, cursor: position });
+  const last = rows.at(-1);
+  const nextCursor = hasMore && last ? await encodeCursor({ createdAt: last.createdAt, id: last.id, order }, secret) : null;
+  return c.json({ items: rows.map(toTaskDto), nextCursor }, 200);
+};

@@ -1,8 +1,9 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { ignoredBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { toggleTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
@@ -21,10 +22,8 @@ export const toggleTaskRoute = createRoute({
   },
 });
 
-export function registerToggleTask(app: OpenApiApp): void {
-  app.openapi(toggleTaskRoute, async (c) => {
-    const row = await toggleTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
-    if (!row) throw taskNotFound();
-    return c.json(toTaskDto(row), 200);
-  });
-}
+export const toggleTaskHandler: RouteHandler<typeof toggleTaskRoute, HonoEnv> = async (c) => {
+  const row = await toggleTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
+  if (!row) throw taskNotFound();
+  return c.json(toTaskDto(row), 200);
+};

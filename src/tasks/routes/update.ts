@@ -1,9 +1,10 @@
 import { requireUser } from '../../auth/require-user.ts';
 import { withDatabase } from '../../http/context.ts';
 // PATCH changes only the sent fields; PUT replaces all three. Both are one UPDATE … RETURNING.
-import { createRoute } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { jsonBody } from '../../http/json-body.ts';
-import { type OpenApiApp, problemResponses } from '../../http/openapi.ts';
+import { problemResponses } from '../../http/openapi.ts';
 import { updateTask } from '../repository.ts';
 import { PatchTaskBody, PutTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
@@ -35,15 +36,14 @@ export const putTaskRoute = createRoute({
   request: { params: TaskIdParams, body: { required: true, content: { 'application/json': { schema: PutTaskBody } } } },
 });
 
-export function registerUpdateTask(app: OpenApiApp): void {
-  app.openapi(patchTaskRoute, async (c) => {
-    const row = await updateTask(c.get('db'), ownerOf(c), c.req.valid('param').id, c.req.valid('json'));
-    if (!row) throw taskNotFound();
-    return c.json(toTaskDto(row), 200);
-  });
-  app.openapi(putTaskRoute, async (c) => {
-    const row = await updateTask(c.get('db'), ownerOf(c), c.req.valid('param').id, c.req.valid('json'));
-    if (!row) throw taskNotFound();
-    return c.json(toTaskDto(row), 200);
-  });
-}
+export const patchTask: RouteHandler<typeof patchTaskRoute, HonoEnv> = async (c) => {
+  const row = await updateTask(c.get('db'), ownerOf(c), c.req.valid('param').id, c.req.valid('json'));
+  if (!row) throw taskNotFound();
+  return c.json(toTaskDto(row), 200);
+};
+
+export const putTask: RouteHandler<typeof putTaskRoute, HonoEnv> = async (c) => {
+  const row = await updateTask(c.get('db'), ownerOf(c), c.req.valid('param').id, c.req.valid('json'));
+  if (!row) throw taskNotFound();
+  return c.json(toTaskDto(row), 200);
+};
