@@ -17,7 +17,9 @@ await client.connect();
 try {
   if (values.email === undefined) {
     const { rows } = await client.query('select count(*)::int as legacy from tasks where user_id is null');
-    console.log(`${rows[0].legacy} legacy task(s) without an owner; nothing changed (pass --email <address> to assign them)`);
+    console.log(
+      `${rows[0].legacy} legacy task(s) without an owner; nothing changed (pass --email <address> to assign them)`,
+    );
   } else {
     const email = values.email.trim().toLowerCase();
     // One statement: the user lookup, the update and both counts, so the answer matches what happened.

@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import pg from 'pg';
 import { formatDotEnv, readDotEnv } from './lib/dev-vars.ts';
-import { startLocalPostgres, type LocalPostgres } from './lib/local-postgres.ts';
+import { type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { migrate, ROOT } from './lib/migrations.ts';
 import { startWsPipe, type WsPipe } from './lib/ws-pipe.ts';
 

@@ -13,6 +13,7 @@ import { AppError, onError } from './http/errors.ts';
 import { answerWrongMethods } from './http/method-not-allowed.ts';
 import { createOpenApiApp } from './http/openapi.ts';
 import { requestId } from './http/request-id.ts';
+import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createTaskHandler, createTaskRoute } from './tasks/routes/create.ts';
 import { deleteTaskHandler, deleteTaskRoute } from './tasks/routes/delete.ts';
@@ -24,9 +25,9 @@ import { patchTask, patchTaskRoute, putTask, putTaskRoute } from './tasks/routes
 export function createApp() {
   const app = createOpenApiApp();
 
-  // Order matters: the request id and hardening headers wrap everything (errors included); config
+  // Order matters: the request id, request log and hardening headers wrap everything (errors included); config
   // fails closed before anything else; CORS answers preflights before any route or auth.
-  app.use('*', requestId, securityHeaders, withConfig, cors);
+  app.use('*', requestId, requestLog, securityHeaders, withConfig, cors);
 
   // One line per route; the chain carries every route's types to `hc<AppType>` clients.
   const routes = app

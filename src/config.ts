@@ -37,12 +37,20 @@ const ConfigSchema = z
     CORS_ORIGINS: z
       .string()
       .default('')
-      .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(origin)),
     ACCESS_TOKEN_TTL_SECONDS: integer(60, 24 * 3600, 15 * 60),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
     // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
-    LOCAL_DB_PIPE: z.string().regex(/^[\w.-]+:\d{1,5}$/).default('127.0.0.1:5488'),
+    LOCAL_DB_PIPE: z
+      .string()
+      .regex(/^[\w.-]+:\d{1,5}$/)
+      .default('127.0.0.1:5488'),
   })
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],

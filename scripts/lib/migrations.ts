@@ -67,12 +67,20 @@ export async function baselinePreAccountsDatabase(url: string): Promise<boolean>
   }
 }
 
+// Bounds how long a migration may wait for, and hold, locks on a live table: lock_timeout makes it
+// fail fast (and roll back) instead of queueing every request behind it. Set on the connection
+// because generated SQL is never edited; an explicit PGOPTIONS wins.
+const MIGRATION_PGOPTIONS = '-c lock_timeout=5s -c statement_timeout=300s';
+
 /** Runs the real `drizzle-kit migrate` against `url`; resolves with its exit code. */
-export function drizzleKitMigrate(url: string, stdio: 'inherit' | 'pipe' = 'inherit'): Promise<{ code: number; output: string }> {
+export function drizzleKitMigrate(
+  url: string,
+  stdio: 'inherit' | 'pipe' = 'inherit',
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'drizzle-kit'), ['migrate'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url },
+      env: { PGOPTIONS: MIGRATION_PGOPTIONS, ...process.env, DATABASE_URL: url },
       stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -84,7 +92,10 @@ export function drizzleKitMigrate(url: string, stdio: 'inherit' | 'pipe' = 'inhe
 }
 
 /** Baseline if needed, then drizzle-kit migrate. Throws when drizzle-kit fails. */
-export async function migrate(url: string, stdio: 'inherit' | 'pipe' = 'inherit'): Promise<{ baselined: boolean; output: string }> {
+export async function migrate(
+  url: string,
+  stdio: 'inherit' | 'pipe' = 'inherit',
+): Promise<{ baselined: boolean; output: string }> {
   const baselined = await baselinePreAccountsDatabase(url);
   const { code, output } = await drizzleKitMigrate(url, stdio);
   if (code !== 0) throw new Error(`drizzle-kit migrate exited with ${code}\n${output}`);

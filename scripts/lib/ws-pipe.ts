@@ -1,10 +1,11 @@
 // The local stand-in for Neon's WebSocket proxy: Neon's serverless driver speaks the Postgres wire
 // protocol over a WebSocket; this pipes each WebSocket to a TCP connection to a *local* Postgres.
 // Only loopback targets are allowed, so the pipe can never be used to reach another machine.
-import { createRequire } from 'node:module';
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { RawData } from 'ws';
 import { StatementCounter } from './statement-counter.ts';
 

@@ -36,7 +36,10 @@ const SanePassword = z.string().min(1).max(SANE_LENGTH).openapi({ example: 'corr
 
 export const SignupBody = z.strictObject({ email: Email, password: NewPassword }).openapi('SignupBody');
 export const SigninBody = z
-  .strictObject({ email: z.string().min(1).max(SANE_LENGTH).openapi({ example: 'ada@example.com' }), password: SanePassword })
+  .strictObject({
+    email: z.string().min(1).max(SANE_LENGTH).openapi({ example: 'ada@example.com' }),
+    password: SanePassword,
+  })
   .openapi('SigninBody');
 export const ChangePasswordBody = z
   .strictObject({ currentPassword: SanePassword, newPassword: NewPassword })

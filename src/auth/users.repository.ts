@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { constraintName, sqlState } from '../db/errors.ts';
-import { users, type UserRow } from '../db/schema.ts';
+import { type UserRow, users } from '../db/schema.ts';
 
 const UNIQUE_VIOLATION = '23505';
 

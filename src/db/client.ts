@@ -1,7 +1,7 @@
 // A Drizzle handle per request on Neon's serverless driver. Workers forbid sharing sockets between
 // requests, so each request gets its own Pool (it connects lazily, on the first query) and closes it
 // after the response via waitUntil.
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { neonConfig, Pool } from '@neondatabase/serverless';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config.ts';
 import * as schema from './schema.ts';

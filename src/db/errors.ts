@@ -20,7 +20,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
     // An ErrorEvent from a failed WebSocket carries no code: the driver could not reach the server.
-    if (typeof (cause as { type?: unknown }).type === 'string' && (cause as { type: string }).type === 'error') return true;
+    if (typeof (cause as { type?: unknown }).type === 'string' && (cause as { type: string }).type === 'error')
+      return true;
     const message = (cause as { message?: unknown }).message;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
   }

@@ -19,9 +19,7 @@ const utcNow = sql`(now() at time zone 'utc')`;
 export const users = pgTable(
   'users',
   {
-    id: varchar('id', { length: 36 })
-      .primaryKey()
-      .default(sql`gen_random_uuid()`),
+    id: varchar('id', { length: 36 }).primaryKey().default(sql`gen_random_uuid()`),
     email: varchar('email', { length: 255 }).notNull(),
     passwordHash: varchar('password_hash', { length: 60 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -49,9 +47,7 @@ export const tasks = pgTable(
     userId: varchar('user_id', { length: 36 }),
   },
   (t) => [
-    foreignKey({ name: 'fk_tasks_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({ name: 'fk_tasks_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete('cascade'),
     index('ix_tasks_user_id').on(t.userId),
     // Serves "this user's tasks by creation time" in both directions, with id as the keyset tiebreak.
     index('ix_tasks_user_created').on(t.userId, t.createdAt, t.id),

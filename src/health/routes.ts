@@ -1,8 +1,8 @@
-import type { HonoEnv } from '../env.ts';
 import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { problemResponses } from '../http/openapi.ts';
+import type { HonoEnv } from '../env.ts';
 import { withDatabase } from '../http/context.ts';
+import { problemResponses } from '../http/openapi.ts';
 
 const Health = z
   .object({ status: z.literal('ok'), database: z.literal('ok') })

@@ -2,8 +2,8 @@
 // AppError; the single onError (see app.ts) renders it. The OpenAPI error responses come from here too.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { HonoEnv } from '../env.ts';
 import { isDatabaseUnavailable, sqlState } from '../db/errors.ts';
+import type { HonoEnv } from '../env.ts';
 import { logEvent } from './log.ts';
 
 export const PROBLEMS = {
@@ -108,7 +108,11 @@ export function onError(error: unknown, c: Context<HonoEnv>): Response {
   // CONFIG_INVALID is logged once per isolate, with the broken keys, where the config is parsed.
   if (appError.status >= 500 && appError.code !== 'CONFIG_INVALID') {
     // The cause goes to the log (with the request id), never into the response.
-    logEvent('error', { requestId: c.get('requestId'), code: appError.code, ...describeCause(appError.cause ?? error) });
+    logEvent('error', {
+      requestId: c.get('requestId'),
+      code: appError.code,
+      ...describeCause(appError.cause ?? error),
+    });
   }
   return problemResponse(c, appError);
 }

@@ -22,14 +22,19 @@ function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
     const material = new Uint8Array([...encoder.encode('task-api cursor v1:'), ...secret]);
     key = crypto.subtle
       .digest('SHA-256', material)
-      .then((digest) => crypto.subtle.importKey('raw', digest, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+      .then((digest) =>
+        crypto.subtle.importKey('raw', digest, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+      );
     keys.set(secret, key);
   }
   return key;
 }
 
 function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
 }
 
 function fromBase64Url(text: string): Uint8Array {

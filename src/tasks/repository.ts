@@ -1,10 +1,10 @@
 // Task queries. Every function takes the owner and puts it in the WHERE clause; each is exactly one
 // statement (ownership check and write together, never read-then-write). Repositories never see HTTP.
-import { and, asc, desc, eq, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, not, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { tasks, users, type TaskRow } from '../db/schema.ts';
+import { type TaskRow, tasks, users } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
-import { ownerCondition, type OwnerId } from './owner.ts';
+import { type OwnerId, ownerCondition } from './owner.ts';
 
 const utcNow = sql`(now() at time zone 'utc')`;
 
@@ -83,7 +83,10 @@ export async function createTask(db: Database, owner: OwnerId, fields: TaskField
 }
 
 export async function findTask(db: Database, owner: OwnerId, id: number): Promise<TaskRow | undefined> {
-  const [row] = await db.select().from(tasks).where(and(eq(tasks.id, id), ownerCondition(owner)));
+  const [row] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, id), ownerCondition(owner)));
   return row;
 }
 

@@ -39,8 +39,14 @@ export const TaskIdParams = z.object({
 });
 
 export const ListTasksQuery = z.object({
-  status: z.enum(['all', 'pending', 'completed']).default('all').openapi({ param: { name: 'status', in: 'query' } }),
-  order: z.enum(['desc', 'asc']).default('desc').openapi({ param: { name: 'order', in: 'query' }, description: 'By creation time' }),
+  status: z
+    .enum(['all', 'pending', 'completed'])
+    .default('all')
+    .openapi({ param: { name: 'status', in: 'query' } }),
+  order: z
+    .enum(['desc', 'asc'])
+    .default('desc')
+    .openapi({ param: { name: 'order', in: 'query' }, description: 'By creation time' }),
   limit: z
     .string()
     .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
@@ -48,7 +54,11 @@ export const ListTasksQuery = z.object({
     .refine((limit) => limit >= 1 && limit <= 100, 'must be an integer from 1 to 100')
     .default(20)
     .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 }),
-  cursor: z.string().max(512).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
 });
 
 const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04T10:11:12.345Z' });
@@ -64,9 +74,7 @@ export const Task = z
   })
   .openapi('Task');
 
-export const TaskPage = z
-  .object({ items: z.array(Task), nextCursor: z.string().nullable() })
-  .openapi('TaskPage');
+export const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() }).openapi('TaskPage');
 
 export type TaskDto = z.infer<typeof Task>;
 

@@ -29,7 +29,10 @@ describe('tasks:assign-legacy', () => {
   });
 
   const assign = (...args: string[]) =>
-    run('npm', ['run', '--silent', 'tasks:assign-legacy', '--', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } });
+    run('npm', ['run', '--silent', 'tasks:assign-legacy', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
 
   it('without --email it reports the count and changes nothing', async () => {
     const { stdout } = await assign();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres.ts';
+import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
 import { startWsPipe } from '../../scripts/lib/ws-pipe.ts';
 import { createScratchDatabase } from './scratch-database.ts';

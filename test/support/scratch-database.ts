@@ -26,6 +26,7 @@ export async function createScratchDatabase(serverUrl: string, label: string): P
   return {
     url: url.toString(),
     name,
-    drop: () => onServer(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+    drop: () =>
+      onServer(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
   };
 }

@@ -60,7 +60,9 @@ export async function craftToken(options: {
   if (options.iat !== null) claims.iat = options.iat ?? now;
   if (options.exp !== null) claims.exp = options.exp ?? now + 600;
   if (options.nbf !== undefined) claims.nbf = options.nbf;
-  return new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' }).sign(options.key ?? secretKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
+    .sign(options.key ?? secretKey);
 }
 
 export function base64url(text: string): string {

@@ -1,18 +1,24 @@
 // Account lifecycle: me, password change, deletion (cascade), deleted users' tokens, and what logs
 // and responses must never contain (SECURITY A5, B20, G39, F35).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authPost, bearer, signUp, type SessionBody } from './auth-support.ts';
+import { authPost, bearer, type SessionBody, signUp } from './auth-support.ts';
 import { api, apiWith, jsonBody, sql } from './support.ts';
 
 function authed(token: string, method: string, path: string, body?: unknown) {
-  return api(path, body === undefined ? { method, headers: bearer(token) } : jsonBody(body, { method, headers: bearer(token) }));
+  return api(
+    path,
+    body === undefined ? { method, headers: bearer(token) } : jsonBody(body, { method, headers: bearer(token) }),
+  );
 }
 
 describe('POST /api/auth/password', () => {
   it('changes the password and returns a fresh session; the old password stops working', async () => {
     const { email, password, token, userId } = await signUp();
     await new Promise((resolve) => setTimeout(resolve, 1100)); // a new token differs by its iat
-    const response = await authed(token, 'POST', '/api/auth/password', { currentPassword: password, newPassword: 'brand new password' });
+    const response = await authed(token, 'POST', '/api/auth/password', {
+      currentPassword: password,
+      newPassword: 'brand new password',
+    });
     expect(response.status).toBe(200);
     const session = (await response.json()) as SessionBody;
     expect(session.user.id).toBe(userId);
@@ -25,7 +31,10 @@ describe('POST /api/auth/password', () => {
   it('a wrong current password → 401 INVALID_CREDENTIALS and nothing changes', async () => {
     const { email, password, token } = await signUp();
     const before = await sql('select password_hash, updated_at from users where email = $1', [email]);
-    const response = await authed(token, 'POST', '/api/auth/password', { currentPassword: 'not it at all', newPassword: 'another password' });
+    const response = await authed(token, 'POST', '/api/auth/password', {
+      currentPassword: 'not it at all',
+      newPassword: 'another password',
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(await sql('select password_hash, updated_at from users where email = $1', [email])).toEqual(before);
@@ -34,10 +43,16 @@ describe('POST /api/auth/password', () => {
 
   it('the new password follows the signup rules (400), and the route needs a token (401)', async () => {
     const { password, token } = await signUp();
-    const short = await authed(token, 'POST', '/api/auth/password', { currentPassword: password, newPassword: 'short' });
+    const short = await authed(token, 'POST', '/api/auth/password', {
+      currentPassword: password,
+      newPassword: 'short',
+    });
     expect(short.status).toBe(400);
     expect(await short.json()).toMatchObject({ errors: [{ path: 'newPassword' }] });
-    const anonymous = await api('/api/auth/password', jsonBody({ currentPassword: password, newPassword: 'long enough' }));
+    const anonymous = await api(
+      '/api/auth/password',
+      jsonBody({ currentPassword: password, newPassword: 'long enough' }),
+    );
     expect(anonymous.status).toBe(401);
   });
 });
@@ -106,8 +121,14 @@ describe('secrets stay secret', () => {
     await call('/api/auth/signin', jsonBody({ email, password }, { headers: ip }));
     await call('/api/auth/signin', jsonBody({ email, password: `${password}-wrong` }, { headers: ip }));
     await call('/api/auth/signin', jsonBody({ email: `nobody-${email}`, password }, { headers: ip }));
-    await call('/api/auth/password', jsonBody({ currentPassword: password, newPassword: `${password}2` }, { headers: { ...ip, ...bearer(token) } }));
-    const [{ password_hash: hash }] = await sql<{ password_hash: string }>('select password_hash from users where email = $1', [email]);
+    await call(
+      '/api/auth/password',
+      jsonBody({ currentPassword: password, newPassword: `${password}2` }, { headers: { ...ip, ...bearer(token) } }),
+    );
+    const [{ password_hash: hash }] = await sql<{ password_hash: string }>(
+      'select password_hash from users where email = $1',
+      [email],
+    );
 
     for (const text of [...responses, ...lines]) {
       expect(text).not.toContain('Sup3r secret');

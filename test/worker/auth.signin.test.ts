@@ -1,7 +1,8 @@
 // Signin (SECURITY A3, B7, B11) and the signin lookup's index.
-import { drizzle } from 'drizzle-orm/neon-serverless';
-import { eq, sql as sqlTag } from 'drizzle-orm';
+
 import { Pool } from '@neondatabase/serverless';
+import { eq, sql as sqlTag } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/neon-serverless';
 import { describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.ts';
 import {
@@ -9,9 +10,9 @@ import {
   bodyWithoutRequestId,
   freshIp,
   headersWithoutRequestId,
+  type SessionBody,
   signUp,
   uniqueEmail,
-  type SessionBody,
 } from './auth-support.ts';
 import { api, apiWith, jsonBody, sql } from './support.ts';
 
@@ -53,8 +54,13 @@ describe('POST /api/auth/signin', () => {
     const password = 'timing password';
     const email = uniqueEmail('timing');
     expect(
-      (await apiWith(bindings, '/api/auth/signup', jsonBody({ email, password }, { headers: { 'CF-Connecting-IP': freshIp() } })))
-        .status,
+      (
+        await apiWith(
+          bindings,
+          '/api/auth/signup',
+          jsonBody({ email, password }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+        )
+      ).status,
     ).toBe(201);
     const attempt = async (candidate: string) => {
       const started = performance.now();
@@ -76,7 +82,9 @@ describe('POST /api/auth/signin', () => {
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const [knownMedian, unknownMedian] = [median(known), median(unknown)];
-    console.log(`signin timing medians: wrong password ${knownMedian.toFixed(1)} ms, unknown email ${unknownMedian.toFixed(1)} ms`);
+    console.log(
+      `signin timing medians: wrong password ${knownMedian.toFixed(1)} ms, unknown email ${unknownMedian.toFixed(1)} ms`,
+    );
     expect(Math.abs(knownMedian - unknownMedian) / knownMedian).toBeLessThan(0.1);
   });
 
@@ -127,10 +135,15 @@ describe('rate limiting of signin and signup', () => {
     // Signup shares the budget; X-Forwarded-For cannot open a new one.
     const signup = await api(
       '/api/auth/signup',
-      jsonBody({ email: uniqueEmail('rl'), password: 'long enough' }, { headers: { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '1.2.3.4' } }),
+      jsonBody(
+        { email: uniqueEmail('rl'), password: 'long enough' },
+        { headers: { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '1.2.3.4' } },
+      ),
     );
     expect(signup.status).toBe(429);
     // Another address is unaffected.
-    expect((await authPost('/api/auth/signin', { email: uniqueEmail('rl'), password: 'wrong password' })).status).toBe(401);
+    expect((await authPost('/api/auth/signin', { email: uniqueEmail('rl'), password: 'wrong password' })).status).toBe(
+      401,
+    );
   });
 });

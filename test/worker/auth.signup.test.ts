@@ -1,6 +1,6 @@
 // Signup: password rules (SECURITY A), email rules and races (B 8–10), sessions.
 import { describe, expect, it } from 'vitest';
-import { authPost, signUp, uniqueEmail, type SessionBody } from './auth-support.ts';
+import { authPost, type SessionBody, signUp, uniqueEmail } from './auth-support.ts';
 import { api, apiWith, jsonBody, sql } from './support.ts';
 
 const emoji19 = '😀'.repeat(19); // 76 UTF-8 bytes, .length 38
@@ -14,7 +14,10 @@ async function storedHash(email: string): Promise<string> {
 describe('POST /api/auth/signup', () => {
   it('201 with a Session: user (no hash), HS256 bearer token, expiresIn', async () => {
     const email = uniqueEmail('happy');
-    const response = await authPost('/api/auth/signup', { email: `  ${email.toUpperCase()} `, password: 'Pass Word 1' });
+    const response = await authPost('/api/auth/signup', {
+      email: `  ${email.toUpperCase()} `,
+      password: 'Pass Word 1',
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     const session = (await response.json()) as SessionBody;
@@ -88,7 +91,10 @@ describe('POST /api/auth/signup', () => {
     const second = await authPost('/api/auth/signup', { email: `${local}@x.test`, password: 'password two' });
     expect(second.status).toBe(409);
     expect(await second.json()).toMatchObject({ code: 'EMAIL_TAKEN', status: 409 });
-    const signin = await authPost('/api/auth/signin', { email: ` ${local.toUpperCase()}@X.TEST `, password: 'password one' });
+    const signin = await authPost('/api/auth/signin', {
+      email: ` ${local.toUpperCase()}@X.TEST `,
+      password: 'password one',
+    });
     expect(signin.status).toBe(200);
     expect(((await signin.json()) as SessionBody).user.email).toBe(`${local}@x.test`);
   });
@@ -133,9 +139,11 @@ describe('POST /api/auth/signup', () => {
   it('20 concurrent signups of one address in mixed case: one 201, nineteen 409, one row, no 5xx', async () => {
     const local = `race-${crypto.randomUUID().slice(0, 8)}`;
     const variants = Array.from({ length: 20 }, (_, i) =>
-      [...`${local}@race.test`].map((ch, j) => ((i >> j % 5) & 1 ? ch.toUpperCase() : ch)).join(''),
+      [...`${local}@race.test`].map((ch, j) => ((i >> (j % 5)) & 1 ? ch.toUpperCase() : ch)).join(''),
     );
-    const responses = await Promise.all(variants.map((email) => authPost('/api/auth/signup', { email, password: 'race password' })));
+    const responses = await Promise.all(
+      variants.map((email) => authPost('/api/auth/signup', { email, password: 'race password' })),
+    );
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(19);

@@ -33,7 +33,9 @@ describe('X-Request-Id', () => {
   });
 
   it.each([['x'.repeat(129)], ['has space'], ['semi;colon'], ['é']])('replaces %j with a fresh id', async (bad) => {
-    const response = await api('/api/nope', { headers: { 'X-Request-Id': encodeURI(bad) === bad ? bad : 'has%20space' } });
+    const response = await api('/api/nope', {
+      headers: { 'X-Request-Id': encodeURI(bad) === bad ? bad : 'has%20space' },
+    });
     const id = response.headers.get('X-Request-Id');
     expect(id).not.toBe(bad);
     expect(id).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
@@ -49,7 +51,11 @@ describe('X-Request-Id', () => {
 
 describe('hardening headers', () => {
   it('every response, errors included, carries nosniff, no-referrer and no-store', async () => {
-    for (const response of [await api('/api/health'), await api('/api/nope'), await api('/api/health', { method: 'PUT' })]) {
+    for (const response of [
+      await api('/api/health'),
+      await api('/api/nope'),
+      await api('/api/health', { method: 'PUT' }),
+    ]) {
       expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
       expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
       expect(response.headers.get('Cache-Control')).toBe('no-store');

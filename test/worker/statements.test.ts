@@ -7,10 +7,16 @@ import { newClient } from './tasks-support.ts';
 describe('statements per request', () => {
   it('signup and signin: exactly 1 each on the success path', async () => {
     const email = uniqueEmail('count');
-    const signup = await countingStatements('/api/auth/signup', jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }));
+    const signup = await countingStatements(
+      '/api/auth/signup',
+      jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
     expect(signup.response.status).toBe(201);
     expect(signup.statements).toBe(1);
-    const signin = await countingStatements('/api/auth/signin', jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }));
+    const signin = await countingStatements(
+      '/api/auth/signin',
+      jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
     expect(signin.response.status).toBe(200);
     expect(signin.statements).toBe(1);
   });
@@ -25,7 +31,12 @@ describe('statements per request', () => {
       ['create', '/api/tasks', { method: 'POST', headers: json, body: JSON.stringify({ title: 'counted' }) }, 201],
       ['get', `/api/tasks/${task.id}`, { headers: auth }, 200],
       ['patch', `/api/tasks/${task.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'p' }) }, 200],
-      ['put', `/api/tasks/${task.id}`, { method: 'PUT', headers: json, body: JSON.stringify({ title: 'q', description: null, completed: true }) }, 200],
+      [
+        'put',
+        `/api/tasks/${task.id}`,
+        { method: 'PUT', headers: json, body: JSON.stringify({ title: 'q', description: null, completed: true }) },
+        200,
+      ],
       ['toggle', `/api/tasks/${task.id}/complete`, { method: 'PATCH', headers: auth }, 200],
       ['missing', '/api/tasks/2147483647', { headers: auth }, 404],
       ['delete', `/api/tasks/${task.id}`, { method: 'DELETE', headers: auth }, 204],
@@ -51,7 +62,10 @@ describe('statements per request', () => {
     const { token, password } = await signUp();
     const { response, statements } = await countingStatements(
       '/api/auth/password',
-      jsonBody({ currentPassword: password, newPassword: 'another long one' }, { headers: { ...bearer(token), 'CF-Connecting-IP': freshIp() } }),
+      jsonBody(
+        { currentPassword: password, newPassword: 'another long one' },
+        { headers: { ...bearer(token), 'CF-Connecting-IP': freshIp() } },
+      ),
     );
     expect(response.status).toBe(200);
     expect(statements).toBe(2);

@@ -1,12 +1,11 @@
 // Helpers for tests that run inside workerd and talk to the Worker like a client would.
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { Pool } from '@neondatabase/serverless';
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import worker from '../../src/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDatabase } from '../../src/db/client.ts';
 import type { Bindings } from '../../src/env.ts';
+import worker from '../../src/index.ts';
 
 export const BASE = 'http://api.test';
 
@@ -54,7 +53,10 @@ export const UNREACHABLE_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:
  * Sends one request with a database connection of its own name, and returns the response together
  * with the number of statements the driver sent for it, as counted on the wire by the pipe.
  */
-export async function countingStatements(path: string, init?: RequestInit): Promise<{ response: Response; statements: number }> {
+export async function countingStatements(
+  path: string,
+  init?: RequestInit,
+): Promise<{ response: Response; statements: number }> {
   const application = `count-${crypto.randomUUID()}`;
   const url = new URL((env as Bindings).DATABASE_URL as string);
   url.searchParams.set('application_name', application);

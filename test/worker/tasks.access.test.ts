@@ -14,7 +14,10 @@ const ACTIONS: [string, (id: number) => string, unknown][] = [
 ];
 
 async function rowOf(id: number) {
-  const rows = await sql('select id, title, description, completed, created_at::text, updated_at::text, user_id from tasks where id = $1', [id]);
+  const rows = await sql(
+    'select id, title, description, completed, created_at::text, updated_at::text, user_id from tasks where id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -36,7 +39,10 @@ describe('object-level access', () => {
       expect(reference.status).toBe(404);
       const referenceHeaders = headersWithoutRequestId(reference);
       const referenceBody = await bodyWithoutRequestId(reference);
-      for (const [target, id] of [['foreign', owned.id], ['legacy', legacy.id]] as const) {
+      for (const [target, id] of [
+        ['foreign', owned.id],
+        ['legacy', legacy.id],
+      ] as const) {
         const response = await b.request(method, path(id), body);
         expect(response.status, `${method} ${target}`).toBe(404);
         expect(headersWithoutRequestId(response), `${method} ${target}`).toEqual(referenceHeaders);

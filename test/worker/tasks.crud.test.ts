@@ -1,7 +1,7 @@
 // Task CRUD through the Worker (API Tasks section; SECURITY D23, D25, E26–E31).
 import { describe, expect, it } from 'vitest';
-import { newClient, type TaskBody } from './tasks-support.ts';
 import { api, sql } from './support.ts';
+import { newClient, type TaskBody } from './tasks-support.ts';
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,10 +36,19 @@ describe('happy paths', () => {
     const patched = await client.request('PATCH', `/api/tasks/${task.id}`, { completed: true });
     expect(patched.status).toBe(200);
     const afterPatch = (await patched.json()) as TaskBody;
-    expect(afterPatch).toMatchObject({ title: 'original', description: 'keep me', completed: true, createdAt: task.createdAt });
+    expect(afterPatch).toMatchObject({
+      title: 'original',
+      description: 'keep me',
+      completed: true,
+      createdAt: task.createdAt,
+    });
     expect(Date.parse(afterPatch.updatedAt)).toBeGreaterThan(Date.parse(task.updatedAt));
 
-    const put = await client.request('PUT', `/api/tasks/${task.id}`, { title: 'replaced', description: null, completed: false });
+    const put = await client.request('PUT', `/api/tasks/${task.id}`, {
+      title: 'replaced',
+      description: null,
+      completed: false,
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ title: 'replaced', description: null, completed: false });
     const incompletePut = await client.request('PUT', `/api/tasks/${task.id}`, { title: 'only title' });
@@ -49,10 +58,15 @@ describe('happy paths', () => {
   it('PATCH …/complete toggles atomically, ignoring any body', async () => {
     const client = await newClient();
     const task = await client.create();
-    const first = await client.request('PATCH', `/api/tasks/${task.id}/complete`, { completed: false, title: 'ignored' });
+    const first = await client.request('PATCH', `/api/tasks/${task.id}/complete`, {
+      completed: false,
+      title: 'ignored',
+    });
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ completed: true, title: 'a task' });
-    const second = await client.request('PATCH', `/api/tasks/${task.id}/complete`, undefined, { 'Content-Type': 'text/plain' });
+    const second = await client.request('PATCH', `/api/tasks/${task.id}/complete`, undefined, {
+      'Content-Type': 'text/plain',
+    });
     expect(((await second.json()) as TaskBody).completed).toBe(false);
     // 20 concurrent toggles: an even number leaves it as it was (no lost update).
     await Promise.all(Array.from({ length: 20 }, () => client.request('PATCH', `/api/tasks/${task.id}/complete`)));
@@ -74,20 +88,31 @@ describe('happy paths', () => {
     const title = "'); DROP TABLE tasks;--";
     const task = await client.create({ title, description: "' OR '1'='1" });
     expect(task.title).toBe(title);
-    expect(((await (await client.request('GET', `/api/tasks/${task.id}`)).json()) as TaskBody).description).toBe("' OR '1'='1");
+    expect(((await (await client.request('GET', `/api/tasks/${task.id}`)).json()) as TaskBody).description).toBe(
+      "' OR '1'='1",
+    );
     expect(await sql('select title from tasks where id = $1', [task.id])).toEqual([{ title }]);
   });
 });
 
 describe('validation', () => {
-  it.each(['userId', 'id', 'createdAt', 'updatedAt', 'user_id', 'owner'])('a body with %s → 400 (owner is the token\u2019s sub)', async (field) => {
-    const client = await newClient();
-    const response = await client.request('POST', '/api/tasks', { title: 'x', [field]: field === 'id' ? 1 : 'value' });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ message: expect.any(String) })] });
-    const task = await client.create();
-    expect((await client.request('PATCH', `/api/tasks/${task.id}`, { [field]: 'x' })).status).toBe(400);
-  });
+  it.each(['userId', 'id', 'createdAt', 'updatedAt', 'user_id', 'owner'])(
+    'a body with %s → 400 (owner is the token\u2019s sub)',
+    async (field) => {
+      const client = await newClient();
+      const response = await client.request('POST', '/api/tasks', {
+        title: 'x',
+        [field]: field === 'id' ? 1 : 'value',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [expect.objectContaining({ message: expect.any(String) })],
+      });
+      const task = await client.create();
+      expect((await client.request('PATCH', `/api/tasks/${task.id}`, { [field]: 'x' })).status).toBe(400);
+    },
+  );
 
   it.each([
     ['empty title', { title: '' }],
@@ -130,19 +155,22 @@ describe('validation', () => {
     expect(await plain.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
-  it.each(['abc', '0', '-1', '1.5', '2147483648', '99999999999', '1e3', '%20'])('task id %j → 400, never a 500 from Postgres', async (id) => {
-    const client = await newClient();
-    for (const [method, path, body] of [
-      ['GET', `/api/tasks/${id}`],
-      ['PATCH', `/api/tasks/${id}`, { title: 'x' }],
-      ['PUT', `/api/tasks/${id}`, { title: 'x', description: null, completed: false }],
-      ['PATCH', `/api/tasks/${id}/complete`],
-      ['DELETE', `/api/tasks/${id}`],
-    ] as const) {
-      const response = await client.request(method, path, body);
-      expect(response.status, `${method} ${path}`).toBe(400);
-    }
-  });
+  it.each(['abc', '0', '-1', '1.5', '2147483648', '99999999999', '1e3', '%20'])(
+    'task id %j → 400, never a 500 from Postgres',
+    async (id) => {
+      const client = await newClient();
+      for (const [method, path, body] of [
+        ['GET', `/api/tasks/${id}`],
+        ['PATCH', `/api/tasks/${id}`, { title: 'x' }],
+        ['PUT', `/api/tasks/${id}`, { title: 'x', description: null, completed: false }],
+        ['PATCH', `/api/tasks/${id}/complete`],
+        ['DELETE', `/api/tasks/${id}`],
+      ] as const) {
+        const response = await client.request(method, path, body);
+        expect(response.status, `${method} ${path}`).toBe(400);
+      }
+    },
+  );
 
   it('the largest id is valid input (404, not 400)', async () => {
     const client = await newClient();
@@ -161,7 +189,8 @@ describe('resource limits and methods', () => {
     const bytes = new TextEncoder().encode(big);
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let offset = 0; offset < bytes.length; offset += 8192) controller.enqueue(bytes.slice(offset, offset + 8192));
+        for (let offset = 0; offset < bytes.length; offset += 8192)
+          controller.enqueue(bytes.slice(offset, offset + 8192));
         controller.close();
       },
     });
@@ -204,7 +233,11 @@ describe('resource limits and methods', () => {
       ['DELETE', '/api/auth/me'],
       ['POST', '/api/auth/password'],
     ]) {
-      const response = await api(path, { method, headers: { 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      const response = await api(path, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
       expect(response.status, `${method} ${path}`).toBe(401);
       expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
     }

@@ -52,7 +52,12 @@ describe('GET /api/tasks', () => {
     for (let i = 0; i < 25; i++) created.push(await client.create({ title: `t${i}` }));
     const first = await page(client, '');
     expect(first.items).toHaveLength(20);
-    expect(first.items.map((task) => task.title)).toEqual(created.slice(5).reverse().map((task) => task.title));
+    expect(first.items.map((task) => task.title)).toEqual(
+      created
+        .slice(5)
+        .reverse()
+        .map((task) => task.title),
+    );
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await page(client, `?cursor=${encodeURIComponent(first.nextCursor as string)}`);
     expect(second.items.map((task) => task.title)).toEqual(['t4', 't3', 't2', 't1', 't0']);
@@ -95,7 +100,16 @@ describe('GET /api/tasks', () => {
       .replaceAll('+', '-')
       .replaceAll('/', '_')
       .replace(/=+$/, '');
-    for (const bad of [flipped, `${forgedPayload}.${mac}`, 'garbage', '', '....', 'x'.repeat(600), `${cursor}.extra`, '%00']) {
+    for (const bad of [
+      flipped,
+      `${forgedPayload}.${mac}`,
+      'garbage',
+      '',
+      '....',
+      'x'.repeat(600),
+      `${cursor}.extra`,
+      '%00',
+    ]) {
       const response = await client.request('GET', `/api/tasks?limit=1&cursor=${encodeURIComponent(bad)}`);
       expect(response.status, bad).toBe(400);
       expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -154,7 +168,9 @@ describe('GET /api/tasks', () => {
          join (select id, row_number() over (order by id) - 1 as n from users where email like 'plan-%') u on u.n = i % 400`,
     );
     await sql('analyze tasks');
-    const [{ id: userId }] = await sql<{ id: string }>(`select id from users where email like 'plan-%' order by id limit 1`);
+    const [{ id: userId }] = await sql<{ id: string }>(
+      `select id from users where email like 'plan-%' order by id limit 1`,
+    );
     const { db, close } = createDatabase(loadConfig(env as Bindings));
     try {
       for (const order of ['desc', 'asc'] as const) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createDatabase } from '../../src/db/client.ts';
 import type { Bindings } from '../../src/env.ts';
-import { ownerCondition, ownerId, type OwnerId } from '../../src/tasks/owner.ts';
+import { type OwnerId, ownerCondition, ownerId } from '../../src/tasks/owner.ts';
 import { deleteTask, findTask, listTasks, toggleTask, updateTask } from '../../src/tasks/repository.ts';
 
 describe('owner filter', () => {

@@ -10,8 +10,13 @@ const fetchThroughWorker: typeof fetch = (input, init) => worker.fetch(new Reque
 
 describe('hc<AppType>', () => {
   it('drives signup → create → list with typed requests and responses', async () => {
-    const anonymous = hc<AppType>('http://api.test', { fetch: fetchThroughWorker, headers: { 'CF-Connecting-IP': freshIp() } });
-    const signup = await anonymous.api.auth.signup.$post({ json: { email: uniqueEmail('hc'), password: 'typed client pw' } });
+    const anonymous = hc<AppType>('http://api.test', {
+      fetch: fetchThroughWorker,
+      headers: { 'CF-Connecting-IP': freshIp() },
+    });
+    const signup = await anonymous.api.auth.signup.$post({
+      json: { email: uniqueEmail('hc'), password: 'typed client pw' },
+    });
     expect(signup.status).toBe(201);
     if (signup.status !== 201) return;
     const session = await signup.json();

@@ -1,5 +1,5 @@
-import type { HonoEnv } from '../../env.ts';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
@@ -37,7 +37,12 @@ export const changePassword: RouteHandler<typeof changePasswordRoute, HonoEnv> =
     await auditAuth(c, 'password_change', 'failure', { userId });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
   }
-  const updated = await replacePasswordHash(db, userId, user.passwordHash, await hashPassword(newPassword, config.BCRYPT_COST));
+  const updated = await replacePasswordHash(
+    db,
+    userId,
+    user.passwordHash,
+    await hashPassword(newPassword, config.BCRYPT_COST),
+  );
   // Another change won the race since we verified: the password we checked is no longer current.
   if (!updated) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
   await auditAuth(c, 'password_change', 'success', { userId });

@@ -1,5 +1,5 @@
-import type { HonoEnv } from '../../env.ts';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';

@@ -1,8 +1,7 @@
-import { requireUser } from '../../auth/require-user.ts';
-import { withDatabase } from '../../http/context.ts';
-import type { HonoEnv } from '../../env.ts';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { unauthenticated } from '../../auth/require-user.ts';
+import { requireUser, unauthenticated } from '../../auth/require-user.ts';
+import type { HonoEnv } from '../../env.ts';
+import { withDatabase } from '../../http/context.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { createTask } from '../repository.ts';

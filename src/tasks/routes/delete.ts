@@ -1,7 +1,7 @@
-import { requireUser } from '../../auth/require-user.ts';
-import { withDatabase } from '../../http/context.ts';
-import type { HonoEnv } from '../../env.ts';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { requireUser } from '../../auth/require-user.ts';
+import type { HonoEnv } from '../../env.ts';
+import { withDatabase } from '../../http/context.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';

@@ -1,7 +1,7 @@
-import { requireUser } from '../../auth/require-user.ts';
-import { withDatabase } from '../../http/context.ts';
-import type { HonoEnv } from '../../env.ts';
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { requireUser } from '../../auth/require-user.ts';
+import type { HonoEnv } from '../../env.ts';
+import { withDatabase } from '../../http/context.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { listTasks } from '../repository.ts';
@@ -28,6 +28,7 @@ export const listTasksHandler: RouteHandler<typeof listTasksRoute, HonoEnv> = as
   const position = cursor === undefined ? undefined : await decodeCursor(cursor, order, secret);
   const { rows, hasMore } = await listTasks(c.get('db'), ownerOf(c), { status, order, limit, cursor: position });
   const last = rows.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor({ createdAt: last.createdAt, id: last.id, order }, secret) : null;
+  const nextCursor =
+    hasMore && last ? await encodeCursor({ createdAt: last.createdAt, id: last.id, order }, secret) : null;
   return c.json({ items: rows.map(toTaskDto), nextCursor }, 200);
 };

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type { HonoEnv } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
-import { ownerId, type OwnerId } from '../owner.ts';
+import { type OwnerId, ownerId } from '../owner.ts';
 
 export const TAGS = ['Tasks'];
 export const SECURITY = [{ bearerAuth: [] }];

@@ -1,8 +1,8 @@
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import { requireUser } from '../../auth/require-user.ts';
-import { withDatabase } from '../../http/context.ts';
 // PATCH changes only the sent fields; PUT replaces all three. Both are one UPDATE … RETURNING.
 import type { HonoEnv } from '../../env.ts';
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/context.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { updateTask } from '../repository.ts';
@@ -22,7 +22,10 @@ export const patchTaskRoute = createRoute({
   security: SECURITY,
   middleware: [requireUser, jsonBody, withDatabase] as const,
   responses,
-  request: { params: TaskIdParams, body: { required: true, content: { 'application/json': { schema: PatchTaskBody } } } },
+  request: {
+    params: TaskIdParams,
+    body: { required: true, content: { 'application/json': { schema: PatchTaskBody } } },
+  },
 });
 
 export const putTaskRoute = createRoute({
