@@ -1,0 +1,128 @@
+// A real browser (Debian's Chromium, driven by playwright-core) uses the API from another origin:
+// the page on an allowed origin signs up, creates, lists, toggles and deletes; a page on an origin
+// not in CORS_ORIGINS is blocked by the browser itself. The Worker runs under `wrangler dev`.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../scripts/lib/local-postgres.ts';
+import { ROOT } from '../../scripts/lib/migrations.ts';
+import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  process.stdout.write(
+    `browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
+}
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const PAGE = readFileSync(join(ROOT, 'test', 'browser', 'app.html'));
+
+async function servePage(port: number): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+describe.skipIf(!hasChromium)('browser app on another origin', () => {
+  let worker: WranglerDev;
+  let browser: Browser;
+  let allowedPage: Server;
+  let blockedPage: Server;
+  let allowedOrigin: string;
+  let blockedOrigin: string;
+
+  beforeAll(async () => {
+    const [allowedPort, blockedPort] = [await freePort(), await freePort()];
+    allowedOrigin = `http://127.0.0.1:${allowedPort}`;
+    blockedOrigin = `http://127.0.0.1:${blockedPort}`;
+    allowedPage = await servePage(allowedPort);
+    blockedPage = await servePage(blockedPort);
+    worker = await startWranglerDev({
+      APP_ENV: 'test',
+      BETTER_AUTH_SECRET: 'browser-test-secret-0123456789-abcdefghijkl',
+      DATABASE_URL: inject('databaseUrl'),
+      LOCAL_DB_PIPE: inject('pipe'),
+      CORS_ORIGINS: allowedOrigin,
+      BCRYPT_COST: '4',
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    allowedPage?.close();
+    blockedPage?.close();
+  });
+
+  async function openApp(origin: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/?api=${encodeURIComponent(worker.url)}`);
+    return page;
+  }
+
+  async function signUp(page: Page) {
+    await page.fill('#email', `browser-${Date.now()}@example.test`);
+    await page.fill('#password', 'browser password');
+    await page.click('#signup button');
+  }
+
+  it('signs up, creates, lists, toggles and deletes tasks cross-origin', async () => {
+    const page = await openApp(allowedOrigin);
+    await signUp(page);
+    await expect.poll(() => page.textContent('#status')).toMatch(/^0 task\(s\)$/);
+    for (const title of ['Buy milk', 'Write tests']) {
+      await page.fill('#title', title);
+      await page.click('#add button');
+      await page.waitForSelector(`#tasks li:has-text("${title}")`);
+    }
+    expect(await page.locator('#tasks li span').allTextContents()).toEqual(['Write tests', 'Buy milk']);
+
+    await page.locator('#tasks li:has-text("Buy milk") .toggle').check();
+    await page.waitForSelector('#tasks li.done:has-text("Buy milk")');
+    await page.locator('#tasks li:has-text("Write tests") .delete').click();
+    await expect.poll(() => page.locator('#tasks li span').allTextContents()).toEqual(['Buy milk']);
+    expect(await page.textContent('#status')).toBe('1 task(s)');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-app.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a page on an origin not in CORS_ORIGINS is blocked by the browser', async () => {
+    const page = await openApp(blockedOrigin);
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await signUp(page);
+    await expect.poll(() => page.textContent('#status')).toMatch(/^failed: Failed to fetch/);
+    expect(consoleErrors.join('\n')).toMatch(/CORS|Access-Control-Allow-Origin/);
+    await page.close();
+  });
+
+  it('serves the interactive API reference page', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${worker.url}/api/docs`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe('Task API reference');
+    const html = await page.content();
+    expect(html).toContain('/api/openapi.json');
+    await page.close();
+  });
+});
