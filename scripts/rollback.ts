@@ -1,10 +1,11 @@
-// `npm run db:rollback`: undo the accounts migration (0001) on DATABASE_URL, keeping every task row.
-import { rollbackAccounts } from './lib/migrations.ts';
+// `npm run db:rollback`: undo the most recently applied migration on DATABASE_URL with its tested
+// script in drizzle/rollback/. Task rows are always kept.
+import { rollbackLatest } from './lib/migrations.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error('db:rollback: set DATABASE_URL');
   process.exit(2);
 }
-await rollbackAccounts(url);
-console.log('db:rollback: schema is back at 0000; tasks kept, users and task ownership dropped');
+const tag = await rollbackLatest(url);
+console.log(`db:rollback: rolled back ${tag}`);

@@ -102,21 +102,33 @@ export async function migrate(
   return { baselined, output };
 }
 
+interface JournalEntry {
+  idx: number;
+  when: number;
+  tag: string;
+}
+
 /**
- * Undoes migration 0001 with drizzle/rollback/0001_accounts.sql and removes its journal row, in one
- * transaction: the schema is back at 0000, every task row stays (user ids are dropped with the column).
+ * Undoes the most recently applied migration with its hand-written drizzle/rollback/<tag>.sql and
+ * removes its journal row, in one transaction. Returns the tag rolled back. Run it twice to go from
+ * 0002 back to 0000: the schema is then exactly 0000 again and every task row is kept.
  */
-export async function rollbackAccounts(url: string): Promise<void> {
-  const accounts = migrationFiles()[1];
-  const sqlText = readFileSync(join(MIGRATIONS_FOLDER, 'rollback', '0001_accounts.sql'), 'utf8');
+export async function rollbackLatest(url: string): Promise<string> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: JournalEntry[];
+  };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('begin');
-    await client.query(sqlText);
-    const { rowCount } = await client.query(`delete from ${JOURNAL} where hash = $1`, [accounts.hash]);
-    if (rowCount !== 1) throw new Error('migration 0001 is not recorded as applied: nothing to roll back');
+    await client.query("select pg_advisory_xact_lock(hashtext('task-api:migrate'))");
+    const { rows } = await client.query(`select id, created_at from ${JOURNAL} order by created_at desc limit 1`);
+    const entry = journal.entries.find((candidate) => String(candidate.when) === String(rows[0]?.created_at));
+    if (!entry || entry.idx === 0) throw new Error('nothing to roll back: the database is at 0000 or unmanaged');
+    await client.query(readFileSync(join(MIGRATIONS_FOLDER, 'rollback', `${entry.tag}.sql`), 'utf8'));
+    await client.query(`delete from ${JOURNAL} where id = $1`, [rows[0].id]);
     await client.query('commit');
+    return entry.tag;
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;

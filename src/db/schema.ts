@@ -5,7 +5,9 @@ import {
   check,
   foreignKey,
   index,
+  integer,
   pgTable,
+  primaryKey,
   serial,
   timestamp,
   uniqueIndex,
@@ -51,6 +53,32 @@ export const tasks = pgTable(
     index('ix_tasks_user_id').on(t.userId),
     // Serves "this user's tasks by creation time" in both directions, with id as the keyset tiebreak.
     index('ix_tasks_user_created').on(t.userId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Idempotency-Key records for POST /api/tasks: per user, the hash of the request body and a snapshot of
+ * the task as first created, so a retry replays the first response even if the task changed since.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: varchar('user_id', { length: 36 }).notNull(),
+    key: varchar('key', { length: 255 }).notNull(),
+    requestHash: varchar('request_hash', { length: 64 }).notNull(),
+    taskId: integer('task_id').notNull(),
+    title: varchar('title', { length: 200 }).notNull(),
+    description: varchar('description', { length: 1000 }),
+    completed: boolean('completed').notNull(),
+    taskCreatedAt: timestamp('task_created_at', { mode: 'string' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'pk_idempotency_keys', columns: [t.userId, t.key] }),
+    foreignKey({ name: 'fk_idempotency_keys_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
+      'cascade',
+    ),
+    index('ix_idempotency_keys_created_at').on(t.createdAt),
   ],
 );
 

@@ -57,7 +57,7 @@ describe('migration 0001 on a live, populated table', () => {
         );
         expect(kept.rows[0]).toEqual(before);
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-        expect(journal.rows[0].n).toBe(2);
+        expect(journal.rows[0].n).toBe(3);
       });
     } finally {
       await writer.end();

@@ -99,7 +99,7 @@ describe('upgrading a populated pre-accounts database', () => {
       const { rows } = await client.query('select count(*)::int as n from tasks where user_id is not null');
       expect(rows[0].n).toBe(0);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(journal.rows[0].n).toBe(2);
+      expect(journal.rows[0].n).toBe(3);
     });
 
     const shapeAfterFirst = await withClient(db.url, schemaShape);
@@ -109,13 +109,13 @@ describe('upgrading a populated pre-accounts database', () => {
       expect(await schemaShape(client)).toBe(shapeAfterFirst);
       expect(await tasksChecksum(client)).toEqual(before);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(journal.rows[0].n).toBe(2);
+      expect(journal.rows[0].n).toBe(3);
     });
   });
 });
 
-describe('rollback of 0001', () => {
-  it('returns the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+describe('rollback', () => {
+  it('two rollbacks (0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -129,7 +129,9 @@ describe('rollback of 0001', () => {
         client.query(`insert into users (email, password_hash) values ('rb@x.test', $1)`, [`$2b$12$${'b'.repeat(53)}`]),
       );
 
-      await npmRun('db:rollback', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0002_idempotency_keys/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0001_accounts/);
+      await expect(npmRun('db:rollback', db.url)).rejects.toThrow(/nothing to roll back/);
       await withClient(db.url, async (client) => {
         expect(await schemaShape(client)).toBe(shape0000);
         expect(await tasksChecksum(client)).toEqual(before);

@@ -25,7 +25,7 @@ describe('hc<AppType>', () => {
       fetch: fetchThroughWorker,
       headers: { Authorization: `Bearer ${session.accessToken}` },
     });
-    const created = await client.api.tasks.$post({ json: { title: 'from the typed client' } });
+    const created = await client.api.tasks.$post({ header: {}, json: { title: 'from the typed client' } });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
     const task = await created.json();

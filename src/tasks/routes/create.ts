@@ -1,12 +1,28 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import { requireUser, unauthenticated } from '../../auth/require-user.ts';
 import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { createTask } from '../repository.ts';
+import { createTaskIdempotently } from '../idempotency.ts';
+import { createTask, type TaskFields } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
 import { ownerOf, SECURITY, TAGS } from './shared.ts';
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be 1–255 visible ASCII characters')
+    .optional()
+    .openapi({
+      param: { name: 'idempotency-key', in: 'header' },
+      description: 'Makes a retry safe: the same key and body replay the first response (kept at least 24 h)',
+      example: '4f8c2e1a-retry-safe',
+    }),
+});
 
 export const createTaskRoute = createRoute({
   method: 'post',
@@ -15,25 +31,48 @@ export const createTaskRoute = createRoute({
   summary: 'Create a task',
   security: SECURITY,
   middleware: [requireUser, jsonBody, withDatabase] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } },
+  },
   responses: {
     201: {
-      description: 'Created; Location points at the task',
+      description: 'Created (or, with a reused Idempotency-Key and the same body, the first response replayed)',
       headers: { Location: { schema: { type: 'string' }, description: '/api/tasks/{id}' } },
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 401, 413, 415, 500, 503),
+    ...problemResponses(400, 401, 413, 415, 422, 500, 503),
   },
 });
 
+function noOwner(): AppError {
+  return unauthenticated('The account this token belongs to no longer exists', true);
+}
+
 export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = async (c) => {
   const body = c.req.valid('json');
-  const row = await createTask(c.get('db'), ownerOf(c), {
+  const key = c.req.valid('header')['idempotency-key'];
+  const fields: TaskFields = {
     title: body.title,
     description: body.description ?? null,
     completed: body.completed ?? false,
-  });
-  if (!row) throw unauthenticated('The account this token belongs to no longer exists', true);
+  };
+  const db = c.get('db');
+  const owner = ownerOf(c);
+
+  let row;
+  if (key === undefined) {
+    row = await createTask(db, owner, fields);
+    if (!row) throw noOwner();
+  } else {
+    const result = await createTaskIdempotently(db, owner, key, fields);
+    if (result.outcome === 'no-owner') throw noOwner();
+    if (result.outcome === 'key-reused') {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
+    }
+    if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
+    row = result.task;
+  }
   c.header('Location', `/api/tasks/${row.id}`);
   return c.json(toTaskDto(row), 201);
 };

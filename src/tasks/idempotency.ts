@@ -1,0 +1,85 @@
+// POST /api/tasks with an Idempotency-Key: a retried create returns the first response instead of
+// creating a duplicate. Keys are per user; the record holds the request's hash and a snapshot of the
+// task as first created. Creating and recording happen in one statement.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import type { TaskRow } from '../db/schema.ts';
+import type { OwnerId } from './owner.ts';
+import type { TaskFields } from './repository.ts';
+
+export type IdempotentCreate =
+  | { outcome: 'created' | 'replayed'; task: TaskRow }
+  | { outcome: 'key-reused' }
+  | { outcome: 'no-owner' };
+
+interface RecordRow extends Record<string, unknown> {
+  created: boolean;
+  request_hash: string;
+  task_id: number;
+  title: string;
+  description: string | null;
+  completed: boolean;
+  task_created_at: string;
+}
+
+/** SHA-256 (hex) of the normalised fields: the same task sent twice hashes the same. */
+export async function requestHash(fields: TaskFields): Promise<string> {
+  const canonical = JSON.stringify([fields.title, fields.description, fields.completed]);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function snapshotToTask(row: RecordRow, owner: OwnerId): TaskRow {
+  return {
+    id: row.task_id,
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    createdAt: row.task_created_at,
+    updatedAt: row.task_created_at,
+    userId: owner,
+  };
+}
+
+function outcomeOf(row: RecordRow, hash: string, owner: OwnerId): IdempotentCreate {
+  if (row.request_hash !== hash) return { outcome: 'key-reused' };
+  return { outcome: row.created ? 'created' : 'replayed', task: snapshotToTask(row, owner) };
+}
+
+export async function createTaskIdempotently(
+  db: Database,
+  owner: OwnerId,
+  key: string,
+  fields: TaskFields,
+): Promise<IdempotentCreate> {
+  const hash = await requestHash(fields);
+  // Claim the key (ON CONFLICT DO NOTHING) and insert the task only if the claim succeeded; else read
+  // the earlier record. The task and its snapshot share one id and one `now()`, so they are identical.
+  const { rows } = await db.execute<RecordRow>(sql`
+    with new_task as (select nextval('tasks_id_seq')::int as id, (now() at time zone 'utc') as at),
+    claim as (
+      insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
+      select u.id, ${key}, ${hash}, n.id, ${fields.title}::varchar, ${fields.description}::varchar,
+             ${fields.completed}::boolean, n.at
+        from users u cross join new_task n
+       where u.id = ${owner}
+      on conflict (user_id, key) do nothing
+      returning *),
+    created as (
+      insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
+      select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
+      returning id)
+    select true as created, request_hash, task_id, title, description, completed, task_created_at::text
+      from claim
+    union all
+    select false, request_hash, task_id, title, description, completed, task_created_at::text
+      from idempotency_keys where user_id = ${owner} and key = ${key}`);
+  if (rows[0]) return outcomeOf(rows[0], hash, owner);
+
+  // Nothing claimed and nothing visible: either the owner is gone, or a concurrent request with the
+  // same key committed after this statement began. A second look tells which (rare path).
+  const { rows: later } = await db.execute<RecordRow>(sql`
+    select false as created, request_hash, task_id, title, description, completed, task_created_at::text
+      from idempotency_keys where user_id = ${owner} and key = ${key}`);
+  return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'no-owner' };
+}
