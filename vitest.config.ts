@@ -39,6 +39,9 @@ export default defineConfig({
                 // Tests lower bcrypt's cost through the same configuration the deployment uses;
                 // one test proves the deployed default is 12.
                 BCRYPT_COST: '4',
+                // Size of test/worker/load-model.test.ts; raise for a longer run.
+                LOAD_USERS: process.env.LOAD_USERS ?? '8',
+                LOAD_SECONDS: process.env.LOAD_SECONDS ?? '4',
               },
             },
           })),

@@ -8,6 +8,8 @@ export interface LocalPostgres {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Starts the same server again after stop() (outage tests). */
+  start(): Promise<void>;
 }
 
 export const LOCAL_USER = 'postgres';
@@ -57,5 +59,6 @@ export async function startLocalPostgres(options: {
     url: `postgres://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }
