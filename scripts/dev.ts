@@ -67,6 +67,8 @@ try {
       port: Number(process.env.LOCAL_PG_PORT ?? 54329),
     });
     vars.DATABASE_URL = await ensureDatabase(postgres.url, 'task_api');
+    // The embedded server asks for cleartext passwords, like Neon's proxy: pipeline the connect.
+    vars.LOCAL_DB_PIPELINE_CONNECT ??= 'password';
     console.log(`dev: embedded PostgreSQL 17 at ${vars.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
     await migrate(vars.DATABASE_URL);
   }

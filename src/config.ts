@@ -51,6 +51,9 @@ const ConfigSchema = z
       .string()
       .regex(/^[\w.-]+:\d{1,5}$/)
       .default('127.0.0.1:5488'),
+    // 'password' pipelines the startup and cleartext password into the first round trip, as Neon's
+    // proxy does; only valid when the local server asks for cleartext `password` auth (embedded does).
+    LOCAL_DB_PIPELINE_CONNECT: z.enum(['password', 'off']).default('off'),
   })
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],

@@ -10,6 +10,7 @@ export interface Bindings {
   ACCESS_TOKEN_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
   LOCAL_DB_PIPE?: string;
+  LOCAL_DB_PIPELINE_CONNECT?: string;
   /** Workers Rate Limiting binding for signin/signup ([[ratelimits]] in wrangler.toml). */
   AUTH_RATE_LIMITER?: RateLimit;
 }

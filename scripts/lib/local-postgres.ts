@@ -36,6 +36,8 @@ export async function startLocalPostgres(options: {
   port?: number;
   persistent?: boolean;
   log?: (line: string) => void;
+  /** More `-c name=value` settings for the server (e.g. shared_preload_libraries for benchmarks). */
+  settings?: Record<string, string>;
 }): Promise<LocalPostgres> {
   const port = options.port ?? (await freePort());
   const log = options.log ?? (() => {});
@@ -49,7 +51,9 @@ export async function startLocalPostgres(options: {
     // initdb refuses to run as root; the package then runs the binaries as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', timezone: 'UTC', ...options.settings }).flatMap(
+      ([name, value]) => ['-c', `${name}=${value}`],
+    ),
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
   });

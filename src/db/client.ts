@@ -22,17 +22,18 @@ let localPipeConfigured: string | undefined;
  * Against Neon the driver's defaults are right (wss:// to the proxy in front of the host). Against a
  * local Postgres it talks plain ws:// to our pipe, which forwards to host:port; no TLS on loopback.
  */
-function useLocalPipe(pipe: string): void {
-  if (localPipeConfigured === pipe) return;
+function useLocalPipe(pipe: string, pipelineConnect: 'password' | 'off'): void {
+  const settings = `${pipe}|${pipelineConnect}`;
+  if (localPipeConfigured === settings) return;
   neonConfig.wsProxy = (host, port) => `${pipe}/v1?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
-  localPipeConfigured = pipe;
+  neonConfig.pipelineConnect = pipelineConnect === 'password' ? 'password' : false;
+  localPipeConfigured = settings;
 }
 
 export function createDatabase(config: Config): { db: Database; close: () => Promise<void> } {
-  if (isLocalDatabase(config.DATABASE_URL)) useLocalPipe(config.LOCAL_DB_PIPE);
+  if (isLocalDatabase(config.DATABASE_URL)) useLocalPipe(config.LOCAL_DB_PIPE, config.LOCAL_DB_PIPELINE_CONNECT);
   const pool = new Pool({
     connectionString: config.DATABASE_URL,
     max: 1,

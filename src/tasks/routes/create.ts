@@ -1,5 +1,7 @@
 import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requireUser, unauthenticated } from '../../auth/require-user.ts';
+import type { TaskRow } from '../../db/schema.ts';
 import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -49,6 +51,17 @@ function noOwner(): AppError {
   return unauthenticated('The account this token belongs to no longer exists', true);
 }
 
+/** With an Idempotency-Key: create once, replay the first response after that, refuse another body. */
+async function createOrReplay(c: Context<HonoEnv>, key: string, fields: TaskFields): Promise<TaskRow | undefined> {
+  const result = await createTaskIdempotently(c.get('db'), ownerOf(c), key, fields);
+  if (result.outcome === 'no-owner') return undefined;
+  if (result.outcome === 'key-reused') {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
+  }
+  if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
+  return result.task;
+}
+
 export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = async (c) => {
   const body = c.req.valid('json');
   const key = c.req.valid('header')['idempotency-key'];
@@ -57,22 +70,9 @@ export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = 
     description: body.description ?? null,
     completed: body.completed ?? false,
   };
-  const db = c.get('db');
-  const owner = ownerOf(c);
-
-  let row;
-  if (key === undefined) {
-    row = await createTask(db, owner, fields);
-    if (!row) throw noOwner();
-  } else {
-    const result = await createTaskIdempotently(db, owner, key, fields);
-    if (result.outcome === 'no-owner') throw noOwner();
-    if (result.outcome === 'key-reused') {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
-    }
-    if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
-    row = result.task;
-  }
+  const row =
+    key === undefined ? await createTask(c.get('db'), ownerOf(c), fields) : await createOrReplay(c, key, fields);
+  if (!row) throw noOwner();
   c.header('Location', `/api/tasks/${row.id}`);
   return c.json(toTaskDto(row), 201);
 };

@@ -1,0 +1,358 @@
+// `npm run bench [-- --duration 5 --users 10000 --tasks 1000000]`
+// Drives the Worker under `wrangler dev` on loopback with autocannon and prints, for each route,
+// requests/s, p50 and p99 as ratios to GET /api/health measured in the same run; statements per
+// request as counted by PostgreSQL (pg_stat_statements); list latency at 1k vs 1M tasks; bundle and
+// start-up; and the cost of SCRAM against cleartext password auth. Writes bench/results.json.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
+import { migrate, ROOT } from '../scripts/lib/migrations.ts';
+import { seed } from '../scripts/lib/seed.ts';
+import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
+import { startWsPipe } from '../scripts/lib/ws-pipe.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    users: { type: 'string', default: '10000' },
+    tasks: { type: 'string', default: '1000000' },
+  },
+});
+const DURATION = Number(values.duration);
+const SEED_USERS = Number(values.users);
+const SEED_TASKS = Number(values.tasks);
+const randomIp = () =>
+  `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+}
+
+async function measure(
+  base: string,
+  request: { method?: string; path: string; headers?: Record<string, string>; body?: string; varyIp?: boolean },
+  connections = 10,
+): Promise<Measured> {
+  const result = await autocannon({
+    url: `${base}${request.path}`,
+    connections,
+    duration: DURATION,
+    method: (request.method ?? 'GET') as 'GET',
+    headers: request.headers,
+    body: request.body,
+    requests: request.varyIp
+      ? [
+          {
+            setupRequest: (req: Record<string, any>) => ({
+              ...req,
+              headers: { ...req.headers, 'CF-Connecting-IP': randomIp() },
+            }),
+          },
+        ]
+      : undefined,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'task-api-bench-'));
+const postgres = await startLocalPostgres({
+  dataDir,
+  persistent: false,
+  settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' },
+});
+const admin = new pg.Client({ connectionString: postgres.url });
+await admin.connect();
+await admin.query('create database bench');
+const benchUrl = postgres.url.replace(/\/postgres$/, '/bench');
+await migrate(benchUrl, 'pipe');
+await admin.query('create extension if not exists pg_stat_statements');
+// A SCRAM user, to measure what SCRAM costs the Worker against the cleartext password Neon's proxy uses.
+await admin.query(`set password_encryption = 'scram-sha-256'`);
+await admin.query(`create role bench_scram login superuser password 'bench-scram-password'`);
+const hbaPath = (await admin.query('show hba_file')).rows[0].hba_file as string;
+const hba = readFileSync(hbaPath, 'utf8');
+writeFileSync(hbaPath, `host all bench_scram 127.0.0.1/32 scram-sha-256\n${hba}`);
+await admin.query('select pg_reload_conf()');
+
+const pipe = await startWsPipe();
+const secret = randomBytes(32).toString('base64url');
+const workerVars = (databaseUrl: string, pipelineConnect: 'password' | 'off') => ({
+  APP_ENV: 'development',
+  BETTER_AUTH_SECRET: secret,
+  DATABASE_URL: databaseUrl,
+  LOCAL_DB_PIPE: `127.0.0.1:${pipe.port}`,
+  LOCAL_DB_PIPELINE_CONNECT: pipelineConnect,
+  BCRYPT_COST: '12',
+});
+
+async function statementsPerRequest(send: () => Promise<Response>, count = 20): Promise<number> {
+  await admin.query('select pg_stat_statements_reset()');
+  for (let i = 0; i < count; i++) await (await send()).arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const { rows } = await admin.query(
+    `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = 'bench')`,
+  );
+  return rows[0].calls / count;
+}
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), durationSeconds: DURATION };
+const worker = await startWranglerDev(workerVars(benchUrl, 'password'));
+try {
+  const base = worker.url;
+  const json = { 'Content-Type': 'application/json' };
+  const email = 'bench@example.test';
+  const password = 'bench password 123';
+  const signup = await fetch(`${base}/api/auth/signup`, {
+    method: 'POST',
+    headers: { ...json, 'CF-Connecting-IP': randomIp() },
+    body: JSON.stringify({ email, password }),
+  });
+  const { accessToken, user } = (await signup.json()) as { accessToken: string; user: { id: string } };
+  const auth = { Authorization: `Bearer ${accessToken}` };
+  await admin.query('select 1');
+  const benchDb = new pg.Client({ connectionString: benchUrl });
+  await benchDb.connect();
+  await benchDb.query(
+    `insert into tasks (title, user_id, created_at, updated_at)
+     select 'bench ' || i, $1, timestamp '2026-02-01' + i * interval '1 second', timestamp '2026-02-01' from generate_series(1, 100) i`,
+    [user.id],
+  );
+  await seed(benchUrl, { users: 9, tasks: 900 }); // 1,000 tasks in total
+  const { rows } = await benchDb.query('select id from tasks where user_id = $1 order by id limit 1', [user.id]);
+  const taskId = rows[0].id as number;
+
+  const routes: [string, Parameters<typeof measure>[1], number?][] = [
+    ['GET /api/health (baseline)', { path: '/api/health' }],
+    ['GET /api/tasks (page of 20)', { path: '/api/tasks?limit=20', headers: auth }],
+    [
+      'POST /api/tasks',
+      { method: 'POST', path: '/api/tasks', headers: { ...auth, ...json }, body: JSON.stringify({ title: 'bench' }) },
+    ],
+    ['GET /api/tasks/:id', { path: `/api/tasks/${taskId}`, headers: auth }],
+    [
+      'PATCH /api/tasks/:id',
+      {
+        method: 'PATCH',
+        path: `/api/tasks/${taskId}`,
+        headers: { ...auth, ...json },
+        body: JSON.stringify({ completed: true }),
+      },
+    ],
+    ['GET /api/tasks rejected token (no database)', { path: '/api/tasks', headers: { Authorization: 'Bearer nope' } }],
+    [
+      'POST /api/auth/signin (bcrypt 12)',
+      {
+        method: 'POST',
+        path: '/api/auth/signin',
+        headers: json,
+        body: JSON.stringify({ email, password }),
+        varyIp: true,
+      },
+      2,
+    ],
+  ];
+  const throughput: Record<string, Measured> = {};
+  // Warm-up: the first requests compile and cache in workerd; they are not what we measure.
+  for (const [, request] of routes.slice(0, 5)) await measure(base, request, 2).catch(() => undefined);
+  for (const [name, request, connections] of routes) {
+    throughput[name] = await measure(base, request, connections);
+    process.stderr.write(`measured ${name}\n`);
+  }
+  results.throughput = throughput;
+
+  const send =
+    (path: string, init: RequestInit = {}) =>
+    () =>
+      fetch(`${base}${path}`, init);
+  results.statementsPerRequest = {
+    'GET /api/health': await statementsPerRequest(send('/api/health')),
+    'GET /api/tasks': await statementsPerRequest(send('/api/tasks', { headers: auth })),
+    'POST /api/tasks': await statementsPerRequest(
+      send('/api/tasks', { method: 'POST', headers: { ...auth, ...json }, body: '{"title":"s"}' }),
+    ),
+    'GET /api/tasks/:id': await statementsPerRequest(send(`/api/tasks/${taskId}`, { headers: auth })),
+    'PATCH /api/tasks/:id': await statementsPerRequest(
+      send(`/api/tasks/${taskId}`, { method: 'PATCH', headers: { ...auth, ...json }, body: '{"title":"p"}' }),
+    ),
+    'PUT /api/tasks/:id': await statementsPerRequest(
+      send(`/api/tasks/${taskId}`, {
+        method: 'PUT',
+        headers: { ...auth, ...json },
+        body: '{"title":"p","description":null,"completed":false}',
+      }),
+    ),
+    'PATCH /api/tasks/:id/complete': await statementsPerRequest(
+      send(`/api/tasks/${taskId}/complete`, { method: 'PATCH', headers: auth }),
+    ),
+    'GET /api/auth/me': await statementsPerRequest(send('/api/auth/me', { headers: auth })),
+    'POST /api/auth/signin': await statementsPerRequest(
+      () =>
+        fetch(`${base}/api/auth/signin`, {
+          method: 'POST',
+          headers: { ...json, 'CF-Connecting-IP': randomIp() },
+          body: JSON.stringify({ email, password }),
+        }),
+      5,
+    ),
+    'POST /api/auth/signup': await statementsPerRequest(
+      () =>
+        fetch(`${base}/api/auth/signup`, {
+          method: 'POST',
+          headers: { ...json, 'CF-Connecting-IP': randomIp() },
+          body: JSON.stringify({ email: `s-${randomBytes(4).toString('hex')}@example.test`, password }),
+        }),
+      5,
+    ),
+    'rejected token': await statementsPerRequest(send('/api/tasks', { headers: { Authorization: 'Bearer nope' } })),
+  };
+
+  // Scaling: the same user's first page with 1,000 tasks in total, then with SEED_TASKS more.
+  const listAt1k = await measure(base, { path: '/api/tasks?limit=20', headers: auth });
+  process.stderr.write(`seeding ${SEED_TASKS} tasks across ${SEED_USERS} users\n`);
+  await seed(benchUrl, { users: SEED_USERS, tasks: SEED_TASKS });
+  const total = (await benchDb.query('select count(*)::int as n from tasks')).rows[0].n as number;
+  const listAtScale = await measure(base, { path: '/api/tasks?limit=20', headers: auth });
+  results.scaling = {
+    smallTotal: 1000,
+    largeTotal: total,
+    small: listAt1k,
+    large: listAtScale,
+    p50Ratio: listAtScale.p50 / listAt1k.p50,
+  };
+  await benchDb.end();
+} finally {
+  await worker.stop();
+}
+
+// Connection authentication cost: one indexed read per request, three ways of connecting.
+const auth3: Record<string, Measured> = {};
+for (const [name, url, mode] of [
+  ['cleartext password, pipelined (like Neon)', benchUrl, 'password'],
+  ['cleartext password, not pipelined', benchUrl, 'off'],
+  ['SCRAM-SHA-256', benchUrl.replace('postgres:postgres@', 'bench_scram:bench-scram-password@'), 'off'],
+] as const) {
+  const variant = await startWranglerDev(workerVars(url, mode));
+  try {
+    auth3[name] = await measure(variant.url, { path: '/api/health' });
+  } finally {
+    await variant.stop();
+  }
+}
+results.connectionAuth = auth3;
+
+// Bundle size and start-up, from wrangler itself.
+const outdir = mkdtempSync(join(tmpdir(), 'task-api-bundle-'));
+const dryRun = spawnSync(
+  join(ROOT, 'node_modules', '.bin', 'wrangler'),
+  ['deploy', '--dry-run', '--outdir', outdir, '--metafile', join(outdir, 'meta.json'), '--env', 'production'],
+  {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+  },
+);
+const sizes = dryRun.stdout.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
+const meta = JSON.parse(readFileSync(join(outdir, 'meta.json'), 'utf8')) as {
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+};
+const byPackage: Record<string, number> = {};
+for (const output of Object.values(meta.outputs)) {
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const name = match ? match[1] : 'src (this project)';
+    byPackage[name] = (byPackage[name] ?? 0) + bytesInOutput;
+  }
+}
+const startup = spawnSync(
+  join(ROOT, 'node_modules', '.bin', 'wrangler'),
+  ['check', 'startup', '--outfile', join(outdir, 'startup.cpuprofile')],
+  {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+  },
+);
+const active = startup.stdout.match(/Active: ([\d.]+) ms/);
+results.bundle = {
+  uploadKiB: Number(sizes?.[1]),
+  gzipKiB: Number(sizes?.[2]),
+  startupActiveMs: Number(active?.[1]),
+  minifiedBytesByPackage: Object.fromEntries(
+    Object.entries(byPackage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10),
+  ),
+};
+rmSync(outdir, { recursive: true, force: true });
+
+await admin.end();
+await pipe.close();
+await postgres.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+// The table.
+const throughput = results.throughput as Record<string, Measured>;
+const baseline = throughput['GET /api/health (baseline)'];
+const rows = Object.entries(throughput).map(([name, m]) => [
+  name,
+  m.rps.toFixed(0),
+  (m.rps / baseline.rps).toFixed(2),
+  m.p50.toFixed(0),
+  (m.p50 / Math.max(baseline.p50, 1)).toFixed(2),
+  m.p99.toFixed(0),
+  String(m.non2xx),
+]);
+const header = ['route', 'req/s', 'x base', 'p50 ms', 'x base', 'p99 ms', 'non-2xx'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+console.log(`\nThroughput (autocannon, ${DURATION} s each, wrangler dev on loopback; ratios to GET /api/health)`);
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));
+console.log('\nStatements per request (pg_stat_statements):');
+for (const [name, n] of Object.entries(results.statementsPerRequest as Record<string, number>))
+  console.log(`  ${name}: ${n}`);
+const scaling = results.scaling as {
+  smallTotal: number;
+  largeTotal: number;
+  small: Measured;
+  large: Measured;
+  p50Ratio: number;
+};
+console.log(
+  `\nScaling: GET /api/tasks p50 ${scaling.small.p50} ms at ${scaling.smallTotal} tasks, ${scaling.large.p50} ms at ${scaling.largeTotal} tasks (ratio ${scaling.p50Ratio.toFixed(2)})`,
+);
+console.log('\nConnection auth (GET /api/health, one connection per request):');
+for (const [name, m] of Object.entries(auth3))
+  console.log(`  ${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+const bundle = results.bundle as {
+  uploadKiB: number;
+  gzipKiB: number;
+  startupActiveMs: number;
+  minifiedBytesByPackage: Record<string, number>;
+};
+console.log(
+  `\nBundle: ${bundle.uploadKiB} KiB, gzip ${bundle.gzipKiB} KiB; start-up CPU (wrangler check startup, active): ${bundle.startupActiveMs} ms`,
+);
+for (const [name, bytes] of Object.entries(bundle.minifiedBytesByPackage))
+  console.log(`  ${name}: ${(bytes / 1024).toFixed(1)} KiB`);
+console.log('\nWritten to bench/results.json');
