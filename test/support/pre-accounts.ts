@@ -1,27 +1,19 @@
 // A database as the pre-accounts app left it: its tasks table and rows, no drizzle journal.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import { ROOT } from '../../scripts/lib/migrations.ts';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase, withClient } from './scratch-database.ts';
 
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withClient };
 
-/** Row count and an md5 over the text of every tasks row's pre-accounts columns. */
-export async function tasksChecksum(client: pg.Client) {
+/** Row count and an md5 over the text of every tasks row's pre-accounts columns (optionally filtered). */
+export async function tasksChecksum(client: pg.Client, where = 'true') {
   const { rows } = await client.query(
     `select count(*)::int as count,
             md5(coalesce(string_agg(row(id, title, description, completed, created_at, updated_at)::text, '|' order by id), '')) as md5
-       from tasks`,
+       from tasks where ${where}`,
   );
   return rows[0] as { count: number; md5: string };
 }

@@ -8,8 +8,9 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** Runs `work` with a connected client on `url`, and closes it. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -20,13 +21,13 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
 
 export async function createScratchDatabase(serverUrl: string, label: string): Promise<ScratchDatabase> {
   const name = `task_api_test_${label}_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await onServer(serverUrl, (client) => client.query(`create database "${name}"`));
+  await withClient(serverUrl, (client) => client.query(`create database "${name}"`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
     drop: () =>
-      onServer(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+      withClient(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
   };
 }
