@@ -1,9 +1,23 @@
-// Worker entry: builds the app once per isolate and hands it every request.
+// Worker entry: builds the app once per isolate and hands it every request; the hourly cron
+// trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records.
 import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createDatabase } from './db/client.ts';
 import type { Bindings } from './env.ts';
+import { logEvent } from './http/log.ts';
+import { deleteExpiredIdempotencyKeys } from './tasks/idempotency.ts';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(_controller, env, _ctx) {
+    const { db, close } = createDatabase(loadConfig(env));
+    try {
+      const deleted = await deleteExpiredIdempotencyKeys(db);
+      logEvent('info', { event: 'idempotency_keys_expired', deleted });
+    } finally {
+      await close();
+    }
+  },
 } satisfies ExportedHandler<Bindings>;

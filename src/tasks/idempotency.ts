@@ -83,3 +83,13 @@ export async function createTaskIdempotently(
       from idempotency_keys where user_id = ${owner} and key = ${key}`);
   return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'no-owner' };
 }
+
+/** Keys are kept at least this long; the hourly cron trigger deletes older ones. */
+export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
+export async function deleteExpiredIdempotencyKeys(db: Database): Promise<number> {
+  const { rowCount } = await db.execute(
+    sql`delete from idempotency_keys where created_at < now() - make_interval(hours => ${IDEMPOTENCY_KEY_RETENTION_HOURS})`,
+  );
+  return rowCount ?? 0;
+}

@@ -90,3 +90,22 @@ describe('Idempotency-Key', () => {
     expect(await sql('select 1 from idempotency_keys where user_id = $1', [client.userId])).toHaveLength(0);
   });
 });
+
+describe('expiry', () => {
+  it('the hourly cron deletes records older than 24 h and keeps younger ones', async () => {
+    const { createExecutionContext, createScheduledController, env, waitOnExecutionContext } = await import(
+      'cloudflare:test'
+    );
+    const worker = (await import('../../src/index.ts')).default;
+    const client = await newClient();
+    const [old, fresh] = [key(), key()];
+    await client.request('POST', '/api/tasks', { title: 'old' }, { 'Idempotency-Key': old });
+    await client.request('POST', '/api/tasks', { title: 'fresh' }, { 'Idempotency-Key': fresh });
+    await sql(`update idempotency_keys set created_at = now() - interval '25 hours' where key = $1`, [old]);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await sql<{ key: string }>('select key from idempotency_keys where user_id = $1', [client.userId]);
+    expect(left.map((row) => row.key)).toEqual([fresh]);
+  });
+});
