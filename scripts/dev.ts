@@ -21,7 +21,8 @@ function ensureDevVars(): Record<string, string> {
   const vars = readDotEnv(DEV_VARS);
   if (!vars.BETTER_AUTH_SECRET) {
     vars.BETTER_AUTH_SECRET = randomBytes(32).toString('base64url');
-    writeFileSync(DEV_VARS, formatDotEnv(vars), { mode: 0o600 });
+    writeFileSync(DEV_VARS, formatDotEnv(vars));
+    chmodSync(DEV_VARS, 0o600); // it holds a secret now
     console.log('dev: generated a random BETTER_AUTH_SECRET into .dev.vars');
   }
   return vars;
