@@ -22,6 +22,8 @@ export async function insertUser(db: Database, email: string, passwordHash: stri
 
 /** The signin lookup, through the unique index on lower(email). */
 export async function findUserWithHashByEmail(db: Database, normalizedEmail: string): Promise<UserRow | undefined> {
+  // Postgres text cannot hold U+0000, so no stored email has one (and the query would fail).
+  if (normalizedEmail.includes('\u0000')) return undefined;
   const [user] = await db
     .select()
     .from(users)

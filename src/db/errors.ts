@@ -13,19 +13,22 @@ function* causes(error: unknown): Generator<unknown> {
   }
 }
 
+/**
+ * A Postgres error decides by its SQLSTATE. Otherwise only the innermost cause is looked at: the
+ * driver's or socket's own error. Outer wrappers (Drizzle's) embed the SQL and its parameters, i.e.
+ * user input, so their messages must never decide anything.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (const cause of causes(error)) {
-    if (typeof cause !== 'object' || cause === null) continue;
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
-    // An ErrorEvent from a failed WebSocket carries no code: the driver could not reach the server.
-    if (typeof (cause as { type?: unknown }).type === 'string' && (cause as { type: string }).type === 'error')
-      return true;
-    const message = (cause as { message?: unknown }).message;
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-  }
-  return false;
+  const state = sqlState(error);
+  if (state) return UNAVAILABLE_SQLSTATE.test(state);
+  let innermost: unknown;
+  for (const cause of causes(error)) innermost = cause;
+  if (typeof innermost !== 'object' || innermost === null) return false;
+  const { code, type, message } = innermost as { code?: unknown; type?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  // An ErrorEvent from a failed WebSocket carries no code: the driver could not reach the server.
+  if (type === 'error') return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 /** The SQLSTATE of a Postgres error anywhere in the cause chain (drizzle wraps driver errors). */

@@ -20,6 +20,7 @@ export const cors = createMiddleware<HonoEnv>(async (c, next) => {
       headers.set('Access-Control-Allow-Origin', origin);
       headers.set('Access-Control-Allow-Methods', CORS_ALLOWED_METHODS);
       headers.set('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS);
+      headers.set('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
       headers.set('Access-Control-Max-Age', PREFLIGHT_MAX_AGE_SECONDS);
     }
     return new Response(null, { status: 204, headers });

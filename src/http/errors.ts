@@ -84,6 +84,7 @@ export function toAppError(error: unknown): AppError {
     // Hono's own validators throw these for unreadable bodies (e.g. malformed JSON).
     if (error.status === 400) return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON');
     if (error.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body exceeds 64 KiB');
+    if (error.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   return new AppError('INTERNAL', 'An unexpected error occurred', { cause: error });
 }

@@ -1,12 +1,15 @@
 // Reading a JSON request body safely, in the contract's order: size (413) before content type (415).
 // The body is read here with a byte limit that also holds for chunked bodies without Content-Length,
 // then handed to the route's validator through Hono's body cache (so it is read only once).
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { HonoEnv } from '../env.ts';
 import { AppError } from './errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+// The same media types the route validators (@hono/zod-openapi) accept, so the two never disagree:
+// application/json or application/<x>+json, optionally with `; name=value` parameters.
+const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<string> {
   const reader = body.getReader();
@@ -35,13 +38,20 @@ function tooLarge() {
   return new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES / 1024} KiB`);
 }
 
-/** For routes that take a JSON body: 413 over 64 KiB, 415 unless Content-Type is JSON. */
-export const jsonBody = createMiddleware<HonoEnv>(async (c, next) => {
+async function readBody(c: Context<HonoEnv>): Promise<string> {
   const declaredLength = Number(c.req.header('Content-Length') ?? 0);
   if (declaredLength > MAX_BODY_BYTES) throw tooLarge();
-  const text = c.req.raw.body ? await readLimited(c.req.raw.body, MAX_BODY_BYTES) : '';
-  const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0].trim();
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+  return c.req.raw.body ? await readLimited(c.req.raw.body, MAX_BODY_BYTES) : '';
+}
+
+/**
+ * For routes that take a JSON body: 413 over 64 KiB, then 415 for a body of another type. A request
+ * with no body and no Content-Type is not body-carrying: it goes on to validation (400).
+ */
+export const jsonBody = createMiddleware<HonoEnv>(async (c, next) => {
+  const text = await readBody(c);
+  const contentType = c.req.header('Content-Type');
+  if (contentType === undefined ? text.length > 0 : !JSON_CONTENT_TYPE.test(contentType.trim())) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   // Hono keeps body promises in this cache (its type says string); json() then parses this text.
@@ -49,9 +59,8 @@ export const jsonBody = createMiddleware<HonoEnv>(async (c, next) => {
   await next();
 });
 
-/** For routes whose body is ignored: still never read more than the limit. */
+/** For routes whose body is ignored: it is still read, and still limited to 64 KiB. */
 export const ignoredBody = createMiddleware<HonoEnv>(async (c, next) => {
-  const declaredLength = Number(c.req.header('Content-Length') ?? 0);
-  if (declaredLength > MAX_BODY_BYTES) throw tooLarge();
+  await readBody(c);
   await next();
 });

@@ -1,4 +1,4 @@
-// 405 for a known path with a wrong method: derived from the routes the app actually registered, so
+// 405 for a known path with a wrong method (and 204 + Allow for a plain OPTIONS): derived from the routes the app actually registered, so
 // it can never disagree with them. Registered last, so it only answers when no route method matched.
 import type { Hono } from 'hono';
 import type { HonoEnv } from '../env.ts';
@@ -16,6 +16,7 @@ export function answerWrongMethods(app: Hono<HonoEnv>): void {
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods, 'OPTIONS'].join(', ');
     app.all(path, (c) => {
+      if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
       throw new AppError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on this path; allowed: ${allow}`, {
         headers: { Allow: allow },
       });

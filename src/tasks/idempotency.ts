@@ -22,9 +22,19 @@ interface RecordRow extends Record<string, unknown> {
   task_created_at: string;
 }
 
-/** SHA-256 (hex) of the normalised fields: the same task sent twice hashes the same. */
-export async function requestHash(fields: TaskFields): Promise<string> {
-  const canonical = JSON.stringify([fields.title, fields.description, fields.completed]);
+/** Key order does not make two JSON bodies different; everything else does. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 (hex) of the request's JSON body as sent (keys in any order). */
+export async function requestHash(body: unknown): Promise<string> {
+  const canonical = canonicalJson(body);
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
@@ -51,8 +61,9 @@ export async function createTaskIdempotently(
   owner: OwnerId,
   key: string,
   fields: TaskFields,
+  requestBody: unknown,
 ): Promise<IdempotentCreate> {
-  const hash = await requestHash(fields);
+  const hash = await requestHash(requestBody);
   // Claim the key (ON CONFLICT DO NOTHING) and insert the task only if the claim succeeded; else read
   // the earlier record. The task and its snapshot share one id and one `now()`, so they are identical.
   const { rows } = await db.execute<RecordRow>(sql`

@@ -4,14 +4,19 @@ import type { TaskRow } from '../db/schema.ts';
 
 const MAX_TASK_ID = 2_147_483_647; // tasks.id is a Postgres integer (serial)
 
+// Postgres text cannot hold U+0000; refuse it here (400) rather than fail in the database (500).
+const noNul = [(text: string) => !text.includes('\u0000'), 'must not contain NUL (U+0000) characters'] as const;
+
 const Title = z
   .string()
+  .refine(...noNul)
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .openapi({ example: 'Buy milk', description: 'Trimmed; 1–200 characters' });
 const Description = z
   .string()
+  .refine(...noNul)
   .max(1000, 'must be at most 1000 characters')
   .nullable()
   .openapi({ example: 'Two litres, semi-skimmed' });

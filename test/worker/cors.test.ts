@@ -40,6 +40,7 @@ describe('CORS', () => {
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET, POST, PUT, PATCH, DELETE');
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe('Authorization, Content-Type, Idempotency-Key');
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After');
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
     expect(response.headers.get('X-Request-Id')).toBeTruthy();
   });

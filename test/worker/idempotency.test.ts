@@ -32,6 +32,40 @@ describe('Idempotency-Key', () => {
     expect(await sql('select title from tasks where user_id = $1', [client.userId])).toEqual([{ title: 'first' }]);
   });
 
+  it('"same body" means the JSON as sent: key order does not matter, normalisation does not hide a difference', async () => {
+    const client = await newClient();
+    const k = key();
+    const first = await client.request(
+      'POST',
+      '/api/tasks',
+      { title: 'a', completed: false },
+      { 'Idempotency-Key': k },
+    );
+    expect(first.status).toBe(201);
+    const reordered = await client.request(
+      'POST',
+      '/api/tasks',
+      { completed: false, title: 'a' },
+      { 'Idempotency-Key': k },
+    );
+    expect(reordered.status).toBe(201);
+    expect(reordered.headers.get('Idempotent-Replayed')).toBe('true');
+    const padded = await client.request(
+      'POST',
+      '/api/tasks',
+      { title: '  a  ', completed: false },
+      { 'Idempotency-Key': k },
+    );
+    expect(padded.status).toBe(422);
+    const spaced = await client.request(
+      'POST',
+      '/api/tasks',
+      { title: 'spaces are fine' },
+      { 'Idempotency-Key': 'my key 1' },
+    );
+    expect(spaced.status).toBe(201);
+  });
+
   it('keys are per user: another user with the same key creates their own task', async () => {
     const [a, b] = [await newClient(), await newClient()];
     const k = key();
@@ -61,7 +95,7 @@ describe('Idempotency-Key', () => {
   it.each([
     ['', 'empty'],
     ['k'.repeat(256), '256 characters'],
-    ['has space', 'a space'],
+    ['tab\there', 'a control character'],
   ])('key %#: %s → 400', async (bad) => {
     const client = await newClient();
     const response = await client.request('POST', '/api/tasks', { title: 'x' }, { 'Idempotency-Key': bad });

@@ -17,7 +17,7 @@ const IdempotencyHeaders = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'must be 1–255 visible ASCII characters')
+    .regex(/^[^\x00-\x1f\x7f]+$/, 'must be 1–255 characters without control characters')
     .optional()
     .openapi({
       param: { name: 'idempotency-key', in: 'header' },
@@ -53,7 +53,8 @@ function noOwner(): AppError {
 
 /** With an Idempotency-Key: create once, replay the first response after that, refuse another body. */
 async function createOrReplay(c: Context<HonoEnv>, key: string, fields: TaskFields): Promise<TaskRow | undefined> {
-  const result = await createTaskIdempotently(c.get('db'), ownerOf(c), key, fields);
+  // The body as sent (already parsed and cached by the validator) decides "same request".
+  const result = await createTaskIdempotently(c.get('db'), ownerOf(c), key, fields, await c.req.json());
   if (result.outcome === 'no-owner') return undefined;
   if (result.outcome === 'key-reused') {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
