@@ -17,7 +17,10 @@ const IdempotencyHeaders = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^\x00-\x1f\x7f]+$/, 'must be 1–255 characters without control characters')
+    .refine(
+      (key) => [...key].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f),
+      'must be 1–255 characters without control characters',
+    )
     .optional()
     .openapi({
       param: { name: 'idempotency-key', in: 'header' },
