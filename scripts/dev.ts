@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { formatDotEnv, readDotEnv } from './lib/dev-vars.ts';
+import { formatDotEnv, mergeDevVars, readDotEnv } from './lib/dev-vars.ts';
 import { type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { migrate, ROOT } from './lib/migrations.ts';
 import { startWsPipe, type WsPipe } from './lib/ws-pipe.ts';
@@ -39,12 +39,7 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-const documented = Object.keys(readDotEnv(EXAMPLE));
-const fromFile = ensureDevVars();
-const fromEnvironment = Object.fromEntries(
-  documented.filter((key) => process.env[key]).map((key) => [key, process.env[key] as string]),
-);
-const vars: Record<string, string> = { ...fromFile, ...fromEnvironment };
+const vars = mergeDevVars(readDotEnv(EXAMPLE), ensureDevVars(), process.env);
 const port = process.env.PORT ?? '8787';
 
 let postgres: LocalPostgres | undefined;

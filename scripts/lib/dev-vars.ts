@@ -20,3 +20,20 @@ export function formatDotEnv(vars: Record<string, string>): string {
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
     .join('\n')}\n`;
 }
+
+/**
+ * The variables `npm run dev` gives the Worker: .dev.vars, overridden by the environment for every
+ * key documented in .dev.vars.example (an empty environment value does not override).
+ */
+export function mergeDevVars(
+  documented: Record<string, string>,
+  fromFile: Record<string, string>,
+  environment: Record<string, string | undefined>,
+): Record<string, string> {
+  const fromEnvironment = Object.fromEntries(
+    Object.keys(documented)
+      .filter((key) => environment[key])
+      .map((key) => [key, environment[key] as string]),
+  );
+  return { ...fromFile, ...fromEnvironment };
+}
