@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { isLocalDatabase } from '../src/db/client.ts';
 import { formatDotEnv, mergeDevVars, readDotEnv } from './lib/dev-vars.ts';
 import { type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { migrate, ROOT } from './lib/migrations.ts';
@@ -69,8 +70,7 @@ try {
     await migrate(vars.DATABASE_URL);
   }
   // The pipe is needed for any local database, embedded or not; Neon is reached directly.
-  const host = new URL(vars.DATABASE_URL).hostname;
-  if (['localhost', '127.0.0.1', '::1', '[::1]'].includes(host)) {
+  if (isLocalDatabase(vars.DATABASE_URL)) {
     pipe = await startWsPipe({ port: Number(process.env.LOCAL_DB_PIPE_PORT ?? 0) });
     vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
   }

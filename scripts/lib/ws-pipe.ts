@@ -7,12 +7,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import type { RawData } from 'ws';
+import { LOCAL_HOSTS } from '../../src/db/client.ts';
 import { StatementCounter } from './statement-counter.ts';
 
 // `import from 'ws'` can resolve to ws's browser build under vitest; require() always gets the Node one.
 const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof import('ws');
-
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface WsPipe {
   port: number;

@@ -8,7 +8,8 @@ import * as schema from './schema.ts';
 
 export type Database = NeonDatabase<typeof schema>;
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+/** Loopback host names: a DATABASE_URL on one of these is reached through the local pipe. */
+export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 // Fail fast when the database is down: the client gets 503 within seconds, never a hung request.
 const CONNECT_TIMEOUT_MS = 5_000;
 
