@@ -2,12 +2,13 @@
 // which request. Never a password, token or email in clear.
 import type { Context } from 'hono';
 import type { HonoEnv } from '../env.ts';
+import { sha256Hex } from '../http/digest.ts';
 import { logEvent } from '../http/log.ts';
 import { clientIp } from './rate-limit.ts';
 
+/** The first 12 bytes of the email's SHA-256: enough to correlate log lines, not to print the address. */
 async function emailHash(normalizedEmail: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(normalizedEmail));
-  return [...new Uint8Array(digest).slice(0, 12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return (await sha256Hex(normalizedEmail)).slice(0, 24);
 }
 
 export async function auditAuth(

@@ -14,6 +14,11 @@ export function unauthenticated(detail: string, tokenSent: boolean): AppError {
   });
 }
 
+/** A valid token whose user has been deleted is no longer a credential. */
+export function accountGone(): AppError {
+  return unauthenticated('The account this token belongs to no longer exists', true);
+}
+
 export const requireUser = createMiddleware<HonoEnv>(async (c, next) => {
   const header = c.req.header('Authorization');
   if (header === undefined) throw unauthenticated('Send an access token: Authorization: Bearer <token>', false);

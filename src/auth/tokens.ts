@@ -2,12 +2,12 @@
 // requires every claim, and allows at most 30 s of clock skew.
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
+import { USER_ID } from '../tasks/owner.ts';
 
 export const TOKEN_ISSUER = 'task-api';
 export const TOKEN_AUDIENCE = 'task-api';
 const ALGORITHM = 'HS256';
 const CLOCK_SKEW_SECONDS = 30;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function issueAccessToken(userId: string, config: Config): Promise<string> {
   return new SignJWT({})
@@ -31,7 +31,9 @@ export async function verifyAccessToken(token: string, config: Config): Promise<
       clockTolerance: CLOCK_SKEW_SECONDS,
     });
     // The subject becomes the owner filter of every query: it must be a well-formed user id.
-    return typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub.toLowerCase() : null;
+    return typeof payload.sub === 'string' && USER_ID.test(payload.sub.toLowerCase())
+      ? payload.sub.toLowerCase()
+      : null;
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
     throw error;

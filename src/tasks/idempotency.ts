@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { TaskRow } from '../db/schema.ts';
+import { sha256Hex } from '../http/digest.ts';
 import type { OwnerId } from './owner.ts';
 import type { TaskFields } from './repository.ts';
 
@@ -34,9 +35,7 @@ function canonicalJson(value: unknown): string {
 
 /** SHA-256 (hex) of the request's JSON body as sent (keys in any order). */
 export async function requestHash(body: unknown): Promise<string> {
-  const canonical = canonicalJson(body);
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalJson(body));
 }
 
 function snapshotToTask(row: RecordRow, owner: OwnerId): TaskRow {

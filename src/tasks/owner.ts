@@ -7,15 +7,16 @@ import { tasks } from '../db/schema.ts';
 declare const ownerBrand: unique symbol;
 export type OwnerId = string & { readonly [ownerBrand]: true };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A user id as Postgres' gen_random_uuid() writes it (lower-case). */
+export const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function ownerId(userId: string): OwnerId {
-  if (typeof userId !== 'string' || !UUID.test(userId)) throw new TypeError('task owner must be a user id (UUID)');
+  if (typeof userId !== 'string' || !USER_ID.test(userId)) throw new TypeError('task owner must be a user id (UUID)');
   return userId as OwnerId;
 }
 
 /** `tasks.user_id = owner`, checked again at run time for callers that bypass the type. */
 export function ownerCondition(owner: OwnerId): SQL {
-  if (typeof owner !== 'string' || !UUID.test(owner)) throw new TypeError('task owner must be a user id (UUID)');
+  if (typeof owner !== 'string' || !USER_ID.test(owner)) throw new TypeError('task owner must be a user id (UUID)');
   return eq(tasks.userId, owner);
 }

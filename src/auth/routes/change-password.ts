@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { requireUser, unauthenticated } from '../require-user.ts';
+import { accountGone, requireUser } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { createSession } from '../session.ts';
 import { findUserWithHashById, replacePasswordHash } from '../users.repository.ts';
@@ -32,7 +32,7 @@ export const changePassword: RouteHandler<typeof changePasswordRoute, HonoEnv> =
   const db = c.get('db');
   const userId = c.get('userId');
   const user = await findUserWithHashById(db, userId);
-  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  if (!user) throw accountGone();
   if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {
     await auditAuth(c, 'password_change', 'failure', { userId });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');

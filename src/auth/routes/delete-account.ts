@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { auditAuth } from '../audit.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { requireUser, unauthenticated } from '../require-user.ts';
+import { accountGone, requireUser } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 import { deleteUser, findUserWithHashById } from '../users.repository.ts';
 
@@ -30,7 +30,7 @@ export const deleteAccount: RouteHandler<typeof deleteAccountRoute, HonoEnv> = a
   const db = c.get('db');
   const userId = c.get('userId');
   const user = await findUserWithHashById(db, userId);
-  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  if (!user) throw accountGone();
   const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
   // The delete also requires the hash we verified, so a concurrent password change cannot be bypassed.
   if (!verified || !(await deleteUser(db, userId, user.passwordHash))) {

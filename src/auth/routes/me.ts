@@ -2,7 +2,7 @@ import { createRoute, type RouteHandler } from '@hono/zod-openapi';
 import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { requireUser, unauthenticated } from '../require-user.ts';
+import { accountGone, requireUser } from '../require-user.ts';
 import { UserEnvelope } from '../schemas.ts';
 import { toUserDto } from '../session.ts';
 import { findUserById } from '../users.repository.ts';
@@ -23,6 +23,6 @@ export const meRoute = createRoute({
 export const getMe: RouteHandler<typeof meRoute, HonoEnv> = async (c) => {
   const user = await findUserById(c.get('db'), c.get('userId'));
   // A valid token whose user was deleted is no longer a credential.
-  if (!user) throw unauthenticated('The account this token belongs to no longer exists', true);
+  if (!user) throw accountGone();
   return c.json({ user: toUserDto(user) }, 200);
 };

@@ -1,6 +1,6 @@
 import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireUser, unauthenticated } from '../../auth/require-user.ts';
+import { accountGone, requireUser } from '../../auth/require-user.ts';
 import type { TaskRow } from '../../db/schema.ts';
 import type { HonoEnv } from '../../env.ts';
 import { withDatabase } from '../../http/context.ts';
@@ -50,10 +50,6 @@ export const createTaskRoute = createRoute({
   },
 });
 
-function noOwner(): AppError {
-  return unauthenticated('The account this token belongs to no longer exists', true);
-}
-
 /** With an Idempotency-Key: create once, replay the first response after that, refuse another body. */
 async function createOrReplay(c: Context<HonoEnv>, key: string, fields: TaskFields): Promise<TaskRow | undefined> {
   // The body as sent (already parsed and cached by the validator) decides "same request".
@@ -76,7 +72,7 @@ export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = 
   };
   const row =
     key === undefined ? await createTask(c.get('db'), ownerOf(c), fields) : await createOrReplay(c, key, fields);
-  if (!row) throw noOwner();
+  if (!row) throw accountGone();
   c.header('Location', `/api/tasks/${row.id}`);
   return c.json(toTaskDto(row), 201);
 };
