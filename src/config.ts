@@ -78,10 +78,16 @@ export function loadConfig(bindings: Bindings): Config {
   return result;
 }
 
+/** Each broken setting as "KEY rule" (never its value), e.g. for a start-up check in `npm run dev`. */
+export function configProblems(bindings: Partial<Record<keyof Bindings, unknown>>): string[] {
+  const outcome = ConfigSchema.safeParse(bindings);
+  return outcome.success ? [] : outcome.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+}
+
 function parseConfig(bindings: Bindings): Config | AppError {
   const outcome = ConfigSchema.safeParse(bindings);
   if (!outcome.success) {
-    const problems = outcome.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    const problems = configProblems(bindings);
     // Names the keys and the rule broken; a value is never logged (it may be a secret).
     logEvent('error', { event: 'config_invalid', problems });
     return new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
