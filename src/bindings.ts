@@ -6,9 +6,13 @@ export interface Bindings {
   DATABASE_URL?: string;
   CORS_ORIGINS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
+  SESSION_IDLE_TTL_SECONDS?: string;
+  SESSION_MAX_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
   LOCAL_DB_PIPE?: string;
   LOCAL_DB_PIPELINE_CONNECT?: string;
   /** Workers Rate Limiting binding for the password routes ([[ratelimits]] in wrangler.toml). */
   AUTH_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding for POST /api/auth/refresh. */
+  REFRESH_RATE_LIMITER?: RateLimit;
 }

@@ -44,7 +44,10 @@ const ConfigSchema = z
           .filter(Boolean),
       )
       .pipe(z.array(origin)),
-    ACCESS_TOKEN_TTL_SECONDS: integer(60, 24 * 3600, 15 * 60),
+    ACCESS_TOKEN_TTL_SECONDS: integer(1, 24 * 3600, 15 * 60),
+    // A session ends after this long without a refresh, and at the latest SESSION_MAX_TTL_SECONDS after signin.
+    SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
+    SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
     // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
     LOCAL_DB_PIPE: z
@@ -54,6 +57,14 @@ const ConfigSchema = z
     // 'password' pipelines the startup and cleartext password into the first round trip, as Neon's
     // proxy does; only valid when the local server asks for cleartext `password` auth (embedded does).
     LOCAL_DB_PIPELINE_CONNECT: z.enum(['password', 'off']).default('off'),
+  })
+  .refine((config) => config.ACCESS_TOKEN_TTL_SECONDS >= 60 || config.APP_ENV === 'test', {
+    path: ['ACCESS_TOKEN_TTL_SECONDS'],
+    error: 'must be at least 60 outside APP_ENV=test',
+  })
+  .refine((config) => config.SESSION_IDLE_TTL_SECONDS <= config.SESSION_MAX_TTL_SECONDS, {
+    path: ['SESSION_IDLE_TTL_SECONDS'],
+    error: 'must not exceed SESSION_MAX_TTL_SECONDS',
   })
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],

@@ -1,6 +1,7 @@
 // Worker entry: builds the app once per isolate and hands it every request; the hourly cron
-// trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records.
+// trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records and ended sessions.
 import { createApp } from './app.ts';
+import { deleteEndedSessions } from './auth/sessions.ts';
 import type { Bindings } from './bindings.ts';
 import { loadConfig } from './config.ts';
 import { createDatabase } from './db/client.ts';
@@ -16,6 +17,8 @@ export default {
     try {
       const deleted = await deleteExpiredIdempotencyKeys(db);
       logEvent('info', { event: 'idempotency_keys_expired', deleted });
+      const sessionsDeleted = await deleteEndedSessions(db);
+      logEvent('info', { event: 'ended_sessions_deleted', deleted: sessionsDeleted });
     } finally {
       await close();
     }

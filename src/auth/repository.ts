@@ -1,23 +1,26 @@
-// Queries on `users`: one statement each. Repositories never see HTTP.
+// Queries on `users`, each one statement that also checks the caller's session where there is one.
+// Repositories never see HTTP.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { constraintName, sqlState } from '../db/errors.ts';
+import { rowReader } from '../db/rows.ts';
 import { type UserRow, users } from '../db/schema.ts';
+import { type Caller, liveSessionCondition } from './caller.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
 const publicColumns = { id: users.id, email: users.email, createdAt: users.createdAt, updatedAt: users.updatedAt };
+const readUser = rowReader(users);
 
-/** Inserts a user; `null` when the (lower-cased) email is taken — decided by the unique index. */
-export async function insertUser(db: Database, email: string, passwordHash: string): Promise<PublicUser | null> {
-  try {
-    const [user] = await db.insert(users).values({ email, passwordHash }).returning(publicColumns);
-    return user;
-  } catch (error) {
-    if (sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === 'ux_users_email_lower') return null;
-    throw error;
-  }
+/** A user row as Postgres names its columns, without the hash. */
+export function readPublicUser(raw: Record<string, unknown>): PublicUser {
+  const { passwordHash: _, ...user } = readUser(raw);
+  return user;
+}
+
+export function isEmailTaken(error: unknown): boolean {
+  return sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === 'ux_users_email_lower';
 }
 
 /** The signin lookup, through the unique index on lower(email). */
@@ -32,39 +35,34 @@ export async function findUserWithHashByEmail(db: Database, normalizedEmail: str
   return user;
 }
 
-export async function findUserWithHashById(db: Database, id: string): Promise<UserRow | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+/** The caller's user with its hash, for a password check; undefined when the session is over. */
+export async function findCallerWithHash(db: Database, caller: Caller): Promise<UserRow | undefined> {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, caller.userId), liveSessionCondition(caller)))
+    .limit(1);
   return user;
 }
 
-export async function findUserById(db: Database, id: string): Promise<PublicUser | undefined> {
-  const [user] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+/** The caller's user; undefined when the session is over (or the account is gone). */
+export async function findCaller(db: Database, caller: Caller): Promise<PublicUser | undefined> {
+  const [user] = await db
+    .select(publicColumns)
+    .from(users)
+    .where(and(eq(users.id, caller.userId), liveSessionCondition(caller)))
+    .limit(1);
   return user;
 }
 
 /**
- * Replaces the hash only if it is still the one the caller verified: a concurrent change in between
- * wins, and this one reports `undefined` instead of silently overwriting it.
+ * Deletes the caller's account if the hash is still the one verified and the session is live;
+ * ON DELETE CASCADE removes its tasks, sessions and idempotency records in the same statement.
  */
-export async function replacePasswordHash(
-  db: Database,
-  id: string,
-  verifiedHash: string,
-  newHash: string,
-): Promise<PublicUser | undefined> {
-  const [user] = await db
-    .update(users)
-    .set({ passwordHash: newHash })
-    .where(and(eq(users.id, id), eq(users.passwordHash, verifiedHash)))
-    .returning(publicColumns);
-  return user;
-}
-
-/** Deletes the user; ON DELETE CASCADE removes exactly their tasks in the same statement. */
-export async function deleteUser(db: Database, id: string, verifiedHash: string): Promise<boolean> {
+export async function deleteUser(db: Database, caller: Caller, verifiedHash: string): Promise<boolean> {
   const deleted = await db
     .delete(users)
-    .where(and(eq(users.id, id), eq(users.passwordHash, verifiedHash)))
+    .where(and(eq(users.id, caller.userId), eq(users.passwordHash, verifiedHash), liveSessionCondition(caller)))
     .returning({ id: users.id });
   return deleted.length === 1;
 }

@@ -1,14 +1,15 @@
 // Authenticated routes: `Authorization: Bearer <token>` (scheme case-insensitive). The token in a query
-// string is never looked at. Sets `userId` for the route's handler; anything else is 401.
+// string is never looked at. Sets `caller` (user and session) for the route's handler; anything else is
+// 401, and a genuine but expired token is 401 TOKEN_EXPIRED (zero database work either way).
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
+import type { AsCaller, Caller } from './caller.ts';
 import { verifyAccessToken } from './tokens.ts';
-import type { UserId } from './user-id.ts';
 
 export interface UserVariables {
-  /** The signed-in user: the access token's subject. */
-  userId: UserId;
+  /** The signed-in user and session, from the access token (the session's liveness is checked by SQL). */
+  caller: Caller;
 }
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
@@ -20,9 +21,15 @@ export function unauthenticated(detail: string, tokenSent: boolean): AppError {
   });
 }
 
-/** A valid token whose user has been deleted is no longer a credential. */
-export function accountGone(): AppError {
-  return unauthenticated('The account this token belongs to no longer exists', true);
+/** A valid token whose session has ended (signed out, revoked, expired) or whose account is gone. */
+export function sessionEnded(): AppError {
+  return unauthenticated('The session this token belongs to has ended; sign in again', true);
+}
+
+/** The value of a statement run as the caller; 401 when the caller's session turned out to be over. */
+export function whileSessionLive<T>(result: AsCaller<T>): T {
+  if (!result.sessionLive) throw sessionEnded();
+  return result.value;
 }
 
 export const requireUser = createMiddleware<{
@@ -32,8 +39,13 @@ export const requireUser = createMiddleware<{
   const header = c.req.header('Authorization');
   if (header === undefined) throw unauthenticated('Send an access token: Authorization: Bearer <token>', false);
   const token = header.length <= MAX_TOKEN_LENGTH ? header.match(BEARER)?.[1] : undefined;
-  const userId = token ? await verifyAccessToken(token, c.get('config')) : null;
-  if (!userId) throw unauthenticated('The access token is missing, malformed, expired or invalid', true);
-  c.set('userId', userId);
+  const caller = token ? await verifyAccessToken(token, c.get('config')) : null;
+  if (caller === 'expired') {
+    throw new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one from /api/auth/refresh', {
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="expired"' },
+    });
+  }
+  if (!caller) throw unauthenticated('The access token is missing, malformed or invalid', true);
+  c.set('caller', caller);
   await next();
 });

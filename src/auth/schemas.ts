@@ -60,11 +60,49 @@ export const User = z
 export const Session = z
   .object({
     user: User,
-    accessToken: z.string().openapi({ description: 'HS256 JWT; send as Authorization: Bearer <token>' }),
+    sessionId: z.string().openapi({ format: 'uuid', description: 'The session these tokens belong to' }),
+    accessToken: z.string().openapi({
+      description: 'HS256 JWT naming the user (sub) and the session (sid); send as Authorization: Bearer <token>',
+    }),
     tokenType: z.literal('Bearer'),
-    expiresIn: z.number().int().openapi({ description: 'Seconds until the token expires', example: 900 }),
+    expiresIn: z.number().int().openapi({ description: 'Seconds until the access token expires', example: 900 }),
+    refreshToken: z.string().openapi({
+      description:
+        'Opaque, 256 random bits, good for one POST /api/auth/refresh (rotation). Presented again within 10 s of its use it returns the same new token (tabs racing); later, it revokes the whole session.',
+    }),
+    refreshExpiresAt: Timestamp.openapi({
+      description: 'When the session ends unless refreshed before (never after its absolute end)',
+    }),
   })
   .openapi('Session');
+
+export const RefreshBody = z
+  .strictObject({ refreshToken: z.string().min(1).max(SANE_LENGTH).openapi({ description: 'Session.refreshToken' }) })
+  .openapi('RefreshBody');
+
+export const SessionInfo = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.openapi({ description: 'Signin or the latest refresh' }),
+    expiresAt: Timestamp.openapi({ description: 'When the session ends unless refreshed before' }),
+    userAgent: z.string().nullable(),
+    current: z.boolean().openapi({ description: 'The session of the access token making this request' }),
+  })
+  .openapi('SessionInfo');
+
+export const SessionList = z.object({ items: z.array(SessionInfo) }).openapi('SessionList');
+
+export const SessionIdParams = z.object({
+  id: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+      'must be a session id (UUID)',
+    )
+    .transform((id) => id.toLowerCase())
+    .openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
+});
 
 export const UserEnvelope = z.object({ user: User }).openapi('UserEnvelope');
 

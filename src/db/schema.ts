@@ -82,5 +82,42 @@ export const idempotencyKeys = pgTable(
   ],
 );
 
+/**
+ * Sign-in sessions. Access tokens name their session (`sid`); every authenticated statement checks that
+ * it is live (not revoked, neither end reached). Refresh tokens are stored only as SHA-256 hashes: the
+ * current one and the one it replaced, with the rotation time (a replay of the previous one within a
+ * few seconds is two tabs racing; later, theft). `next_token_sealed` is the current refresh token
+ * encrypted under a key derived from the previous token, so only a holder of that token can get it back.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: varchar('id', { length: 36 }).primaryKey().default(sql`gen_random_uuid()`),
+    userId: varchar('user_id', { length: 36 }).notNull(),
+    refreshTokenHash: varchar('refresh_token_hash', { length: 64 }).notNull(),
+    previousTokenHash: varchar('previous_token_hash', { length: 64 }),
+    nextTokenSealed: varchar('next_token_sealed', { length: 200 }),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedReason: varchar('revoked_reason', { length: 32 }),
+    userAgent: varchar('user_agent', { length: 512 }),
+  },
+  (t) => [
+    foreignKey({ name: 'fk_sessions_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete('cascade'),
+    uniqueIndex('ux_sessions_refresh_token_hash').on(t.refreshTokenHash),
+    index('ix_sessions_previous_token_hash').on(t.previousTokenHash),
+    // The sessions list (newest first) and the cascade from users.
+    index('ix_sessions_user_created').on(t.userId, t.createdAt),
+    // The hourly clean-up finds ended sessions by their ends.
+    index('ix_sessions_expires_at').on(t.expiresAt),
+    index('ix_sessions_idle_expires_at').on(t.idleExpiresAt),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;

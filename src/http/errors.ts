@@ -6,6 +6,7 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -14,7 +14,7 @@ export const requestLog = createMiddleware<{
   const started = Date.now();
   await next();
   const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
-  const userId = c.get('userId');
+  const userId = c.get('caller')?.userId;
   logEvent('info', {
     event: 'request',
     method: c.req.method,

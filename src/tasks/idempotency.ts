@@ -2,16 +2,20 @@
 // creating a duplicate. Keys are per user; the record holds the request's hash and a snapshot of the
 // task as first created. Creating and recording happen in one statement.
 import { getTableName, sql } from 'drizzle-orm';
+import { type Caller, liveSessionCondition } from '../auth/caller.ts';
 import type { UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
+import { sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
 import type { TaskFields } from './repository.ts';
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 export type IdempotentCreate =
   | { outcome: 'created' | 'replayed'; task: TaskRow }
   | { outcome: 'key-reused' }
-  | { outcome: 'no-owner' };
+  | { outcome: 'session-ended' };
 
 interface RecordRow extends Record<string, unknown> {
   created: boolean;
@@ -57,41 +61,51 @@ function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreat
 
 export async function createTaskIdempotently(
   db: Database,
-  owner: UserId,
+  caller: Caller,
   key: string,
   fields: TaskFields,
   requestBody: unknown,
 ): Promise<IdempotentCreate> {
+  const owner = caller.userId;
   const hash = await requestHash(requestBody);
+  const live = liveSessionCondition(caller);
   // Claim the key (ON CONFLICT DO NOTHING) and insert the task only if the claim succeeded; else read
   // the earlier record. The task and its snapshot share one id and one `now()`, so they are identical.
-  const { rows } = await db.execute<RecordRow>(sql`
-    with new_task as (select nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name}))::int as id, (now() at time zone 'utc') as at),
-    claim as (
-      insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
-      select u.id, ${key}, ${hash}, n.id, ${fields.title}::varchar, ${fields.description}::varchar,
-             ${fields.completed}::boolean, n.at
-        from users u cross join new_task n
-       where u.id = ${owner}
-      on conflict (user_id, key) do nothing
-      returning *),
-    created as (
-      insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
-      select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
-      returning id)
-    select true as created, request_hash, task_id, title, description, completed, task_created_at::text
-      from claim
-    union all
-    select false, request_hash, task_id, title, description, completed, task_created_at::text
-      from idempotency_keys where user_id = ${owner} and key = ${key}`);
-  if (rows[0]) return outcomeOf(rows[0], hash, owner);
+  // Nothing is claimed, created or replayed unless the caller's session is live.
+  try {
+    const { rows } = await db.execute<RecordRow>(sql`
+      with alive as (select ${live} as live),
+      new_task as (select nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name}))::int as id, (now() at time zone 'utc') as at),
+      claim as (
+        insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
+        select ${owner}, ${key}, ${hash}, n.id, ${fields.title}::varchar, ${fields.description}::varchar,
+               ${fields.completed}::boolean, n.at
+          from new_task n
+         where (select live from alive)
+        on conflict (user_id, key) do nothing
+        returning *),
+      created as (
+        insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
+        select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
+        returning id)
+      select true as created, request_hash, task_id, title, description, completed, task_created_at::text
+        from claim
+      union all
+      select false, request_hash, task_id, title, description, completed, task_created_at::text
+        from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive)`);
+    if (rows[0]) return outcomeOf(rows[0], hash, owner);
+  } catch (error) {
+    // The account was deleted while this ran: its session is over.
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) return { outcome: 'session-ended' };
+    throw error;
+  }
 
-  // Nothing claimed and nothing visible: either the owner is gone, or a concurrent request with the
+  // Nothing claimed and nothing visible: either the session is over, or a concurrent request with the
   // same key committed after this statement began. A second look tells which (rare path).
   const { rows: later } = await db.execute<RecordRow>(sql`
     select false as created, request_hash, task_id, title, description, completed, task_created_at::text
-      from idempotency_keys where user_id = ${owner} and key = ${key}`);
-  return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'no-owner' };
+      from idempotency_keys where user_id = ${owner} and key = ${key} and ${live}`);
+  return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'session-ended' };
 }
 
 /** Keys are kept at least this long; the hourly cron trigger deletes older ones. */

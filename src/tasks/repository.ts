@@ -1,14 +1,18 @@
-// Task queries. Every function takes the owner and puts it in the WHERE clause; each is exactly one
-// statement (ownership check and write together, never read-then-write). Repositories never see HTTP.
+// Task queries. Every function runs as a caller: one statement that filters by the owner AND checks the
+// caller's session inside itself (ownership check, liveness and write together; never read-then-write).
+// Repositories never see HTTP.
 import { and, asc, desc, eq, not, type SQL, sql } from 'drizzle-orm';
+import { type AsCaller, type Caller, runAsCaller } from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
+import { constraintName, sqlState } from '../db/errors.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
-import { type TaskRow, tasks, users } from '../db/schema.ts';
+import { type TaskRow, tasks } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
 
 const utcNow = sql`(now() at time zone 'utc')`;
 const readTask = rowReader(tasks);
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export type TaskStatus = 'all' | 'pending' | 'completed';
 export interface TaskFields {
@@ -39,6 +43,16 @@ function afterCursor(order: ListOrder, cursor: CursorPosition | undefined): SQL 
     : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`;
 }
 
+/** Rows of a statement run as the caller, read as tasks. */
+function asTasks(result: AsCaller<Record<string, unknown>[]>): AsCaller<TaskRow[]> {
+  return result.sessionLive ? { sessionLive: true, value: result.value.map(readTask) } : result;
+}
+
+function firstTask(result: AsCaller<Record<string, unknown>[]>): AsCaller<TaskRow | undefined> {
+  const rows = asTasks(result);
+  return rows.sessionLive ? { sessionLive: true, value: rows.value[0] } : rows;
+}
+
 export interface ListOptions {
   status: TaskStatus;
   order: ListOrder;
@@ -46,79 +60,124 @@ export interface ListOptions {
   cursor?: CursorPosition;
 }
 
-/** The listing statement (exposed so tests can EXPLAIN exactly what runs). */
-export function listTasksQuery(db: Database, owner: UserId, options: ListOptions) {
+/** The page query (one more row than asked, which tells whether there is a next page). */
+function pageQuery(db: Database, caller: Caller, options: ListOptions, sessionLive: SQL) {
   const direction = options.order === 'desc' ? desc : asc;
   return db
     .select()
     .from(tasks)
-    .where(and(ownerCondition(owner), statusCondition(options.status), afterCursor(options.order, options.cursor)))
+    .where(
+      and(
+        ownerCondition(caller.userId),
+        statusCondition(options.status),
+        afterCursor(options.order, options.cursor),
+        sessionLive,
+      ),
+    )
     .orderBy(direction(tasks.createdAt), direction(tasks.id))
     .limit(options.limit + 1);
 }
 
-/** One page plus one extra row, which tells whether there is a next page. */
+function pageOrder(order: ListOrder): SQL {
+  const direction = sql.raw(order);
+  return sql`result.${sql.identifier(tasks.createdAt.name)} ${direction}, result.${sql.identifier(tasks.id.name)} ${direction}`;
+}
+
 export async function listTasks(
   db: Database,
-  owner: UserId,
+  caller: Caller,
   options: ListOptions,
-): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
-  const rows = await listTasksQuery(db, owner, options);
-  return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
+): Promise<AsCaller<{ rows: TaskRow[]; hasMore: boolean }>> {
+  const result = asTasks(
+    await runAsCaller(db, caller, (live) => pageQuery(db, caller, options, live), pageOrder(options.order)),
+  );
+  if (!result.sessionLive) return result;
+  const rows = result.value;
+  return { sessionLive: true, value: { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit } };
+}
+
+/** The whole listing statement, as listTasks sends it (for tests that EXPLAIN exactly what runs). */
+export function listTasksStatement(db: Database, caller: Caller, options: ListOptions): SQL {
+  return sql`with live as (select true as alive), result as (${pageQuery(db, caller, options, sql`(select alive from live)`).getSQL()})
+    select live.alive as session_live, result.* from live left join result on true order by ${pageOrder(options.order)}`;
 }
 
 /**
- * Inserts the task only if its owner still exists (INSERT … SELECT FROM users): a deleted user's
- * unexpired token gets `undefined` here, never a foreign-key error. Columns not named take their
- * defaults from the table (id, timestamps).
+ * Inserts the task for a live session. Columns not named take their defaults from the table (id,
+ * timestamps). An account deleted while this runs surfaces as a foreign-key violation: the session
+ * is over (401), never a 500.
  */
-export async function createTask(db: Database, owner: UserId, fields: TaskFields): Promise<TaskRow | undefined> {
-  toUserId(owner); // the run-time guard ownerCondition gives the other statements
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
-    insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
-    select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
-           ${typed(tasks.completed, fields.completed)}, ${users.id}
-      from ${users} where ${users.id} = ${owner}
-    returning *`);
-  return rows[0] && readTask(rows[0]);
+export async function createTask(db: Database, caller: Caller, fields: TaskFields): Promise<AsCaller<TaskRow>> {
+  const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
+  try {
+    const result = firstTask(
+      await runAsCaller(
+        db,
+        caller,
+        (live) => sql`
+          insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
+          select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
+                 ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
+           where ${live}
+          returning *`,
+      ),
+    );
+    return result.sessionLive && result.value ? { sessionLive: true, value: result.value } : { sessionLive: false };
+  } catch (error) {
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_tasks_user_id') {
+      return { sessionLive: false };
+    }
+    throw error;
+  }
 }
 
-export async function findTask(db: Database, owner: UserId, id: number): Promise<TaskRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, id), ownerCondition(owner)));
-  return row;
+export async function findTask(db: Database, caller: Caller, id: number): Promise<AsCaller<TaskRow | undefined>> {
+  return firstTask(
+    await runAsCaller(db, caller, (live) =>
+      db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live)),
+    ),
+  );
 }
 
 /** Changes only the given columns (no read-modify-write, so concurrent edits of other fields survive). */
 export async function updateTask(
   db: Database,
-  owner: UserId,
+  caller: Caller,
   id: number,
   changes: Partial<TaskFields>,
-): Promise<TaskRow | undefined> {
-  const [row] = await db
-    .update(tasks)
-    .set({ ...changes, updatedAt: utcNow })
-    .where(and(eq(tasks.id, id), ownerCondition(owner)))
-    .returning();
-  return row;
+): Promise<AsCaller<TaskRow | undefined>> {
+  return firstTask(
+    await runAsCaller(db, caller, (live) =>
+      db
+        .update(tasks)
+        .set({ ...changes, updatedAt: utcNow })
+        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
+        .returning(),
+    ),
+  );
 }
 
-export async function toggleTask(db: Database, owner: UserId, id: number): Promise<TaskRow | undefined> {
-  const [row] = await db
-    .update(tasks)
-    .set({ completed: not(tasks.completed), updatedAt: utcNow })
-    .where(and(eq(tasks.id, id), ownerCondition(owner)))
-    .returning();
-  return row;
+export async function toggleTask(db: Database, caller: Caller, id: number): Promise<AsCaller<TaskRow | undefined>> {
+  return firstTask(
+    await runAsCaller(db, caller, (live) =>
+      db
+        .update(tasks)
+        .set({ completed: not(tasks.completed), updatedAt: utcNow })
+        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
+        .returning(),
+    ),
+  );
 }
 
-export async function deleteTask(db: Database, owner: UserId, id: number): Promise<boolean> {
-  const deleted = await db
-    .delete(tasks)
-    .where(and(eq(tasks.id, id), ownerCondition(owner)))
-    .returning({ id: tasks.id });
-  return deleted.length === 1;
+export async function deleteTask(db: Database, caller: Caller, id: number): Promise<AsCaller<boolean>> {
+  const result = await runAsCaller(db, caller, (live) =>
+    db
+      .delete(tasks)
+      .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
+      .returning({ id: tasks.id }),
+  );
+  return result.sessionLive ? { sessionLive: true, value: result.value.length === 1 } : result;
 }

@@ -53,7 +53,7 @@ describe('migration 0001 on a live, populated table', () => {
         const kept = await tasksChecksum(client, "title <> 'written during migration'");
         expect(kept).toEqual(before);
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-        expect(journal.rows[0].n).toBe(3);
+        expect(journal.rows[0].n).toBe(4);
       });
     } finally {
       await writer.end();

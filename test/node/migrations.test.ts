@@ -8,6 +8,8 @@ import { createPreAccountsDatabase, PRE_ACCOUNTS_SQL, tasksChecksum, withClient 
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const run = promisify(execFile);
+// 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions.
+const MIGRATION_COUNT = 4;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -45,6 +47,14 @@ describe('fresh database', () => {
       );
       expect(fks).toHaveLength(1);
       expect(fks[0].def).toBe('FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+      const { rows: sessionFk } = await client.query(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'fk_sessions_user_id'`,
+      );
+      expect(sessionFk[0].def).toBe('FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+      expect(byName.ux_sessions_refresh_token_hash).toMatch(
+        /CREATE UNIQUE INDEX .* USING btree \(refresh_token_hash\)$/,
+      );
+      expect(byName.ix_sessions_user_created).toMatch(/USING btree \(user_id, created_at\)$/);
 
       const { rows: checks } = await client.query(
         `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'ck_users_password_hash_length'`,
@@ -99,7 +109,7 @@ describe('upgrading a populated pre-accounts database', () => {
       const { rows } = await client.query('select count(*)::int as n from tasks where user_id is not null');
       expect(rows[0].n).toBe(0);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(journal.rows[0].n).toBe(3);
+      expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
     });
 
     const shapeAfterFirst = await withClient(db.url, schemaShape);
@@ -109,13 +119,13 @@ describe('upgrading a populated pre-accounts database', () => {
       expect(await schemaShape(client)).toBe(shapeAfterFirst);
       expect(await tasksChecksum(client)).toEqual(before);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(journal.rows[0].n).toBe(3);
+      expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
     });
   });
 });
 
 describe('rollback', () => {
-  it('two rollbacks (0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0003, 0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -125,10 +135,24 @@ describe('rollback', () => {
       });
       await npmRun('db:migrate', db.url);
       const before = await withClient(db.url, tasksChecksum);
-      await withClient(db.url, (client) =>
-        client.query(`insert into users (email, password_hash) values ('rb@x.test', $1)`, [`$2b$12$${'b'.repeat(53)}`]),
-      );
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `insert into users (email, password_hash) values ('rb@x.test', $1) returning id`,
+          [`$2b$12$${'b'.repeat(53)}`],
+        );
+        await client.query(
+          `insert into sessions (user_id, refresh_token_hash, idle_expires_at, expires_at)
+           values ($1, repeat('a', 64), now() + interval '1 day', now() + interval '2 days')`,
+          [rows[0].id],
+        );
+      });
 
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0003_sessions/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(`select to_regclass('public.sessions') is null as gone`);
+        expect(rows[0].gone).toBe(true);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0002_idempotency_keys/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0001_accounts/);
       await expect(npmRun('db:rollback', db.url)).rejects.toThrow(/nothing to roll back/);
@@ -140,8 +164,12 @@ describe('rollback', () => {
       await npmRun('db:migrate', db.url);
       await withClient(db.url, async (client) => {
         expect(await tasksChecksum(client)).toEqual(before);
-        const { rows } = await client.query(`select to_regclass('public.users') is not null as users`);
-        expect(rows[0].users).toBe(true);
+        const { rows } = await client.query(
+          `select to_regclass('public.users') is not null as users, to_regclass('public.sessions') is not null as sessions`,
+        );
+        expect(rows[0]).toEqual({ users: true, sessions: true });
+        const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+        expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
       });
     } finally {
       await db.drop();

@@ -1,10 +1,10 @@
 // Type-level proofs, checked by `npm run typecheck` (tsc): every `@ts-expect-error` below must be an
-// error, or the check fails. A handler sees `userId` only when its route was declared with
+// error, or the check fails. A handler sees `caller` only when its route was declared with
 // authenticatedRoute (which adds requireUser), and `db` only when its route lists withDatabase.
 import { createRoute } from '@hono/zod-openapi';
 import { authenticatedRoute, type BEARER_SECURITY } from '../../src/auth/authenticated.ts';
+import type { Caller } from '../../src/auth/caller.ts';
 import type { requireUser } from '../../src/auth/require-user.ts';
-import type { UserId } from '../../src/auth/user-id.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { AppRouteHandler } from '../../src/env.ts';
@@ -15,8 +15,8 @@ const responses = { 204: { description: 'done' } };
 const publicRoute = createRoute({ method: 'get', path: '/public', responses });
 export const publicHandler: AppRouteHandler<typeof publicRoute> = (c) => {
   const config: Config = c.get('config'); // set by app-wide middleware: always there
-  // @ts-expect-error userId exists only where requireUser runs
-  c.get('userId');
+  // @ts-expect-error the caller exists only where requireUser runs
+  c.get('caller');
   // @ts-expect-error db exists only where withDatabase is listed
   c.get('db');
   return c.body(config ? null : null, 204);
@@ -26,16 +26,16 @@ const databaseRoute = createRoute({ method: 'get', path: '/db', middleware: [wit
 export const databaseHandler: AppRouteHandler<typeof databaseRoute> = (c) => {
   const db: Database = c.get('db');
   // @ts-expect-error a database alone does not make a signed-in user
-  c.get('userId');
+  c.get('caller');
   return c.body(db ? null : null, 204);
 };
 
 const userRoute = authenticatedRoute({ method: 'get', path: '/me', responses });
 export const userHandler: AppRouteHandler<typeof userRoute> = (c) => {
-  const userId: UserId = c.get('userId');
+  const caller: Caller = c.get('caller');
   // @ts-expect-error authenticatedRoute adds requireUser, not the database
   c.get('db');
-  return c.body(userId ? null : null, 204);
+  return c.body(caller ? null : null, 204);
 };
 
 const userDatabaseRoute = authenticatedRoute({
@@ -45,7 +45,7 @@ const userDatabaseRoute = authenticatedRoute({
   responses,
 });
 export const userDatabaseHandler: AppRouteHandler<typeof userDatabaseRoute> = (c) => {
-  const both: [UserId, Database] = [c.get('userId'), c.get('db')];
+  const both: [Caller, Database] = [c.get('caller'), c.get('db')];
   return c.body(both ? null : null, 204);
 };
 

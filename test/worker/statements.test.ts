@@ -1,11 +1,11 @@
 // One database round trip per request: the statements the driver sends, counted on the wire.
 import { describe, expect, it } from 'vitest';
-import { countingStatements, jsonRequest } from './support/api.ts';
+import { api, countingStatements, jsonRequest } from './support/api.ts';
 import { bearer, freshIp, signUp, uniqueEmail } from './support/auth.ts';
 import { newClient } from './support/tasks.ts';
 
 describe('statements per request', () => {
-  it('signup and signin: exactly 1 each on the success path', async () => {
+  it('signup: exactly 1 (user and session together); signin: 2 (lookup, bcrypt, then the session)', async () => {
     const email = uniqueEmail('count');
     const signup = await countingStatements(
       '/api/auth/signup',
@@ -18,7 +18,7 @@ describe('statements per request', () => {
       jsonRequest({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
     );
     expect(signin.response.status).toBe(200);
-    expect(signin.statements).toBe(1);
+    expect(signin.statements).toBe(2);
   });
 
   it('every task route: exactly 1; a rejected token: 0', async () => {
@@ -69,5 +69,49 @@ describe('statements per request', () => {
     );
     expect(response.status).toBe(200);
     expect(statements).toBe(2);
+  });
+
+  it('sessions: refresh, sessions list, revoke one, sign-out, sign-out-all: exactly 1 each; delete account: 2', async () => {
+    const user = await signUp();
+    const other = (await (
+      await api(
+        '/api/auth/signin',
+        jsonRequest({ email: user.email, password: user.password }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      )
+    ).json()) as { sessionId: string; accessToken: string };
+    const refresh = await countingStatements(
+      '/api/auth/refresh',
+      jsonRequest({ refreshToken: user.refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(refresh.response.status).toBe(200);
+    expect(refresh.statements).toBe(1);
+    const { accessToken } = (await refresh.response.json()) as { accessToken: string };
+    const auth = bearer(accessToken);
+    const cases: [string, string, RequestInit, number][] = [
+      ['sessions', '/api/auth/sessions', { headers: auth }, 200],
+      ['revoke one', `/api/auth/sessions/${other.sessionId}`, { method: 'DELETE', headers: auth }, 204],
+      ['revoke unknown', `/api/auth/sessions/${crypto.randomUUID()}`, { method: 'DELETE', headers: auth }, 404],
+      ['signout-all', '/api/auth/signout-all', { method: 'POST', headers: auth }, 204],
+      ['dead session', '/api/tasks', { headers: auth }, 401],
+    ];
+    for (const [name, path, init, status] of cases) {
+      const { response, statements } = await countingStatements(path, init);
+      expect(response.status, name).toBe(status);
+      expect(statements, name).toBe(1);
+    }
+    const fresh = await signUp();
+    const signout = await countingStatements('/api/auth/signout', { method: 'POST', headers: bearer(fresh.token) });
+    expect(signout.response.status).toBe(204);
+    expect(signout.statements).toBe(1);
+    const doomed = await signUp();
+    const deletion = await countingStatements(
+      '/api/auth/me',
+      jsonRequest(
+        { password: doomed.password },
+        { method: 'DELETE', headers: { ...bearer(doomed.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(deletion.response.status).toBe(204);
+    expect(deletion.statements).toBe(2);
   });
 });

@@ -7,16 +7,17 @@ import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { findUserWithHashById, replacePasswordHash } from '../repository.ts';
-import { accountGone } from '../require-user.ts';
+import { findCallerWithHash } from '../repository.ts';
+import { sessionEnded } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
-import { createSession } from '../session.ts';
+import { prepareSession, sessionResponse } from '../session-response.ts';
+import { changePasswordAndRestart } from '../sessions.ts';
 
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/password',
   tags: ['Auth'],
-  summary: 'Change the password; returns a fresh session',
+  summary: 'Change the password: every session of the account ends, a new one is returned',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ChangePasswordBody } } } },
   responses: {
@@ -29,21 +30,18 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { currentPassword, newPassword } = c.req.valid('json');
   const config = c.get('config');
   const db = c.get('db');
-  const userId = c.get('userId');
-  const user = await findUserWithHashById(db, userId);
-  if (!user) throw accountGone();
+  const caller = c.get('caller');
+  const user = await findCallerWithHash(db, caller);
+  if (!user) throw sessionEnded();
   if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {
-    await auditAuth(c, 'password_change', 'failure', { userId });
+    await auditAuth(c, 'password_change', 'failure', { userId: caller.userId });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
   }
-  const updated = await replacePasswordHash(
-    db,
-    userId,
-    user.passwordHash,
-    await hashPassword(newPassword, config.BCRYPT_COST),
-  );
-  // Another change won the race since we verified: the password we checked is no longer current.
-  if (!updated) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
-  await auditAuth(c, 'password_change', 'success', { userId });
-  return c.json(await createSession(updated, config), 200);
+  const newHash = await hashPassword(newPassword, config.BCRYPT_COST);
+  const { refreshToken, session } = await prepareSession(c, config);
+  const opened = await changePasswordAndRestart(db, caller, user.passwordHash, newHash, session);
+  // Another change (or a sign-out) won the race since we verified: the password we checked is no longer current.
+  if (!opened) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
+  await auditAuth(c, 'password_change', 'success', { userId: caller.userId });
+  return c.json(await sessionResponse(opened, refreshToken, config), 200);
 };

@@ -7,15 +7,15 @@ import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { deleteUser, findUserWithHashById } from '../repository.ts';
-import { accountGone } from '../require-user.ts';
+import { deleteUser, findCallerWithHash } from '../repository.ts';
+import { sessionEnded } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/auth/me',
   tags: ['Auth'],
-  summary: 'Delete the account and all its tasks (password required)',
+  summary: 'Delete the account, all its tasks and sessions (password required)',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: DeleteAccountBody } } } },
   responses: {
@@ -27,15 +27,15 @@ export const route = authenticatedRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { password } = c.req.valid('json');
   const db = c.get('db');
-  const userId = c.get('userId');
-  const user = await findUserWithHashById(db, userId);
-  if (!user) throw accountGone();
+  const caller = c.get('caller');
+  const user = await findCallerWithHash(db, caller);
+  if (!user) throw sessionEnded();
   const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
   // The delete also requires the hash we verified, so a concurrent password change cannot be bypassed.
-  if (!verified || !(await deleteUser(db, userId, user.passwordHash))) {
-    await auditAuth(c, 'account_delete', 'failure', { userId });
+  if (!verified || !(await deleteUser(db, caller, user.passwordHash))) {
+    await auditAuth(c, 'account_delete', 'failure', { userId: caller.userId });
     throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
   }
-  await auditAuth(c, 'account_delete', 'success', { userId });
+  await auditAuth(c, 'account_delete', 'success', { userId: caller.userId });
   return c.body(null, 204);
 };

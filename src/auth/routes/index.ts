@@ -2,5 +2,10 @@
 export * as changePassword from './change-password.ts';
 export * as deleteAccount from './delete-account.ts';
 export * as me from './me.ts';
+export * as refresh from './refresh.ts';
+export * as revokeSession from './revoke-session.ts';
+export * as sessions from './sessions.ts';
 export * as signin from './signin.ts';
+export * as signout from './signout.ts';
+export * as signoutAll from './signout-all.ts';
 export * as signup from './signup.ts';

@@ -2,10 +2,10 @@ import type { AppRouteHandler } from '../../env.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { findUserById } from '../repository.ts';
-import { accountGone } from '../require-user.ts';
+import { findCaller } from '../repository.ts';
+import { sessionEnded } from '../require-user.ts';
 import { UserEnvelope } from '../schemas.ts';
-import { toUserDto } from '../session.ts';
+import { toUserDto } from '../session-response.ts';
 
 export const route = authenticatedRoute({
   method: 'get',
@@ -20,8 +20,8 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const user = await findUserById(c.get('db'), c.get('userId'));
-  // A valid token whose user was deleted is no longer a credential.
-  if (!user) throw accountGone();
+  // One statement: the user, only while the token's session is live (else 401).
+  const user = await findCaller(c.get('db'), c.get('caller'));
+  if (!user) throw sessionEnded();
   return c.json({ user: toUserDto(user) }, 200);
 };

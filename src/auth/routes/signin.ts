@@ -9,7 +9,8 @@ import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { findUserWithHashByEmail } from '../repository.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
-import { createSession } from '../session.ts';
+import { prepareSession, sessionResponse } from '../session-response.ts';
+import { openSession } from '../sessions.ts';
 
 export const route = createRoute({
   method: 'post',
@@ -28,14 +29,19 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const email = normalizeEmail(body.email);
   const config = c.get('config');
-  const user = await findUserWithHashByEmail(c.get('db'), email);
+  const db = c.get('db');
+  const user = await findUserWithHashByEmail(db, email);
   // Exactly one bcrypt compare on every path (a dummy hash for unknown emails): an unknown email,
   // a wrong password and an over-long password look and take the same.
   const valid = await verifyPassword(body.password, user?.passwordHash, config.BCRYPT_COST);
-  if (!user || !valid) {
+  const { refreshToken, session } = await prepareSession(c, config);
+  // The session is opened only if the hash is still the one just verified (a concurrent password
+  // change wins): the second and last statement.
+  const opened = user && valid ? await openSession(db, user.id, user.passwordHash, session) : undefined;
+  if (!user || !opened) {
     await auditAuth(c, 'signin', 'failure', user ? { userId: user.id } : { email });
     throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect');
   }
   await auditAuth(c, 'signin', 'success', { userId: user.id });
-  return c.json(await createSession(user, config), 200);
+  return c.json(await sessionResponse(opened, refreshToken, config), 200);
 };

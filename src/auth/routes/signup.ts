@@ -7,9 +7,9 @@ import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
 import { hashPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { insertUser } from '../repository.ts';
 import { Session, SignupBody } from '../schemas.ts';
-import { createSession } from '../session.ts';
+import { prepareSession, sessionResponse } from '../session-response.ts';
+import { signupWithSession } from '../sessions.ts';
 
 export const route = createRoute({
   method: 'post',
@@ -28,12 +28,14 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { email, password } = c.req.valid('json');
   const config = c.get('config');
   const passwordHash = await hashPassword(password, config.BCRYPT_COST);
-  // One statement: the unique index on lower(email) decides races, not a read-then-insert.
-  const user = await insertUser(c.get('db'), email, passwordHash);
-  if (!user) {
+  const { refreshToken, session } = await prepareSession(c, config);
+  // One statement for the user and their first session: the unique index on lower(email) decides
+  // races, not a read-then-insert.
+  const opened = await signupWithSession(c.get('db'), email, passwordHash, session);
+  if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
     throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
   }
-  await auditAuth(c, 'signup', 'success', { userId: user.id });
-  return c.json(await createSession(user, config), 201);
+  await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
+  return c.json(await sessionResponse(opened, refreshToken, config), 201);
 };

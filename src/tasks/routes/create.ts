@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { accountGone } from '../../auth/require-user.ts';
-import type { UserId } from '../../auth/user-id.ts';
+import type { Caller } from '../../auth/caller.ts';
+import { sessionEnded, whileSessionLive } from '../../auth/require-user.ts';
 import type { Database } from '../../db/client.ts';
 import type { TaskRow } from '../../db/schema.ts';
 import type { AppRouteHandler } from '../../env.ts';
@@ -56,13 +56,13 @@ export const route = authenticatedRoute({
 async function createOrReplay(
   c: Context,
   db: Database,
-  owner: UserId,
+  caller: Caller,
   key: string,
   fields: TaskFields,
-): Promise<TaskRow | undefined> {
-  // The body as sent (already read and cached by jsonBody) decides "same request".
-  const result = await createTaskIdempotently(db, owner, key, fields, await c.req.json());
-  if (result.outcome === 'no-owner') return undefined;
+): Promise<TaskRow> {
+  // The body as sent (already read and cached by Hono) decides "same request".
+  const result = await createTaskIdempotently(db, caller, key, fields, await c.req.json());
+  if (result.outcome === 'session-ended') throw sessionEnded();
   if (result.outcome === 'key-reused') {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
   }
@@ -79,9 +79,11 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     completed: body.completed ?? false,
   };
   const db = c.get('db');
-  const owner = c.get('userId');
-  const row = key === undefined ? await createTask(db, owner, fields) : await createOrReplay(c, db, owner, key, fields);
-  if (!row) throw accountGone();
+  const caller = c.get('caller');
+  const row =
+    key === undefined
+      ? whileSessionLive(await createTask(db, caller, fields))
+      : await createOrReplay(c, db, caller, key, fields);
   c.header('Location', `/api/tasks/${row.id}`);
   return c.json(toTaskDto(row), 201);
 };

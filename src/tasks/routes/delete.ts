@@ -1,4 +1,5 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
+import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
@@ -20,6 +21,7 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  if (!(await deleteTask(c.get('db'), c.get('userId'), c.req.valid('param').id))) throw taskNotFound();
+  const deleted = whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
+  if (!deleted) throw taskNotFound();
   return c.body(null, 204);
 };

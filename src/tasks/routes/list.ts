@@ -1,4 +1,5 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
+import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { problemResponses } from '../../http/openapi.ts';
@@ -32,7 +33,8 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const secret = c.get('config').secretKey;
   const position = cursor === undefined ? undefined : await decodeCursor(cursor, order, secret);
   if (position === null) throw badCursor();
-  const { rows, hasMore } = await listTasks(c.get('db'), c.get('userId'), { status, order, limit, cursor: position });
+  const page = await listTasks(c.get('db'), c.get('caller'), { status, order, limit, cursor: position });
+  const { rows, hasMore } = whileSessionLive(page);
   const last = rows.at(-1);
   const nextCursor =
     hasMore && last ? await encodeCursor({ createdAt: last.createdAt, id: last.id, order }, secret) : null;

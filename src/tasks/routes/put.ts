@@ -1,5 +1,6 @@
 // PUT replaces all three fields; one UPDATE … RETURNING.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
+import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
@@ -22,7 +23,8 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const row = await updateTask(c.get('db'), c.get('userId'), c.req.valid('param').id, c.req.valid('json'));
+  const { id } = c.req.valid('param');
+  const row = whileSessionLive(await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json')));
   if (!row) throw taskNotFound();
   return c.json(toTaskDto(row), 200);
 };

@@ -1,4 +1,5 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
+import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
@@ -21,7 +22,7 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const row = await toggleTask(c.get('db'), c.get('userId'), c.req.valid('param').id);
+  const row = whileSessionLive(await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
   if (!row) throw taskNotFound();
   return c.json(toTaskDto(row), 200);
 };

@@ -31,9 +31,12 @@ describe('POST /api/auth/signup', () => {
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       },
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: 'Bearer',
       expiresIn: 900,
+      refreshToken: expect.stringMatching(/^[\w-]{43}$/),
+      refreshExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     const header = JSON.parse(atob(session.accessToken.split('.')[0].replaceAll('-', '+').replaceAll('_', '/')));
     expect(header.alg).toBe('HS256');

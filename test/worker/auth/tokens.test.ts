@@ -33,21 +33,21 @@ describe('access tokens', () => {
   });
 
   it('alg: none → 401', async () => {
-    const { userId } = await signUp();
+    const { userId, sessionId } = await signUp();
     const now = Math.floor(Date.now() / 1000);
-    const payload = { sub: userId, iss: 'task-api', aud: 'task-api', iat: now, exp: now + 600 };
+    const payload = { sub: userId, sid: sessionId, iss: 'task-api', aud: 'task-api', iat: now, exp: now + 600 };
     const unsigned = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}.`;
     await expectInvalidToken(await me(bearer(unsigned)));
   });
 
   it.each(['HS384', 'HS512'] as const)('%s signed with the same secret → 401', async (alg) => {
-    const { userId } = await signUp();
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, alg }))));
+    const { userId, sessionId } = await signUp();
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: sessionId, alg }))));
   });
 
   it('a control: the same crafting with HS256 is accepted (so the cases above fail for their reason)', async () => {
-    const { userId } = await signUp();
-    expect((await me(bearer(await craftToken({ sub: userId })))).status).toBe(200);
+    const { userId, sessionId } = await signUp();
+    expect((await me(bearer(await craftToken({ sub: userId, sid: sessionId })))).status).toBe(200);
   });
 
   it('sub edited under the old signature → 401; signed with another secret → 401', async () => {
@@ -58,30 +58,44 @@ describe('access tokens', () => {
     payload.sub = victim.userId;
     await expectInvalidToken(await me(bearer(`${header}.${base64url(JSON.stringify(payload))}.${signature}`)));
     const otherKey = new TextEncoder().encode('another-secret-that-is-long-enough-0123456789');
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: victim.userId, key: otherKey }))));
+    await expectInvalidToken(
+      await me(bearer(await craftToken({ sub: victim.userId, sid: victim.sessionId, key: otherKey }))),
+    );
   });
 
-  it('exp: missing → 401; 61 s ago → 401; 20 s ago → accepted (≤ 30 s skew); nbf 2 min ahead → 401', async () => {
-    const { userId } = await signUp();
+  it('exp: missing → 401; 61 s ago → 401 TOKEN_EXPIRED; 20 s ago → accepted (≤ 30 s skew); nbf 2 min ahead → 401', async () => {
+    const { userId, sessionId } = await signUp();
     const now = Math.floor(Date.now() / 1000);
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, exp: null }))));
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, iat: now - 120, exp: now - 61 }))));
-    expect((await me(bearer(await craftToken({ sub: userId, iat: now - 120, exp: now - 20 })))).status).toBe(200);
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, nbf: now + 120 }))));
-    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, iat: null }))));
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: sessionId, exp: null }))));
+    const expired = await me(bearer(await craftToken({ sub: userId, sid: sessionId, iat: now - 120, exp: now - 61 })));
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { code: string }).code).toBe('TOKEN_EXPIRED');
+    expect(
+      (await me(bearer(await craftToken({ sub: userId, sid: sessionId, iat: now - 120, exp: now - 20 })))).status,
+    ).toBe(200);
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: sessionId, nbf: now + 120 }))));
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: sessionId, iat: null }))));
   });
 
   it('wrong or missing iss or aud → 401', async () => {
-    const { userId } = await signUp();
+    const { userId, sessionId } = await signUp();
     for (const claims of [{ iss: 'someone-else' }, { iss: null }, { aud: 'another-api' }, { aud: null }]) {
-      await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, ...claims }))));
+      await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: sessionId, ...claims }))));
     }
   });
 
-  it('sub missing or not a UUID → 401', async () => {
+  it('sub or sid missing or not a UUID → 401', async () => {
+    const { userId, sessionId } = await signUp();
     await expectInvalidToken(await me(bearer(await craftToken({}))));
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId }))));
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: 'not-a-uuid' }))));
+    // A well-formed session id that is not this user's session: 401 from the statement, not 500.
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: crypto.randomUUID() }))));
+    const other = await signUp();
+    await expectInvalidToken(await me(bearer(await craftToken({ sub: userId, sid: other.sessionId }))));
+    expect((await me(bearer(await craftToken({ sub: userId, sid: sessionId })))).status).toBe(200);
     for (const sub of ['not-a-uuid', '', "' or 1=1 --", '00000000-0000-0000-0000-00000000000g']) {
-      await expectInvalidToken(await me(bearer(await craftToken({ sub }))));
+      await expectInvalidToken(await me(bearer(await craftToken({ sub, sid: sessionId }))));
     }
   });
 

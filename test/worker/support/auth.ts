@@ -28,7 +28,15 @@ export async function signUp(email = uniqueEmail(), password = 'correct horse ba
   const response = await authPost('/api/auth/signup', { email, password });
   expect(response.status).toBe(201);
   const session = (await response.json()) as SessionDto;
-  return { email, password, session, token: session.accessToken, userId: session.user.id };
+  return {
+    email,
+    password,
+    session,
+    token: session.accessToken,
+    userId: session.user.id,
+    sessionId: session.sessionId,
+    refreshToken: session.refreshToken,
+  };
 }
 
 export function bearer(token: string): Record<string, string> {
@@ -38,6 +46,7 @@ export function bearer(token: string): Record<string, string> {
 /** A token signed with the test secret (or another key) with the given header and claims. */
 export async function craftToken(options: {
   sub?: string;
+  sid?: string;
   alg?: 'HS256' | 'HS384' | 'HS512';
   key?: Uint8Array;
   iss?: string | null;
@@ -49,6 +58,7 @@ export async function craftToken(options: {
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {};
   if (options.sub !== undefined) claims.sub = options.sub;
+  if (options.sid !== undefined) claims.sid = options.sid;
   if (options.iss !== null) claims.iss = options.iss ?? 'task-api';
   if (options.aud !== null) claims.aud = options.aud ?? 'task-api';
   if (options.iat !== null) claims.iat = options.iat ?? now;

@@ -1,5 +1,6 @@
 // Task helpers: an authenticated client for one user.
 import { expect } from 'vitest';
+import type { SessionDto } from '../../../src/auth/schemas.ts';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api } from './api.ts';
 import { bearer, signUp } from './auth.ts';
@@ -7,12 +8,13 @@ import { bearer, signUp } from './auth.ts';
 export interface Client {
   userId: string;
   token: string;
+  session: SessionDto;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   create(fields?: Partial<Omit<TaskDto, 'id' | 'createdAt' | 'updatedAt'>>): Promise<TaskDto>;
 }
 
 export async function newClient(): Promise<Client> {
-  const { token, userId } = await signUp();
+  const { token, userId, session } = await signUp();
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     api(path, {
       method,
@@ -22,6 +24,7 @@ export async function newClient(): Promise<Client> {
   return {
     userId,
     token,
+    session,
     request,
     async create(fields = {}) {
       const response = await request('POST', '/api/tasks', { title: 'a task', ...fields });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, queryDatabase } from '../support/api.ts';
-import { bodyWithoutRequestId, headersWithoutRequestId } from '../support/auth.ts';
+import { bearer, bodyWithoutRequestId, headersWithoutRequestId, signUp } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
 
 const ACTIONS: [string, (id: number) => string, unknown][] = [
@@ -68,7 +68,7 @@ describe('object-level access', () => {
     expect(bList.items.map((task) => task.id)).toEqual(bTasks.map((task) => task.id));
   });
 
-  it('a deleted user\u2019s unexpired token: POST /api/tasks is 401 (not a 500 from the FK), everything else finds nothing', async () => {
+  it('a deleted user\u2019s unexpired token: 401 on every task route (never a 500 from the FK, never an empty list)', async () => {
     const a = await newClient();
     const task = await a.create();
     await queryDatabase('delete from users where id = $1', [a.userId]);
@@ -77,10 +77,34 @@ describe('object-level access', () => {
     expect(await create.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await queryDatabase(`select 1 from tasks where title = 'ghost' and user_id is null`)).toHaveLength(0);
     const list = await a.request('GET', '/api/tasks');
-    expect(list.status).toBe(200);
-    expect(await list.json()).toEqual({ items: [], nextCursor: null });
+    expect(list.status).toBe(401);
     for (const [method, path, body] of ACTIONS) {
-      expect((await a.request(method, path(task.id), body)).status).toBe(404);
+      expect((await a.request(method, path(task.id), body)).status).toBe(401);
+    }
+  });
+
+  it('deleting the account while its token creates tasks: every create is 201 or 401, never 500; nothing is left', async () => {
+    for (let round = 0; round < 3; round++) {
+      const user = await signUp();
+      const creates = Array.from({ length: 20 }, (_, i) =>
+        api('/api/tasks', {
+          method: 'POST',
+          headers: { ...bearer(user.token), 'Content-Type': 'application/json' },
+          body: JSON.stringify({ title: `race ${i}` }),
+        }),
+      );
+      const deletion = api('/api/auth/me', {
+        method: 'DELETE',
+        headers: { ...bearer(user.token), 'Content-Type': 'application/json', 'CF-Connecting-IP': `10.99.${round}.1` },
+        body: JSON.stringify({ password: user.password }),
+      });
+      const statuses = (await Promise.all(creates)).map((response) => response.status);
+      expect((await deletion).status).toBe(204);
+      expect(
+        statuses.every((status) => status === 201 || status === 401),
+        statuses.join(','),
+      ).toBe(true);
+      expect(await queryDatabase('select 1 from tasks where user_id = $1', [user.userId])).toHaveLength(0);
     }
   });
 

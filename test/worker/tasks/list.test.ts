@@ -1,15 +1,36 @@
 // Listing: filters, order, limits, opaque cursors, paging under concurrent inserts, and the plan
 // (API GET /api/tasks; SECURITY E30).
 import { env } from 'cloudflare:test';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { toUserId } from '../../../src/auth/user-id.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
-import { listTasksQuery } from '../../../src/tasks/repository.ts';
+import { listTasksStatement } from '../../../src/tasks/repository.ts';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { queryDatabase } from '../support/api.ts';
 import { type Client, newClient } from '../support/tasks.ts';
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** The node type of the closest Limit or Sort above the index scan on ix_tasks_user_created. */
+function nearestAboveScan(explained: unknown): string | undefined {
+  const walk = (node: PlanNode, above: string | undefined): string | undefined => {
+    if (node['Index Name'] === 'ix_tasks_user_created') return above ?? 'none';
+    const here = node['Node Type'] === 'Limit' || node['Node Type'] === 'Sort' ? node['Node Type'] : above;
+    for (const child of node.Plans ?? []) {
+      const found = walk(child, here);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk((explained as [{ Plan: PlanNode }])[0].Plan, undefined);
+}
 
 interface Page {
   items: TaskDto[];
@@ -176,19 +197,24 @@ describe('GET /api/tasks', () => {
     try {
       for (const order of ['desc', 'asc'] as const) {
         for (const status of ['all', 'pending'] as const) {
-          const query = listTasksQuery(db, toUserId(userId), {
-            status,
-            order,
-            limit: 20,
-            cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
-          }).toSQL();
+          const caller = { userId: toUserId(userId), sessionId: crypto.randomUUID() };
+          const query = new PgDialect().sqlToQuery(
+            listTasksStatement(db, caller, {
+              status,
+              order,
+              limit: 20,
+              cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
+            }),
+          );
           const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
             `explain (format json) ${query.sql}`,
             query.params,
           );
           const plan = JSON.stringify(row['QUERY PLAN']);
           expect(plan, `${order} ${status}`).toContain('"Index Name":"ix_tasks_user_created"');
-          expect(plan, `${order} ${status}`).not.toContain('"Node Type":"Sort"');
+          // The user's tasks are never sorted: the nearest Limit or Sort above the index scan is the
+          // Limit (a Sort, if any, orders only the page of ≤ limit + 1 rows above it).
+          expect(nearestAboveScan(row['QUERY PLAN']), `${order} ${status}`).toBe('Limit');
           expect(plan, `${order} ${status}`).toContain('"Index Cond"');
         }
       }

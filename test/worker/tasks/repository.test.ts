@@ -25,7 +25,7 @@ describe('owner filter', () => {
 
   it('every repository function throws before querying when the owner is missing', async () => {
     const { db, close } = createDatabase(loadConfig(env as Bindings));
-    const missing = undefined as unknown as UserId;
+    const missing = { userId: undefined as unknown as UserId, sessionId: crypto.randomUUID() };
     try {
       await expect(listTasks(db, missing, { status: 'all', order: 'desc', limit: 20 })).rejects.toThrow(TypeError);
       await expect(findTask(db, missing, 1)).rejects.toThrow(TypeError);
@@ -42,8 +42,9 @@ describe('owner filter', () => {
   });
 
   it('a plain string is not a UserId (type-level)', () => {
-    // @ts-expect-error: repository functions take a UserId (from a verified token or toUserId()), not a string, not a string
-    const call = () => findTask(undefined as never, '0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11', 1);
+    const plain = { userId: '0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11', sessionId: crypto.randomUUID() };
+    // @ts-expect-error: a caller's user id is a UserId (from a verified token or toUserId()), not a string
+    const call = () => findTask(undefined as never, plain, 1);
     expect(typeof call).toBe('function');
   });
 });

@@ -1,0 +1,53 @@
+// POST /api/auth/refresh: a new access token and a rotated refresh token for the same session.
+import { createRoute } from '@hono/zod-openapi';
+import type { AppRouteHandler } from '../../env.ts';
+import { jsonBody } from '../../http/json-body.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { auditAuth } from '../audit.ts';
+import { limitRefreshAttempts } from '../rate-limit.ts';
+import { hashRefreshToken, newRefreshToken, openNextToken, sealNextToken } from '../refresh-tokens.ts';
+import { unauthenticated } from '../require-user.ts';
+import { RefreshBody, Session } from '../schemas.ts';
+import { sessionResponse } from '../session-response.ts';
+import { rotateRefreshToken } from '../sessions.ts';
+
+export const route = createRoute({
+  method: 'post',
+  path: '/api/auth/refresh',
+  tags: ['Auth'],
+  summary: 'Exchange a refresh token for new tokens of the same session (no access token needed)',
+  description:
+    'Each refresh token is good once. The same token sent again within 10 s of its use (two tabs racing) gets the same new refresh token; sent later, it is treated as stolen and the whole session ends. Refreshing moves the idle end of the session, never its absolute end.',
+  middleware: [limitRefreshAttempts, jsonBody, withDatabase] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: RefreshBody } } } },
+  responses: {
+    200: { description: 'New tokens for the session', content: { 'application/json': { schema: Session } } },
+    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+  },
+});
+
+function refreshRefused() {
+  return unauthenticated('The refresh token is unknown, expired, revoked or already used; sign in again', true);
+}
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const { refreshToken: presented } = c.req.valid('json');
+  const config = c.get('config');
+  const next = newRefreshToken();
+  const rotation = await rotateRefreshToken(
+    c.get('db'),
+    await hashRefreshToken(presented),
+    { hash: await hashRefreshToken(next), sealed: await sealNextToken(next, presented) },
+    config.SESSION_IDLE_TTL_SECONDS,
+  );
+  if (!rotation) throw refreshRefused();
+  if (rotation.outcome === 'reused') {
+    await auditAuth(c, 'refresh_token_reused', 'failure', {});
+    throw refreshRefused();
+  }
+  // Racing tabs: the token this one was rotated to, which only a holder of this one can unseal.
+  const refreshToken = rotation.outcome === 'rotated' ? next : await openNextToken(rotation.sealedNext, presented);
+  if (!refreshToken) throw refreshRefused();
+  return c.json(await sessionResponse(rotation.opened, refreshToken, config), 200);
+};

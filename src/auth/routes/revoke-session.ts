@@ -1,0 +1,29 @@
+// DELETE /api/auth/sessions/:id: end one session of the account (e.g. a lost device).
+import type { AppRouteHandler } from '../../env.ts';
+import { AppError } from '../../http/errors.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { authenticatedRoute } from '../authenticated.ts';
+import { whileSessionLive } from '../require-user.ts';
+import { SessionIdParams } from '../schemas.ts';
+import { endSessionById } from '../sessions.ts';
+
+export const route = authenticatedRoute({
+  method: 'delete',
+  path: '/api/auth/sessions/{id}',
+  tags: ['Auth'],
+  summary: 'End one of your sessions; its tokens stop working at once',
+  middleware: [withDatabase] as const,
+  request: { params: SessionIdParams },
+  responses: {
+    204: { description: 'The session has ended' },
+    ...problemResponses(400, 404, 500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const ended = whileSessionLive(await endSessionById(c.get('db'), c.get('caller'), c.req.valid('param').id));
+  // Someone else's session and an unknown or already ended one look the same.
+  if (!ended) throw new AppError('NOT_FOUND', 'No such session');
+  return c.body(null, 204);
+};

@@ -1,0 +1,24 @@
+// POST /api/auth/signout-all: every session of the account stops working at once.
+import type { AppRouteHandler } from '../../env.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { authenticatedRoute } from '../authenticated.ts';
+import { sessionEnded } from '../require-user.ts';
+import { endAllSessions } from '../sessions.ts';
+
+export const route = authenticatedRoute({
+  method: 'post',
+  path: '/api/auth/signout-all',
+  tags: ['Auth'],
+  summary: 'Sign out everywhere: end every session of the account, this one included',
+  middleware: [withDatabase] as const,
+  responses: {
+    204: { description: 'Every session has ended' },
+    ...problemResponses(500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  if (!(await endAllSessions(c.get('db'), c.get('caller')))) throw sessionEnded();
+  return c.body(null, 204);
+};

@@ -1,0 +1,24 @@
+// POST /api/auth/signout: this session's access and refresh tokens stop working at once.
+import type { AppRouteHandler } from '../../env.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { authenticatedRoute } from '../authenticated.ts';
+import { sessionEnded } from '../require-user.ts';
+import { endSession } from '../sessions.ts';
+
+export const route = authenticatedRoute({
+  method: 'post',
+  path: '/api/auth/signout',
+  tags: ['Auth'],
+  summary: 'Sign out: end this session (its access and refresh tokens stop working at once)',
+  middleware: [withDatabase] as const,
+  responses: {
+    204: { description: 'The session has ended' },
+    ...problemResponses(500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  if (!(await endSession(c.get('db'), c.get('caller')))) throw sessionEnded();
+  return c.body(null, 204);
+};

@@ -1,0 +1,252 @@
+// Statements on `sessions`: opening one (with signup, signin or a password change, in that same
+// statement), rotating refresh tokens, ending sessions, listing them, and the hourly clean-up.
+// One statement each; repositories never see HTTP.
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { columnNames } from '../db/rows.ts';
+import { sessions, users } from '../db/schema.ts';
+import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
+import { isEmailTaken, type PublicUser, readPublicUser } from './repository.ts';
+
+/** A replay of the previous refresh token this soon after its rotation is two tabs racing, not theft. */
+export const REFRESH_REUSE_WINDOW_SECONDS = 10;
+
+export interface NewSession {
+  refreshTokenHash: string;
+  userAgent: string | null;
+  idleSeconds: number;
+  maxSeconds: number;
+}
+
+export interface OpenedSession {
+  user: PublicUser;
+  sessionId: string;
+  /** When the session ends unless refreshed (never after its absolute end). */
+  endsAt: Date;
+}
+
+const seconds = (value: number) => sql`make_interval(secs => ${value}::int)`;
+
+/** `insert into sessions … select <user id>, …` for a new session of the user that `userId` names. */
+function insertSession(userId: SQL, from: SQL, session: NewSession): SQL {
+  return sql`insert into ${sessions} (${columnNames(
+    sessions.userId,
+    sessions.refreshTokenHash,
+    sessions.idleExpiresAt,
+    sessions.expiresAt,
+    sessions.userAgent,
+  )})
+    select ${userId}, ${session.refreshTokenHash},
+           least(now() + ${seconds(session.idleSeconds)}, now() + ${seconds(session.maxSeconds)}),
+           now() + ${seconds(session.maxSeconds)}, ${session.userAgent}
+      ${from}
+    returning id, user_id, idle_expires_at`;
+}
+
+/** A `timestamptz` as the driver hands it over (text), as a Date. */
+function time(value: unknown): Date {
+  return sessions.createdAt.mapFromDriverValue(value as string) as Date;
+}
+
+function readOpened(raw: Record<string, unknown>): OpenedSession {
+  return {
+    user: readPublicUser(raw),
+    sessionId: raw.session_id as string,
+    endsAt: time(raw.session_ends_at),
+  };
+}
+
+/** Creates the user and their first session together; null when the email is taken. */
+export async function signupWithSession(
+  db: Database,
+  email: string,
+  passwordHash: string,
+  session: NewSession,
+): Promise<OpenedSession | null> {
+  try {
+    const { rows } = await db.execute<Record<string, unknown>>(sql`
+      with new_user as (
+        insert into ${users} (${columnNames(users.email, users.passwordHash)}) values (${email}, ${passwordHash})
+        returning *),
+      new_session as (${insertSession(sql`new_user.id`, sql`from new_user`, session)})
+      select new_user.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
+        from new_user cross join new_session`);
+    return readOpened(rows[0]);
+  } catch (error) {
+    if (isEmailTaken(error)) return null;
+    throw error;
+  }
+}
+
+/** Signin's second statement: a session, only if the hash is still the one just verified. */
+export async function openSession(
+  db: Database,
+  userId: string,
+  verifiedHash: string,
+  session: NewSession,
+): Promise<OpenedSession | undefined> {
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with new_session as (${insertSession(
+      sql`u.id`,
+      sql`from ${users} u where u.id = ${userId} and u.password_hash = ${verifiedHash}`,
+      session,
+    )})
+    select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
+      from new_session s join ${users} u on u.id = s.user_id`);
+  return rows[0] && readOpened(rows[0]);
+}
+
+/**
+ * Sets the new hash (if the old one is still the verified one and the session is live), revokes every
+ * earlier session of the user, the caller's included, and opens a new one: one statement.
+ */
+export async function changePasswordAndRestart(
+  db: Database,
+  caller: Caller,
+  verifiedHash: string,
+  newHash: string,
+  session: NewSession,
+): Promise<OpenedSession | undefined> {
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with updated as (
+      update ${users} set password_hash = ${newHash}, updated_at = now()
+       where id = ${caller.userId} and password_hash = ${verifiedHash} and ${liveSessionCondition(caller)}
+      returning *),
+    ended as (
+      update ${sessions} set revoked_at = now(), revoked_reason = 'password_changed'
+       where user_id in (select id from updated) and revoked_at is null
+      returning id),
+    new_session as (${insertSession(sql`updated.id`, sql`from updated`, session)})
+    select updated.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at,
+           (select count(*) from ended) as ended
+      from updated cross join new_session`);
+  return rows[0] && readOpened(rows[0]);
+}
+
+export type Rotation =
+  /** The current token: rotated to `next`. */
+  | { outcome: 'rotated'; opened: OpenedSession }
+  /** The previous token within the reuse window: the token it was rotated to, sealed under it. */
+  | { outcome: 'raced'; opened: OpenedSession; sealedNext: string }
+  /** The previous token after the window: the session has just been revoked. */
+  | { outcome: 'reused' };
+
+/**
+ * One refresh, decided by one UPDATE on the session whose current or previous token hash matches.
+ * Concurrent refreshes of one session serialize on its row: the second re-reads the row as the first
+ * left it (PostgreSQL re-checks an UPDATE's WHERE on the newest version), so it sees its token as the
+ * previous one, within the window. Ended sessions match nothing (undefined → 401).
+ */
+export async function rotateRefreshToken(
+  db: Database,
+  presentedHash: string,
+  next: { hash: string; sealed: string },
+  idleSeconds: number,
+): Promise<Rotation | undefined> {
+  const isCurrent = sql`s.refresh_token_hash = ${presentedHash}`;
+  const isStale = sql`s.refresh_token_hash <> ${presentedHash} and s.rotated_at <= now() - ${seconds(REFRESH_REUSE_WINDOW_SECONDS)}`;
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    update ${sessions} s set
+      refresh_token_hash = case when ${isCurrent} then ${next.hash} else s.refresh_token_hash end,
+      previous_token_hash = case when ${isCurrent} then ${presentedHash} else s.previous_token_hash end,
+      next_token_sealed = case when ${isCurrent} then ${next.sealed} else s.next_token_sealed end,
+      rotated_at = case when ${isCurrent} then now() else s.rotated_at end,
+      last_used_at = now(),
+      idle_expires_at = least(now() + ${seconds(idleSeconds)}, s.expires_at),
+      revoked_at = case when ${isStale} then now() end,
+      revoked_reason = case when ${isStale} then 'refresh_token_reused' end
+    from ${users} u
+    where u.id = s.user_id
+      and (s.refresh_token_hash = ${presentedHash} or s.previous_token_hash = ${presentedHash})
+      and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
+    returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
+              s.next_token_sealed as sealed_next, s.revoked_at is not null as revoked`);
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.revoked === true) return { outcome: 'reused' };
+  if (row.current_hash === next.hash) return { outcome: 'rotated', opened: readOpened(row) };
+  return { outcome: 'raced', opened: readOpened(row), sealedNext: row.sealed_next as string };
+}
+
+const liveSession = sql`revoked_at is null and idle_expires_at > now() and expires_at > now()`;
+
+/** Ends the caller's session; false when it had already ended. */
+export async function endSession(db: Database, caller: Caller): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    update ${sessions} set revoked_at = now(), revoked_reason = 'signed_out'
+     where id = ${caller.sessionId} and user_id = ${caller.userId} and ${liveSession}
+    returning id`);
+  return rows.length === 1;
+}
+
+/** Ends every session of the caller's user; false when the caller's own session had already ended. */
+export async function endAllSessions(db: Database, caller: Caller): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    update ${sessions} set revoked_at = now(), revoked_reason = 'signed_out_everywhere'
+     where user_id = ${caller.userId} and revoked_at is null and ${liveSessionCondition(caller)}
+    returning id`);
+  return rows.length > 0;
+}
+
+export interface SessionSummary {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  endsAt: Date;
+  userAgent: string | null;
+}
+
+/** The caller's user's live sessions, newest first. */
+export async function listSessions(db: Database, caller: Caller): Promise<AsCaller<SessionSummary[]>> {
+  const result = await runAsCaller(
+    db,
+    caller,
+    (live) => sql`
+      select id, created_at, last_used_at, idle_expires_at, user_agent from ${sessions}
+       where user_id = ${caller.userId} and ${liveSession} and ${live}`,
+    sql`result.created_at desc, result.id`,
+  );
+  if (!result.sessionLive) return result;
+  return {
+    sessionLive: true,
+    value: result.value.map((row) => ({
+      id: row.id as string,
+      createdAt: time(row.created_at),
+      lastUsedAt: time(row.last_used_at),
+      endsAt: time(row.idle_expires_at),
+      userAgent: (row.user_agent as string | null) ?? null,
+    })),
+  };
+}
+
+/** Ends one live session of the caller's user; false when there is no such session. */
+export async function endSessionById(db: Database, caller: Caller, id: string): Promise<AsCaller<boolean>> {
+  const result = await runAsCaller(
+    db,
+    caller,
+    (live) => sql`
+      update ${sessions} set revoked_at = now(), revoked_reason = 'revoked'
+       where id = ${id} and user_id = ${caller.userId} and ${liveSession} and ${live}
+      returning id`,
+  );
+  return result.sessionLive ? { sessionLive: true, value: result.value.length === 1 } : result;
+}
+
+/**
+ * Deletes ended sessions (revoked, or past an end) in batches, so no statement holds many row locks or
+ * runs long; stops after `maxBatches`. Returns how many were deleted.
+ */
+export async function deleteEndedSessions(db: Database, batchSize = 1000, maxBatches = 100): Promise<number> {
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const { rows } = await db.execute(sql`
+      delete from ${sessions} where id in (
+        select id from ${sessions}
+         where revoked_at is not null or idle_expires_at <= now() or expires_at <= now()
+         limit ${batchSize} for update skip locked)
+      returning id`);
+    deleted += rows.length;
+    if (rows.length < batchSize) break;
+  }
+  return deleted;
+}

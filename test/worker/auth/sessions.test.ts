@@ -1,0 +1,317 @@
+// Sessions (SECURITY H41–H45): refresh rotation, racing tabs, theft detection, revocation on the very
+// next request on every authenticated route, idle and absolute ends, TOKEN_EXPIRED, the sessions list.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { deleteEndedSessions } from '../../../src/auth/sessions.ts';
+import type { Bindings } from '../../../src/bindings.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { createDatabase } from '../../../src/db/client.ts';
+import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
+import { authPost, bearer, craftToken, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
+import { expectDeadEverywhere, refresh, refreshed } from '../support/sessions.ts';
+import { newClient } from '../support/tasks.ts';
+
+const me = (token: string) => api('/api/auth/me', { headers: bearer(token) });
+
+async function sessionRow(id: string) {
+  const [row] = await queryDatabase<Record<string, unknown>>('select * from sessions where id = $1', [id]);
+  return row;
+}
+
+describe('refresh', () => {
+  it('rotates: same session, new access and refresh tokens; only a hash is stored', async () => {
+    const user = await signUp();
+    const next = await refreshed(user.refreshToken);
+    expect(next.sessionId).toBe(user.sessionId);
+    expect(next.user).toEqual(user.session.user);
+    expect(next.refreshToken).not.toBe(user.refreshToken);
+    expect((await me(next.accessToken)).status).toBe(200);
+    expect((await refreshed(next.refreshToken)).sessionId).toBe(user.sessionId);
+    const stored = JSON.stringify(await sessionRow(user.sessionId));
+    expect(stored).not.toContain(user.refreshToken);
+    expect(stored).not.toContain(next.refreshToken);
+    expect(next.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
+  });
+
+  it('two tabs refreshing at once with one token both get a working Session (the same new refresh token)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const user = await signUp();
+      const [a, b] = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      const sa = (await a.json()) as { refreshToken: string; accessToken: string };
+      const tabB = (await b.json()) as { refreshToken: string; accessToken: string };
+      expect(tabB.refreshToken).toBe(sa.refreshToken);
+      expect((await me(sa.accessToken)).status).toBe(200);
+      expect((await me(tabB.accessToken)).status).toBe(200);
+      // The chain goes on from the shared token.
+      expect((await refreshed(sa.refreshToken)).sessionId).toBe(user.sessionId);
+    }
+  });
+
+  it('the previous token within 10 s (a late tab) still gets the session; after 10 s its replay revokes it', async () => {
+    const user = await signUp();
+    const next = await refreshed(user.refreshToken);
+    const late = await refreshed(user.refreshToken);
+    expect(late.refreshToken).toBe(next.refreshToken);
+
+    await queryDatabase(`update sessions set rotated_at = now() - interval '11 seconds' where id = $1`, [
+      user.sessionId,
+    ]);
+    const replay = await refresh(user.refreshToken);
+    expect(replay.status).toBe(401);
+    expect(await sessionRow(user.sessionId)).toMatchObject({ revoked_reason: 'refresh_token_reused' });
+    // Every token of the session is dead now: the thief's and the owner's.
+    expect((await refresh(next.refreshToken)).status).toBe(401);
+    expect((await me(next.accessToken)).status).toBe(401);
+    expect((await me(late.accessToken)).status).toBe(401);
+  });
+
+  it('unknown, malformed or missing refresh tokens → 401 or 400, never 500', async () => {
+    expect((await refresh('x'.repeat(43))).status).toBe(401);
+    const response = await refresh('');
+    expect(response.status).toBe(400);
+    expect((await authPost('/api/auth/refresh', {})).status).toBe(400);
+    expect((await authPost('/api/auth/refresh', { refreshToken: 'a', extra: 1 })).status).toBe(400);
+  });
+
+  it('needs no access token, and an access token is not a refresh token', async () => {
+    const user = await signUp();
+    expect((await refresh(user.token)).status).toBe(401);
+  });
+
+  it('over 60 refreshes per client network per 60 s → 429 with Retry-After, before any database work', async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await refresh('y'.repeat(43), ip)).status);
+    expect(statuses.slice(0, 60).every((status) => status === 401)).toBe(true);
+    expect(statuses[60]).toBe(429);
+    const limited = await refresh('y'.repeat(43), ip);
+    expect(limited.headers.get('Retry-After')).toBe('60');
+  });
+});
+
+describe('ending sessions: the old tokens are refused on the very next request, on every route', () => {
+  it('sign-out', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    const response = await api('/api/auth/signout', { method: 'POST', headers: bearer(client.token) });
+    expect(response.status).toBe(204);
+    await expectDeadEverywhere(client.token, task.id);
+    expect((await refresh(client.session.refreshToken)).status).toBe(401);
+  });
+
+  it('sign-out-all ends every session of the user, the other user\u2019s stay', async () => {
+    const user = await signUp();
+    const second = (await (
+      await authPost('/api/auth/signin', { email: user.email, password: user.password })
+    ).json()) as { accessToken: string; refreshToken: string };
+    const other = await signUp();
+    const task = (await (
+      await api('/api/tasks', jsonRequest({ title: 'x' }, { headers: bearer(user.token) }))
+    ).json()) as { id: number };
+    expect((await api('/api/auth/signout-all', { method: 'POST', headers: bearer(second.accessToken) })).status).toBe(
+      204,
+    );
+    await expectDeadEverywhere(user.token, task.id);
+    await expectDeadEverywhere(second.accessToken, task.id);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect((await refresh(second.refreshToken)).status).toBe(401);
+    expect((await me(other.token)).status).toBe(200);
+  });
+
+  it('revoking one session by id (from another device); another user\u2019s session id is 404', async () => {
+    const user = await signUp();
+    const laptop = (await (
+      await authPost('/api/auth/signin', { email: user.email, password: user.password }, { 'User-Agent': 'laptop' })
+    ).json()) as { accessToken: string; sessionId: string };
+    const other = await signUp();
+    const foreign = await api(`/api/auth/sessions/${other.sessionId}`, {
+      method: 'DELETE',
+      headers: bearer(user.token),
+    });
+    expect(foreign.status).toBe(404);
+    expect((await me(other.token)).status).toBe(200);
+    const revoked = await api(`/api/auth/sessions/${laptop.sessionId}`, {
+      method: 'DELETE',
+      headers: bearer(user.token),
+    });
+    expect(revoked.status).toBe(204);
+    await expectDeadEverywhere(laptop.accessToken, 1);
+    expect((await me(user.token)).status).toBe(200);
+    const again = await api(`/api/auth/sessions/${laptop.sessionId}`, {
+      method: 'DELETE',
+      headers: bearer(user.token),
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it('a password change revokes every earlier session, the caller\u2019s included, and returns a new one', async () => {
+    const user = await signUp();
+    const other = (await (
+      await authPost('/api/auth/signin', { email: user.email, password: user.password })
+    ).json()) as { accessToken: string; refreshToken: string };
+    const response = await authPost(
+      '/api/auth/password',
+      { currentPassword: user.password, newPassword: 'a brand new password' },
+      bearer(user.token),
+    );
+    expect(response.status).toBe(200);
+    const fresh = (await response.json()) as { accessToken: string; sessionId: string; refreshToken: string };
+    expect(fresh.sessionId).not.toBe(user.sessionId);
+    await expectDeadEverywhere(user.token, 1);
+    await expectDeadEverywhere(other.accessToken, 1);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect((await refresh(other.refreshToken)).status).toBe(401);
+    expect((await me(fresh.accessToken)).status).toBe(200);
+    expect((await refresh(fresh.refreshToken)).status).toBe(200);
+  });
+
+  it('account deletion: every token of every session is refused (401, never an empty list)', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    const response = await api(
+      '/api/auth/me',
+      jsonRequest(
+        { password: 'correct horse battery' },
+        { method: 'DELETE', headers: { ...bearer(client.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(response.status).toBe(204);
+    await expectDeadEverywhere(client.token, task.id);
+    expect((await refresh(client.session.refreshToken)).status).toBe(401);
+    expect(await queryDatabase('select 1 from sessions where user_id = $1', [client.userId])).toHaveLength(0);
+  });
+
+  it('idle end: a session not refreshed for SESSION_IDLE_TTL_SECONDS is over', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    await queryDatabase(`update sessions set idle_expires_at = now() - interval '1 second' where id = $1`, [
+      client.session.sessionId,
+    ]);
+    await expectDeadEverywhere(client.token, task.id);
+    expect((await refresh(client.session.refreshToken)).status).toBe(401);
+  });
+
+  it('absolute end: SESSION_MAX_TTL_SECONDS after signin, whatever the refreshes', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    await queryDatabase(`update sessions set expires_at = now() - interval '1 second' where id = $1`, [
+      client.session.sessionId,
+    ]);
+    await expectDeadEverywhere(client.token, task.id);
+    expect((await refresh(client.session.refreshToken)).status).toBe(401);
+  });
+
+  it('refreshing moves the idle end but never the absolute end', async () => {
+    const settings = { SESSION_IDLE_TTL_SECONDS: '100', SESSION_MAX_TTL_SECONDS: '150' };
+    const signup = await apiWith(
+      settings,
+      '/api/auth/signup',
+      jsonRequest(
+        { email: uniqueEmail('ends'), password: 'long enough pw' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    const first = (await signup.json()) as { sessionId: string; refreshToken: string; refreshExpiresAt: string };
+    const [{ ms: absolute }] = await queryDatabase<{ ms: string }>(
+      'select floor(extract(epoch from expires_at) * 1000)::bigint as ms from sessions where id = $1',
+      [first.sessionId],
+    );
+    await queryDatabase(`update sessions set expires_at = now() + interval '60 seconds' where id = $1`, [
+      first.sessionId,
+    ]);
+    const response = await apiWith(
+      settings,
+      '/api/auth/refresh',
+      jsonRequest({ refreshToken: first.refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    const next = (await response.json()) as { refreshExpiresAt: string };
+    const [row] = await queryDatabase<{ ms: string }>(
+      'select floor(extract(epoch from expires_at) * 1000)::bigint as ms from sessions where id = $1',
+      [first.sessionId],
+    );
+    // Idle would be now + 100 s; the absolute end (now + 60 s) caps it, and is itself unchanged.
+    expect(Date.parse(next.refreshExpiresAt)).toBe(Number(row.ms));
+    expect(Date.parse(next.refreshExpiresAt) - Date.now()).toBeLessThan(61_000);
+    expect(Date.parse(first.refreshExpiresAt)).toBeLessThanOrEqual(Number(absolute));
+  });
+});
+
+describe('access tokens that ran out', () => {
+  it('a genuine expired token → 401 TOKEN_EXPIRED with zero statements; the app refreshes and carries on', async () => {
+    const user = await signUp();
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await craftToken({ sub: user.userId, sid: user.sessionId, iat: now - 1000, exp: now - 100 });
+    const { response, statements } = await countingStatements('/api/tasks', { headers: bearer(expired) });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('TOKEN_EXPIRED');
+    expect(statements).toBe(0);
+    const next = await refreshed(user.refreshToken);
+    expect((await api('/api/tasks', { headers: bearer(next.accessToken) })).status).toBe(200);
+  });
+
+  it('a correctly signed token naming an unknown session → 401 UNAUTHENTICATED', async () => {
+    const user = await signUp();
+    const token = await craftToken({ sub: user.userId, sid: crypto.randomUUID() });
+    const response = await api('/api/tasks', { headers: bearer(token) });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('GET /api/auth/sessions', () => {
+  it('lists live sessions newest first, marks the current one, and shows no token or hash', async () => {
+    const user = await signUp();
+    const second = (await (
+      await authPost('/api/auth/signin', { email: user.email, password: user.password }, { 'User-Agent': 'phone/1.0' })
+    ).json()) as { sessionId: string; accessToken: string };
+    const ended = (await (
+      await authPost('/api/auth/signin', { email: user.email, password: user.password })
+    ).json()) as { sessionId: string; accessToken: string };
+    await api('/api/auth/signout', { method: 'POST', headers: bearer(ended.accessToken) });
+    const response = await api('/api/auth/sessions', { headers: bearer(second.accessToken) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    const text = await response.text();
+    const { items } = JSON.parse(text) as { items: { id: string; current: boolean; userAgent: string | null }[] };
+    expect(items.map((item) => item.id)).toEqual([second.sessionId, user.sessionId]);
+    expect(items.map((item) => item.current)).toEqual([true, false]);
+    expect(items[0].userAgent).toBe('phone/1.0');
+    expect(Object.keys(items[0]).sort()).toEqual([
+      'createdAt',
+      'current',
+      'expiresAt',
+      'id',
+      'lastUsedAt',
+      'userAgent',
+    ]);
+    const row = (await sessionRow(user.sessionId)) as { refresh_token_hash: string };
+    expect(text).not.toContain(row.refresh_token_hash);
+    expect(text).not.toContain(user.refreshToken);
+  });
+
+  it('a malformed session id → 400', async () => {
+    const user = await signUp();
+    const response = await api('/api/auth/sessions/not-a-uuid', { method: 'DELETE', headers: bearer(user.token) });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('clean-up', () => {
+  it('deletes ended sessions (revoked, idle or absolute end) in batches and keeps live ones', async () => {
+    const users = await Promise.all([signUp(), signUp(), signUp(), signUp()]);
+    await queryDatabase(`update sessions set revoked_at = now() where id = $1`, [users[0].sessionId]);
+    await queryDatabase(`update sessions set idle_expires_at = now() - interval '1 s' where id = $1`, [
+      users[1].sessionId,
+    ]);
+    await queryDatabase(`update sessions set expires_at = now() - interval '1 s' where id = $1`, [users[2].sessionId]);
+    const { db, close } = createDatabase(loadConfig(env as Bindings));
+    try {
+      expect(await deleteEndedSessions(db, 1)).toBeGreaterThanOrEqual(3);
+    } finally {
+      await close();
+    }
+    for (const ended of users.slice(0, 3)) expect(await sessionRow(ended.sessionId)).toBeUndefined();
+    expect(await sessionRow(users[3].sessionId)).toBeDefined();
+  });
+});
