@@ -2,6 +2,7 @@
 // Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the WebSocket pipe the Neon
 // driver talks to, then `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
 // Variables: .dev.vars.example < .dev.vars < the environment. Ctrl-C stops everything it started.
+import './lib/require-node.ts'; // first: a clear message on an old Node
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
