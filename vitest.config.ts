@@ -2,6 +2,7 @@
 // - worker: integration tests inside workerd, sending requests to the Worker, which reaches Postgres
 //   through Neon's driver and the pipe;
 // - node: migration and tooling tests that run the real drizzle-kit and scripts.
+import './scripts/lib/require-node.ts';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 

@@ -1,11 +1,15 @@
 // The local stand-in for Neon's WebSocket proxy: Neon's serverless driver speaks the Postgres wire
 // protocol over a WebSocket; this pipes each WebSocket to a TCP connection to a *local* Postgres.
-// Only loopback targets are allowed, so the pipe can never be used to reach another machine.
+// Only loopback targets are allowed, so the pipe can never be used to reach another machine, and
+// upgrades that carry an Origin header are refused: every browser sends one with a WebSocket upgrade,
+// so without this any web page the developer visits could open the local database. Neon's driver
+// sends none (checked in workerd and in Node with ws).
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
 import { LOCAL_HOSTS } from '../../src/db/client.ts';
 import { StatementCounter } from './statement-counter.ts';
@@ -28,6 +32,20 @@ export function localTarget(url: string | undefined): { host: string; port: numb
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/** Why an upgrade request must be refused, or null when it may become a pipe. */
+export function refusal(request: IncomingMessage): string | null {
+  if (request.headers.origin !== undefined) return 'upgrades from web pages (with an Origin header) are refused';
+  if (!localTarget(request.url)) return 'only local Postgres targets (address=<loopback host>:<port>) are allowed';
+  return null;
+}
+
+function refuse(socket: Duplex, reason: string): void {
+  socket.end(
+    `HTTP/1.1 403 ${STATUS_CODES[403]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
+}
+
 /**
  * Starts the pipe. With `countStatements`, it also answers `GET /statements?application_name=…` with
  * the number of statements connections of that application_name sent (tests and benchmarks).
@@ -46,8 +64,14 @@ export async function startWsPipe(
     }
     response.writeHead(404).end();
   });
-  const server = new WebSocketServer({ server: http, perMessageDeflate: false });
-  server.on('connection', (ws, request) => {
+  const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // Checked before the upgrade completes: a refused request never becomes a WebSocket or a connection.
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const reason = refusal(request);
+    if (reason) refuse(socket, reason);
+    else server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+  });
+  server.on('connection', (ws, request: IncomingMessage) => {
     const target = localTarget(request.url);
     if (!target) {
       ws.close(1008, 'only local Postgres targets are allowed');
