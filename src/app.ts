@@ -1,26 +1,18 @@
 // createApp(): every middleware and route registration, in one readable place. Runtime-neutral:
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
-import { changePassword, changePasswordRoute } from './auth/routes/change-password.ts';
-import { deleteAccount, deleteAccountRoute } from './auth/routes/delete-account.ts';
-import { getMe, meRoute } from './auth/routes/me.ts';
-import { signin, signinRoute } from './auth/routes/signin.ts';
-import { signup, signupRoute } from './auth/routes/signup.ts';
+import * as auth from './auth/routes/index.ts';
 import { registerDocsRoutes } from './docs/routes.ts';
-import { checkHealth, healthRoute } from './health/routes.ts';
-import { withConfig } from './http/context.ts';
+import * as health from './health/route.ts';
 import { cors } from './http/cors.ts';
-import { AppError, onError } from './http/errors.ts';
+import { AppError } from './http/errors.ts';
 import { answerWrongMethods } from './http/method-not-allowed.ts';
+import { onError } from './http/on-error.ts';
 import { createOpenApiApp } from './http/openapi.ts';
 import { requestId } from './http/request-id.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { createTaskHandler, createTaskRoute } from './tasks/routes/create.ts';
-import { deleteTaskHandler, deleteTaskRoute } from './tasks/routes/delete.ts';
-import { getTask, getTaskRoute } from './tasks/routes/get.ts';
-import { listTasksHandler, listTasksRoute } from './tasks/routes/list.ts';
-import { toggleTaskHandler, toggleTaskRoute } from './tasks/routes/toggle.ts';
-import { patchTask, patchTaskRoute, putTask, putTaskRoute } from './tasks/routes/update.ts';
+import { withConfig } from './http/with-config.ts';
+import * as tasks from './tasks/routes/index.ts';
 
 export function createApp() {
   const app = createOpenApiApp();
@@ -31,19 +23,19 @@ export function createApp() {
 
   // One line per route; the chain carries every route's types to `hc<AppType>` clients.
   const routes = app
-    .openapi(healthRoute, checkHealth)
-    .openapi(signupRoute, signup)
-    .openapi(signinRoute, signin)
-    .openapi(meRoute, getMe)
-    .openapi(changePasswordRoute, changePassword)
-    .openapi(deleteAccountRoute, deleteAccount)
-    .openapi(listTasksRoute, listTasksHandler)
-    .openapi(createTaskRoute, createTaskHandler)
-    .openapi(getTaskRoute, getTask)
-    .openapi(patchTaskRoute, patchTask)
-    .openapi(putTaskRoute, putTask)
-    .openapi(toggleTaskRoute, toggleTaskHandler)
-    .openapi(deleteTaskRoute, deleteTaskHandler);
+    .openapi(health.route, health.handler)
+    .openapi(auth.signup.route, auth.signup.handler)
+    .openapi(auth.signin.route, auth.signin.handler)
+    .openapi(auth.me.route, auth.me.handler)
+    .openapi(auth.changePassword.route, auth.changePassword.handler)
+    .openapi(auth.deleteAccount.route, auth.deleteAccount.handler)
+    .openapi(tasks.list.route, tasks.list.handler)
+    .openapi(tasks.create.route, tasks.create.handler)
+    .openapi(tasks.get.route, tasks.get.handler)
+    .openapi(tasks.patch.route, tasks.patch.handler)
+    .openapi(tasks.put.route, tasks.put.handler)
+    .openapi(tasks.toggle.route, tasks.toggle.handler)
+    .openapi(tasks.remove.route, tasks.remove.handler);
   registerDocsRoutes(app);
 
   answerWrongMethods(app);
@@ -56,4 +48,4 @@ export function createApp() {
 
 /** The app's type, for typed clients: `hc<AppType>(baseUrl)` from `hono/client`. */
 export type AppType = ReturnType<typeof createApp>;
-export type { HonoEnv } from './env.ts';
+export type { AppEnv } from './env.ts';

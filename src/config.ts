@@ -1,9 +1,9 @@
 // Deployment configuration, validated once per isolate. Anything wrong fails closed: every request
 // gets 500 CONFIG_INVALID (naming the bad keys, never their values) instead of a half-working API.
 import * as z from 'zod';
-import type { Bindings } from './env.ts';
+import type { Bindings } from './bindings.ts';
 import { AppError } from './http/errors.ts';
-import { logEvent } from './http/log.ts';
+import { logEvent } from './lib/log.ts';
 
 const MIN_SECRET_BYTES = 32; // HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2)
 export const DEFAULT_BCRYPT_COST = 12;

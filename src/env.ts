@@ -1,29 +1,19 @@
-// The one typed Hono environment: what the runtime binds, and what middleware sets per request.
+// The app's Hono environment: what the runtime binds, and the variables that app-wide middleware sets
+// for every request. Variables that only some routes have (the database handle, the signed-in user)
+// are declared by the middleware that sets them, so a handler sees them only when its route lists it.
+import type { RouteConfig, RouteConfigToEnv, RouteHandler } from '@hono/zod-openapi';
+import type { Bindings } from './bindings.ts';
 import type { Config } from './config.ts';
-import type { Database } from './db/client.ts';
 
-export interface Bindings {
-  APP_ENV?: string;
-  BETTER_AUTH_SECRET?: string;
-  DATABASE_URL?: string;
-  CORS_ORIGINS?: string;
-  ACCESS_TOKEN_TTL_SECONDS?: string;
-  BCRYPT_COST?: string;
-  LOCAL_DB_PIPE?: string;
-  LOCAL_DB_PIPELINE_CONNECT?: string;
-  /** Workers Rate Limiting binding for signin/signup ([[ratelimits]] in wrangler.toml). */
-  AUTH_RATE_LIMITER?: RateLimit;
-}
-
-export interface Variables {
+export interface AppVariables {
   requestId: string;
   config: Config;
-  db: Database;
-  /** Set by requireUser: the token's subject, a UUID. */
-  userId: string;
 }
 
-export interface HonoEnv {
+export interface AppEnv {
   Bindings: Bindings;
-  Variables: Variables;
+  Variables: AppVariables;
 }
+
+/** A handler typed from its route: the app's variables plus those its route's middleware declare. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv & RouteConfigToEnv<R>>;

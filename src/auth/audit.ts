@@ -1,9 +1,7 @@
 // Security log lines for authentication outcomes: who (user id, or a hash of the email), from where,
 // which request. Never a password, token or email in clear.
-import type { Context } from 'hono';
-import type { HonoEnv } from '../env.ts';
-import { sha256Hex } from '../http/digest.ts';
-import { logEvent } from '../http/log.ts';
+import { sha256Hex } from '../lib/digest.ts';
+import { logEvent } from '../lib/log.ts';
 import { clientIp } from './rate-limit.ts';
 
 /** The first 12 bytes of the email's SHA-256: enough to correlate log lines, not to print the address. */
@@ -11,8 +9,14 @@ async function emailHash(normalizedEmail: string): Promise<string> {
   return (await sha256Hex(normalizedEmail)).slice(0, 24);
 }
 
+/** What an audit line needs from the request context (any route's context has it). */
+interface AuditContext {
+  var: { requestId: string };
+  req: { header(name: string): string | undefined };
+}
+
 export async function auditAuth(
-  c: Context<HonoEnv>,
+  c: AuditContext,
   event: string,
   outcome: 'success' | 'failure',
   subject: { userId?: string; email?: string },
@@ -20,7 +24,7 @@ export async function auditAuth(
   logEvent(outcome === 'success' ? 'info' : 'warn', {
     event,
     outcome,
-    requestId: c.get('requestId'),
+    requestId: c.var.requestId,
     ip: clientIp(c.req),
     ...(subject.userId ? { userId: subject.userId } : {}),
     ...(subject.email ? { emailHash: await emailHash(subject.email) } : {}),

@@ -2,7 +2,7 @@
 // wrangler.toml), decided before any body parsing or bcrypt work. Keyed on CF-Connecting-IP, which
 // Cloudflare sets; X-Forwarded-For is client-controlled and ignored.
 import { createMiddleware } from 'hono/factory';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 
 export const AUTH_RATE_LIMIT_PERIOD_SECONDS = 60;
@@ -11,7 +11,7 @@ export function clientIp(headers: { header(name: string): string | undefined }):
   return headers.header('CF-Connecting-IP') ?? 'unknown';
 }
 
-export const limitAuthAttempts = createMiddleware<HonoEnv>(async (c, next) => {
+export const limitAuthAttempts = createMiddleware<AppEnv>(async (c, next) => {
   const limiter = c.env.AUTH_RATE_LIMITER;
   if (!limiter) {
     // Without the binding there is no brute-force protection: refuse rather than serve unprotected.

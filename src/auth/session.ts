@@ -1,8 +1,8 @@
 // What signup, signin and password change return.
 import type { Config } from '../config.ts';
+import type { PublicUser } from './repository.ts';
 import type { SessionDto, UserDto } from './schemas.ts';
 import { issueAccessToken } from './tokens.ts';
-import type { PublicUser } from './users.repository.ts';
 
 export function toUserDto(user: PublicUser): UserDto {
   return {

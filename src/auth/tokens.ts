@@ -2,7 +2,7 @@
 // requires every claim, and allows at most 30 s of clock skew.
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
-import { USER_ID } from '../tasks/owner.ts';
+import { isUserId, type UserId } from './user-id.ts';
 
 export const TOKEN_ISSUER = 'task-api';
 export const TOKEN_AUDIENCE = 'task-api';
@@ -21,7 +21,7 @@ export async function issueAccessToken(userId: string, config: Config): Promise<
 }
 
 /** The user id a valid token stands for, or null for anything else (never throws on bad input). */
-export async function verifyAccessToken(token: string, config: Config): Promise<string | null> {
+export async function verifyAccessToken(token: string, config: Config): Promise<UserId | null> {
   try {
     const { payload } = await jwtVerify(token, config.secretKey, {
       algorithms: [ALGORITHM],
@@ -31,9 +31,8 @@ export async function verifyAccessToken(token: string, config: Config): Promise<
       clockTolerance: CLOCK_SKEW_SECONDS,
     });
     // The subject becomes the owner filter of every query: it must be a well-formed user id.
-    return typeof payload.sub === 'string' && USER_ID.test(payload.sub.toLowerCase())
-      ? payload.sub.toLowerCase()
-      : null;
+    const subject = typeof payload.sub === 'string' ? payload.sub.toLowerCase() : undefined;
+    return isUserId(subject) ? subject : null;
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
     throw error;

@@ -2,7 +2,7 @@
 // GET /api/docs — an interactive reference (Scalar) for it.
 import { createRoute, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -54,6 +54,6 @@ export function registerDocsRoutes(app: OpenApiApp): void {
       200,
     ),
   );
-  const scalar = Scalar<HonoEnv>({ url: OPENAPI_PATH, pageTitle: 'Task API reference' });
+  const scalar = Scalar<AppEnv>({ url: OPENAPI_PATH, pageTitle: 'Task API reference' });
   app.openapi(docsRoute, (c, next) => scalar(c, next) as never);
 }

@@ -1,15 +1,16 @@
 // CORS exactly as the contract says: origins in CORS_ORIGINS are echoed back exactly with
 // `Vary: Origin`; any other origin (including `null`) gets no CORS headers at all, and its preflight
 // still answers 204 without them. Never credentials: tokens travel in a header, not cookies.
+// Not hono/cors: it sets Allow-Methods/Allow-Headers on every preflight, also for refused origins.
 import { createMiddleware } from 'hono/factory';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
-export const cors = createMiddleware<HonoEnv>(async (c, next) => {
+export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('Origin');
   const allowed = origin !== undefined && c.get('config').CORS_ORIGINS.includes(origin);
   const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined;

@@ -1,10 +1,7 @@
 // One error type over a closed set of codes, rendered as RFC 9457 problem+json. Routes throw
-// AppError; the single onError (see app.ts) renders it. The OpenAPI error responses come from here too.
-import type { Context } from 'hono';
+// AppError; the single onError (on-error.ts) renders it. The OpenAPI error responses come from here too.
 import { HTTPException } from 'hono/http-exception';
-import { isDatabaseUnavailable, sqlState } from '../db/errors.ts';
-import type { HonoEnv } from '../env.ts';
-import { logEvent } from './log.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
@@ -55,22 +52,6 @@ export function problemType(code: ProblemCode): string {
   return `https://task-api.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
-export function problemResponse(c: Context<HonoEnv>, error: AppError): Response {
-  const body = {
-    type: problemType(error.code),
-    title: PROBLEMS[error.code].title,
-    status: error.status,
-    detail: error.message,
-    code: error.code,
-    requestId: c.get('requestId'),
-    ...(error.errors ? { errors: error.errors } : {}),
-  };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { ...Object.fromEntries(c.res.headers), ...error.headers, 'Content-Type': 'application/problem+json' },
-  });
-}
-
 /** Maps anything thrown to an AppError; unexpected failures become a bare INTERNAL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -87,33 +68,4 @@ export function toAppError(error: unknown): AppError {
     if (error.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   return new AppError('INTERNAL', 'An unexpected error occurred', { cause: error });
-}
-
-/**
- * What a log line may say about a failure: the innermost cause's name, message and SQLSTATE.
- * Drizzle's own message embeds the SQL and its parameters (emails, hashes), so it is never logged.
- */
-function describeCause(error: unknown): Record<string, string> {
-  let innermost = error;
-  while (innermost instanceof Error && innermost.cause !== undefined) innermost = innermost.cause;
-  const described: Record<string, string> = {
-    error: innermost instanceof Error ? `${innermost.name}: ${innermost.message}` : String(innermost),
-  };
-  const state = sqlState(error);
-  if (state) described.sqlState = state;
-  return described;
-}
-
-export function onError(error: unknown, c: Context<HonoEnv>): Response {
-  const appError = toAppError(error);
-  // CONFIG_INVALID is logged once per isolate, with the broken keys, where the config is parsed.
-  if (appError.status >= 500 && appError.code !== 'CONFIG_INVALID') {
-    // The cause goes to the log (with the request id), never into the response.
-    logEvent('error', {
-      requestId: c.get('requestId'),
-      code: appError.code,
-      ...describeCause(appError.cause ?? error),
-    });
-  }
-  return problemResponse(c, appError);
 }

@@ -1,10 +1,10 @@
 // 405 for a known path with a wrong method (and 204 + Allow for a plain OPTIONS): derived from the routes the app actually registered, so
 // it can never disagree with them. Registered last, so it only answers when no route method matched.
 import type { Hono } from 'hono';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 import { AppError } from './errors.ts';
 
-export function answerWrongMethods(app: Hono<HonoEnv>): void {
+export function answerWrongMethods(app: Hono<AppEnv>): void {
   const methodsByPath = new Map<string, Set<string>>();
   for (const route of app.routes) {
     if (route.method === 'ALL') continue; // middleware

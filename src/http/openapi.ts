@@ -1,13 +1,13 @@
 // The OpenAPI-aware Hono app type, the shared validation hook, and the problem+json responses that
 // every route declares: docs and behaviour come from the same definitions.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 import { AppError, PROBLEMS, type ProblemCode } from './errors.ts';
 
-export type OpenApiApp = OpenAPIHono<HonoEnv>;
+export type OpenApiApp = OpenAPIHono<AppEnv>;
 
 export function createOpenApiApp(): OpenApiApp {
-  return new OpenAPIHono<HonoEnv>({
+  return new OpenAPIHono<AppEnv>({
     // Every zod failure (body, query, path) becomes one VALIDATION_FAILED problem listing each field.
     defaultHook: (result) => {
       if (result.success) return;

@@ -2,13 +2,19 @@
 // could carry tokens or emails in a query), status, duration, request id and user id when known.
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import type { HonoEnv } from '../env.ts';
-import { logEvent } from './log.ts';
+import type { UserVariables } from '../auth/require-user.ts';
+import type { AppEnv } from '../env.ts';
+import { logEvent } from '../lib/log.ts';
 
-export const requestLog = createMiddleware<HonoEnv>(async (c, next) => {
+// Runs around every route, so the signed-in user is there only when the route had requireUser.
+export const requestLog = createMiddleware<{
+  Bindings: AppEnv['Bindings'];
+  Variables: AppEnv['Variables'] & Partial<UserVariables>;
+}>(async (c, next) => {
   const started = Date.now();
   await next();
   const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+  const userId = c.get('userId');
   logEvent('info', {
     event: 'request',
     method: c.req.method,
@@ -16,6 +22,6 @@ export const requestLog = createMiddleware<HonoEnv>(async (c, next) => {
     status: c.res.status,
     durationMs: Date.now() - started,
     requestId: c.get('requestId'),
-    ...(c.get('userId') ? { userId: c.get('userId') } : {}),
+    ...(userId ? { userId } : {}),
   });
 });

@@ -1,8 +1,8 @@
 // Hardening headers on every response, error responses included.
 import { createMiddleware } from 'hono/factory';
-import type { HonoEnv } from '../env.ts';
+import type { AppEnv } from '../env.ts';
 
-export const securityHeaders = createMiddleware<HonoEnv>(async (c, next) => {
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const headers = c.res.headers;
   headers.set('X-Content-Type-Options', 'nosniff');

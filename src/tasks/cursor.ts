@@ -1,7 +1,6 @@
 // Opaque, tamper-evident keyset cursors: the (created_at, id) of the last task on a page, at full
 // microsecond precision, with the order it belongs to, signed with an HMAC so that a forged or edited
-// cursor is a 400 rather than a jump to an arbitrary position.
-import { AppError } from '../http/errors.ts';
+// cursor is refused (the route answers 400) rather than a jump to an arbitrary position.
 
 export type ListOrder = 'asc' | 'desc';
 export interface CursorPosition {
@@ -49,29 +48,27 @@ export async function encodeCursor(position: CursorPosition, secret: Uint8Array)
   return `${toBase64Url(payload)}.${toBase64Url(mac.slice(0, 16))}`;
 }
 
-function badCursor(): AppError {
-  return new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
-    errors: [{ path: 'cursor', message: 'must be a nextCursor value returned by this list' }],
-  });
-}
-
-export async function decodeCursor(cursor: string, order: ListOrder, secret: Uint8Array): Promise<CursorPosition> {
+/** The position a cursor names, or null when it is not one this list issued (forged, edited, other order). */
+export async function decodeCursor(
+  cursor: string,
+  order: ListOrder,
+  secret: Uint8Array,
+): Promise<CursorPosition | null> {
   try {
     const [payloadPart, macPart, extra] = cursor.split('.');
-    if (!payloadPart || !macPart || extra !== undefined) throw badCursor();
+    if (!payloadPart || !macPart || extra !== undefined) return null;
     const payload = fromBase64Url(payloadPart);
     const mac = fromBase64Url(macPart);
     const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), payload)).slice(0, 16);
-    if (mac.length !== expected.length || !crypto.subtle.timingSafeEqual(mac, expected)) throw badCursor();
+    if (mac.length !== expected.length || !crypto.subtle.timingSafeEqual(mac, expected)) return null;
     const [cursorOrder, createdAt, idText] = new TextDecoder().decode(payload).split('|');
     const id = Number(idText);
     // A cursor from a list in the other order would skip or repeat tasks: refuse it.
     if (cursorOrder !== order || !TIMESTAMP.test(createdAt) || !Number.isInteger(id) || id < 1 || id > MAX_ID) {
-      throw badCursor();
+      return null;
     }
     return { createdAt, id, order };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw badCursor();
+  } catch {
+    return null; // not base64url
   }
 }

@@ -1,11 +1,11 @@
 // POST /api/tasks with an Idempotency-Key: a retried create returns the first response instead of
 // creating a duplicate. Keys are per user; the record holds the request's hash and a snapshot of the
 // task as first created. Creating and recording happen in one statement.
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
+import type { UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
-import type { TaskRow } from '../db/schema.ts';
-import { sha256Hex } from '../http/digest.ts';
-import type { OwnerId } from './owner.ts';
+import { type TaskRow, tasks } from '../db/schema.ts';
+import { sha256Hex } from '../lib/digest.ts';
 import type { TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
@@ -38,7 +38,7 @@ export async function requestHash(body: unknown): Promise<string> {
   return sha256Hex(canonicalJson(body));
 }
 
-function snapshotToTask(row: RecordRow, owner: OwnerId): TaskRow {
+function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
   return {
     id: row.task_id,
     title: row.title,
@@ -50,14 +50,14 @@ function snapshotToTask(row: RecordRow, owner: OwnerId): TaskRow {
   };
 }
 
-function outcomeOf(row: RecordRow, hash: string, owner: OwnerId): IdempotentCreate {
+function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreate {
   if (row.request_hash !== hash) return { outcome: 'key-reused' };
   return { outcome: row.created ? 'created' : 'replayed', task: snapshotToTask(row, owner) };
 }
 
 export async function createTaskIdempotently(
   db: Database,
-  owner: OwnerId,
+  owner: UserId,
   key: string,
   fields: TaskFields,
   requestBody: unknown,
@@ -66,7 +66,7 @@ export async function createTaskIdempotently(
   // Claim the key (ON CONFLICT DO NOTHING) and insert the task only if the claim succeeded; else read
   // the earlier record. The task and its snapshot share one id and one `now()`, so they are identical.
   const { rows } = await db.execute<RecordRow>(sql`
-    with new_task as (select nextval('tasks_id_seq')::int as id, (now() at time zone 'utc') as at),
+    with new_task as (select nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name}))::int as id, (now() at time zone 'utc') as at),
     claim as (
       insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
       select u.id, ${key}, ${hash}, n.id, ${fields.title}::varchar, ${fields.description}::varchar,

@@ -1,18 +1,29 @@
 // Task queries. Every function takes the owner and puts it in the WHERE clause; each is exactly one
 // statement (ownership check and write together, never read-then-write). Repositories never see HTTP.
 import { and, asc, desc, eq, not, type SQL, sql } from 'drizzle-orm';
+import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
+import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { type TaskRow, tasks, users } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
-import { type OwnerId, ownerCondition } from './owner.ts';
 
 const utcNow = sql`(now() at time zone 'utc')`;
+const readTask = rowReader(tasks);
 
 export type TaskStatus = 'all' | 'pending' | 'completed';
 export interface TaskFields {
   title: string;
   description: string | null;
   completed: boolean;
+}
+
+/**
+ * `tasks.user_id = owner`, checked again at run time: Drizzle's and() silently drops an `undefined`
+ * condition, so a caller that bypassed the UserId type must fail here rather than lose the filter.
+ */
+export function ownerCondition(owner: UserId): SQL {
+  if (!isUserId(owner)) throw new TypeError('task owner must be a user id (UUID)');
+  return eq(tasks.userId, owner);
 }
 
 function statusCondition(status: TaskStatus): SQL | undefined {
@@ -36,7 +47,7 @@ export interface ListOptions {
 }
 
 /** The listing statement (exposed so tests can EXPLAIN exactly what runs). */
-export function listTasksQuery(db: Database, owner: OwnerId, options: ListOptions) {
+export function listTasksQuery(db: Database, owner: UserId, options: ListOptions) {
   const direction = options.order === 'desc' ? desc : asc;
   return db
     .select()
@@ -49,7 +60,7 @@ export function listTasksQuery(db: Database, owner: OwnerId, options: ListOption
 /** One page plus one extra row, which tells whether there is a next page. */
 export async function listTasks(
   db: Database,
-  owner: OwnerId,
+  owner: UserId,
   options: ListOptions,
 ): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
   const rows = await listTasksQuery(db, owner, options);
@@ -58,31 +69,21 @@ export async function listTasks(
 
 /**
  * Inserts the task only if its owner still exists (INSERT … SELECT FROM users): a deleted user's
- * unexpired token gets `undefined` here, never a foreign-key error.
+ * unexpired token gets `undefined` here, never a foreign-key error. Columns not named take their
+ * defaults from the table (id, timestamps).
  */
-export async function createTask(db: Database, owner: OwnerId, fields: TaskFields): Promise<TaskRow | undefined> {
-  const [row] = await db
-    .insert(tasks)
-    .select(
-      db
-        // Drizzle's INSERT … SELECT wants every column, in table order; the defaults are spelled out.
-        .select({
-          id: sql`nextval('tasks_id_seq')`.as('id'),
-          title: sql`${fields.title}::varchar`.as('title'),
-          description: sql`${fields.description}::varchar`.as('description'),
-          completed: sql`${fields.completed}::boolean`.as('completed'),
-          createdAt: sql`${utcNow}`.as('created_at'),
-          updatedAt: sql`${utcNow}`.as('updated_at'),
-          userId: users.id,
-        })
-        .from(users)
-        .where(eq(users.id, owner)),
-    )
-    .returning();
-  return row;
+export async function createTask(db: Database, owner: UserId, fields: TaskFields): Promise<TaskRow | undefined> {
+  toUserId(owner); // the run-time guard ownerCondition gives the other statements
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
+    select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
+           ${typed(tasks.completed, fields.completed)}, ${users.id}
+      from ${users} where ${users.id} = ${owner}
+    returning *`);
+  return rows[0] && readTask(rows[0]);
 }
 
-export async function findTask(db: Database, owner: OwnerId, id: number): Promise<TaskRow | undefined> {
+export async function findTask(db: Database, owner: UserId, id: number): Promise<TaskRow | undefined> {
   const [row] = await db
     .select()
     .from(tasks)
@@ -93,7 +94,7 @@ export async function findTask(db: Database, owner: OwnerId, id: number): Promis
 /** Changes only the given columns (no read-modify-write, so concurrent edits of other fields survive). */
 export async function updateTask(
   db: Database,
-  owner: OwnerId,
+  owner: UserId,
   id: number,
   changes: Partial<TaskFields>,
 ): Promise<TaskRow | undefined> {
@@ -105,7 +106,7 @@ export async function updateTask(
   return row;
 }
 
-export async function toggleTask(db: Database, owner: OwnerId, id: number): Promise<TaskRow | undefined> {
+export async function toggleTask(db: Database, owner: UserId, id: number): Promise<TaskRow | undefined> {
   const [row] = await db
     .update(tasks)
     .set({ completed: not(tasks.completed), updatedAt: utcNow })
@@ -114,7 +115,7 @@ export async function toggleTask(db: Database, owner: OwnerId, id: number): Prom
   return row;
 }
 
-export async function deleteTask(db: Database, owner: OwnerId, id: number): Promise<boolean> {
+export async function deleteTask(db: Database, owner: UserId, id: number): Promise<boolean> {
   const deleted = await db
     .delete(tasks)
     .where(and(eq(tasks.id, id), ownerCondition(owner)))

@@ -4,7 +4,8 @@
 // Size: LOAD_USERS and LOAD_SECONDS in the environment of `npm test` (defaults 8 users, 4 s).
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { type Client, newClient, type TaskBody } from './tasks-support.ts';
+import type { TaskDto } from '../../src/tasks/schemas.ts';
+import { type Client, newClient } from './support/tasks.ts';
 
 const USERS = Number((env as Record<string, string>).LOAD_USERS ?? 8);
 const SECONDS = Number((env as Record<string, string>).LOAD_SECONDS ?? 4);
@@ -15,8 +16,8 @@ interface Modelled {
   completed: boolean;
 }
 
-async function listAll(client: Client): Promise<TaskBody[]> {
-  const items: TaskBody[] = [];
+async function listAll(client: Client): Promise<TaskDto[]> {
+  const items: TaskDto[] = [];
   let cursor: string | null = null;
   do {
     const response = await client.request(
@@ -24,7 +25,7 @@ async function listAll(client: Client): Promise<TaskBody[]> {
       `/api/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     expect(response.status).toBe(200);
-    const page = (await response.json()) as { items: TaskBody[]; nextCursor: string | null };
+    const page = (await response.json()) as { items: TaskDto[]; nextCursor: string | null };
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -38,7 +39,7 @@ async function virtualUser(client: Client, deadline: number, statuses: number[])
   const check = async (response: Response, expected: number) => {
     statuses.push(response.status);
     expect(response.status).toBe(expected);
-    return response.status === 204 ? null : ((await response.json()) as TaskBody);
+    return response.status === 204 ? null : ((await response.json()) as TaskDto);
   };
   while (Date.now() < deadline) {
     step += 1;
@@ -50,7 +51,7 @@ async function virtualUser(client: Client, deadline: number, statuses: number[])
         await client.request('POST', '/api/tasks', fields, { 'Idempotency-Key': `${client.userId}-${step}` }),
         201,
       );
-      model.set((task as TaskBody).id, { ...fields, completed: false });
+      model.set((task as TaskDto).id, { ...fields, completed: false });
     } else if (roll < 0.55) {
       const title = `renamed ${step}`;
       const task = await check(await client.request('PATCH', `/api/tasks/${id}`, { title }), 200);

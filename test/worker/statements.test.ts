@@ -1,21 +1,21 @@
 // One database round trip per request: the statements the driver sends, counted on the wire.
 import { describe, expect, it } from 'vitest';
-import { bearer, freshIp, signUp, uniqueEmail } from './auth-support.ts';
-import { countingStatements, jsonBody } from './support.ts';
-import { newClient } from './tasks-support.ts';
+import { countingStatements, jsonRequest } from './support/api.ts';
+import { bearer, freshIp, signUp, uniqueEmail } from './support/auth.ts';
+import { newClient } from './support/tasks.ts';
 
 describe('statements per request', () => {
   it('signup and signin: exactly 1 each on the success path', async () => {
     const email = uniqueEmail('count');
     const signup = await countingStatements(
       '/api/auth/signup',
-      jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      jsonRequest({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
     );
     expect(signup.response.status).toBe(201);
     expect(signup.statements).toBe(1);
     const signin = await countingStatements(
       '/api/auth/signin',
-      jsonBody({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      jsonRequest({ email, password: 'count me in' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
     );
     expect(signin.response.status).toBe(200);
     expect(signin.statements).toBe(1);
@@ -62,7 +62,7 @@ describe('statements per request', () => {
     const { token, password } = await signUp();
     const { response, statements } = await countingStatements(
       '/api/auth/password',
-      jsonBody(
+      jsonRequest(
         { currentPassword: password, newPassword: 'another long one' },
         { headers: { ...bearer(token), 'CF-Connecting-IP': freshIp() } },
       ),

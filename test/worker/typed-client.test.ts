@@ -3,7 +3,7 @@ import { exports } from 'cloudflare:workers';
 import { hc } from 'hono/client';
 import { describe, expect, it } from 'vitest';
 import type { AppType } from '../../src/app.ts';
-import { freshIp, uniqueEmail } from './auth-support.ts';
+import { freshIp, uniqueEmail } from './support/auth.ts';
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 const fetchThroughWorker: typeof fetch = (input, init) => worker.fetch(new Request(input, init));

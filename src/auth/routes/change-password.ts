@@ -1,32 +1,31 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
+import { authenticatedRoute } from '../authenticated.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { accountGone, requireUser } from '../require-user.ts';
+import { findUserWithHashById, replacePasswordHash } from '../repository.ts';
+import { accountGone } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { createSession } from '../session.ts';
-import { findUserWithHashById, replacePasswordHash } from '../users.repository.ts';
 
-export const changePasswordRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/password',
   tags: ['Auth'],
   summary: 'Change the password; returns a fresh session',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireUser, limitAuthAttempts, jsonBody, withDatabase] as const,
+  middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ChangePasswordBody } } } },
   responses: {
     200: { description: 'Password changed', content: { 'application/json': { schema: Session } } },
-    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+    ...problemResponses(400, 413, 415, 429, 500, 503),
   },
 });
 
-export const changePassword: RouteHandler<typeof changePasswordRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { currentPassword, newPassword } = c.req.valid('json');
   const config = c.get('config');
   const db = c.get('db');

@@ -1,31 +1,30 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
+import { authenticatedRoute } from '../authenticated.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { accountGone, requireUser } from '../require-user.ts';
+import { deleteUser, findUserWithHashById } from '../repository.ts';
+import { accountGone } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
-import { deleteUser, findUserWithHashById } from '../users.repository.ts';
 
-export const deleteAccountRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/auth/me',
   tags: ['Auth'],
   summary: 'Delete the account and all its tasks (password required)',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireUser, limitAuthAttempts, jsonBody, withDatabase] as const,
+  middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: DeleteAccountBody } } } },
   responses: {
     204: { description: 'The user and all their tasks are gone' },
-    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+    ...problemResponses(400, 413, 415, 429, 500, 503),
   },
 });
 
-export const deleteAccount: RouteHandler<typeof deleteAccountRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { password } = c.req.valid('json');
   const db = c.get('db');
   const userId = c.get('userId');

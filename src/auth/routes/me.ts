@@ -1,26 +1,25 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { accountGone, requireUser } from '../require-user.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { authenticatedRoute } from '../authenticated.ts';
+import { findUserById } from '../repository.ts';
+import { accountGone } from '../require-user.ts';
 import { UserEnvelope } from '../schemas.ts';
 import { toUserDto } from '../session.ts';
-import { findUserById } from '../users.repository.ts';
 
-export const meRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'get',
   path: '/api/auth/me',
   tags: ['Auth'],
   summary: 'The signed-in user',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireUser, withDatabase] as const,
+  middleware: [withDatabase] as const,
   responses: {
     200: { description: 'The user the token belongs to', content: { 'application/json': { schema: UserEnvelope } } },
-    ...problemResponses(401, 500, 503),
+    ...problemResponses(500, 503),
   },
 });
 
-export const getMe: RouteHandler<typeof meRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const user = await findUserById(c.get('db'), c.get('userId'));
   // A valid token whose user was deleted is no longer a credential.
   if (!user) throw accountGone();

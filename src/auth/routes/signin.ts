@@ -1,17 +1,17 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import { createRoute } from '@hono/zod-openapi';
+import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
+import { findUserWithHashByEmail } from '../repository.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
 import { createSession } from '../session.ts';
-import { findUserWithHashByEmail } from '../users.repository.ts';
 
-export const signinRoute = createRoute({
+export const route = createRoute({
   method: 'post',
   path: '/api/auth/signin',
   tags: ['Auth'],
@@ -24,7 +24,7 @@ export const signinRoute = createRoute({
   },
 });
 
-export const signin: RouteHandler<typeof signinRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const email = normalizeEmail(body.email);
   const config = c.get('config');

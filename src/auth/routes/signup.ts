@@ -1,17 +1,17 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import { createRoute } from '@hono/zod-openapi';
+import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
 import { hashPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
+import { insertUser } from '../repository.ts';
 import { Session, SignupBody } from '../schemas.ts';
 import { createSession } from '../session.ts';
-import { insertUser } from '../users.repository.ts';
 
-export const signupRoute = createRoute({
+export const route = createRoute({
   method: 'post',
   path: '/api/auth/signup',
   tags: ['Auth'],
@@ -24,7 +24,7 @@ export const signupRoute = createRoute({
   },
 });
 
-export const signup: RouteHandler<typeof signupRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { email, password } = c.req.valid('json');
   const config = c.get('config');
   const passwordHash = await hashPassword(password, config.BCRYPT_COST);

@@ -1,16 +1,19 @@
-import { createRoute, type RouteHandler, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { accountGone, requireUser } from '../../auth/require-user.ts';
+import { authenticatedRoute } from '../../auth/authenticated.ts';
+import { accountGone } from '../../auth/require-user.ts';
+import type { UserId } from '../../auth/user-id.ts';
+import type { Database } from '../../db/client.ts';
 import type { TaskRow } from '../../db/schema.ts';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { createTask, type TaskFields } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
-import { ownerOf, SECURITY, TAGS } from './shared.ts';
+import { TAGS } from './not-found.ts';
 
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
@@ -29,13 +32,12 @@ const IdempotencyHeaders = z.object({
     }),
 });
 
-export const createTaskRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'post',
   path: '/api/tasks',
   tags: TAGS,
   summary: 'Create a task',
-  security: SECURITY,
-  middleware: [requireUser, jsonBody, withDatabase] as const,
+  middleware: [jsonBody, withDatabase] as const,
   request: {
     headers: IdempotencyHeaders,
     body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } },
@@ -46,14 +48,20 @@ export const createTaskRoute = createRoute({
       headers: { Location: { schema: { type: 'string' }, description: '/api/tasks/{id}' } },
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 401, 413, 415, 422, 500, 503),
+    ...problemResponses(400, 413, 415, 422, 500, 503),
   },
 });
 
 /** With an Idempotency-Key: create once, replay the first response after that, refuse another body. */
-async function createOrReplay(c: Context<HonoEnv>, key: string, fields: TaskFields): Promise<TaskRow | undefined> {
-  // The body as sent (already parsed and cached by the validator) decides "same request".
-  const result = await createTaskIdempotently(c.get('db'), ownerOf(c), key, fields, await c.req.json());
+async function createOrReplay(
+  c: Context,
+  db: Database,
+  owner: UserId,
+  key: string,
+  fields: TaskFields,
+): Promise<TaskRow | undefined> {
+  // The body as sent (already read and cached by jsonBody) decides "same request".
+  const result = await createTaskIdempotently(db, owner, key, fields, await c.req.json());
   if (result.outcome === 'no-owner') return undefined;
   if (result.outcome === 'key-reused') {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
@@ -62,7 +70,7 @@ async function createOrReplay(c: Context<HonoEnv>, key: string, fields: TaskFiel
   return result.task;
 }
 
-export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = async (c) => {
+export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const key = c.req.valid('header')['idempotency-key'];
   const fields: TaskFields = {
@@ -70,8 +78,9 @@ export const createTaskHandler: RouteHandler<typeof createTaskRoute, HonoEnv> = 
     description: body.description ?? null,
     completed: body.completed ?? false,
   };
-  const row =
-    key === undefined ? await createTask(c.get('db'), ownerOf(c), fields) : await createOrReplay(c, key, fields);
+  const db = c.get('db');
+  const owner = c.get('userId');
+  const row = key === undefined ? await createTask(db, owner, fields) : await createOrReplay(c, db, owner, key, fields);
   if (!row) throw accountGone();
   c.header('Location', `/api/tasks/${row.id}`);
   return c.json(toTaskDto(row), 201);

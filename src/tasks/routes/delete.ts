@@ -1,27 +1,25 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { requireUser } from '../../auth/require-user.ts';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import { authenticatedRoute } from '../../auth/authenticated.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';
-import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
+import { TAGS, taskNotFound } from './not-found.ts';
 
-export const deleteTaskRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'Delete a task',
-  security: SECURITY,
-  middleware: [requireUser, withDatabase] as const,
+  middleware: [withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(400, 401, 404, 500, 503),
+    ...problemResponses(400, 404, 500, 503),
   },
 });
 
-export const deleteTaskHandler: RouteHandler<typeof deleteTaskRoute, HonoEnv> = async (c) => {
-  if (!(await deleteTask(c.get('db'), ownerOf(c), c.req.valid('param').id))) throw taskNotFound();
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  if (!(await deleteTask(c.get('db'), c.get('userId'), c.req.valid('param').id))) throw taskNotFound();
   return c.body(null, 204);
 };

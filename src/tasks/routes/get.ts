@@ -1,28 +1,26 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { requireUser } from '../../auth/require-user.ts';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import { authenticatedRoute } from '../../auth/authenticated.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { findTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
+import { TAGS, taskNotFound } from './not-found.ts';
 
-export const getTaskRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'get',
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'One of your tasks',
-  security: SECURITY,
-  middleware: [requireUser, withDatabase] as const,
+  middleware: [withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
     200: { description: 'The task', content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 401, 404, 500, 503),
+    ...problemResponses(400, 404, 500, 503),
   },
 });
 
-export const getTask: RouteHandler<typeof getTaskRoute, HonoEnv> = async (c) => {
-  const row = await findTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const row = await findTask(c.get('db'), c.get('userId'), c.req.valid('param').id);
   if (!row) throw taskNotFound();
   return c.json(toTaskDto(row), 200);
 };

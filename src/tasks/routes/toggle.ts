@@ -1,29 +1,27 @@
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { requireUser } from '../../auth/require-user.ts';
-import type { HonoEnv } from '../../env.ts';
-import { withDatabase } from '../../http/context.ts';
+import { authenticatedRoute } from '../../auth/authenticated.ts';
+import type { AppRouteHandler } from '../../env.ts';
 import { ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
 import { toggleTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { ownerOf, SECURITY, TAGS, taskNotFound } from './shared.ts';
+import { TAGS, taskNotFound } from './not-found.ts';
 
-export const toggleTaskRoute = createRoute({
+export const route = authenticatedRoute({
   method: 'patch',
   path: '/api/tasks/{id}/complete',
   tags: TAGS,
   summary: 'Toggle completed, atomically (a body is ignored)',
-  security: SECURITY,
-  middleware: [requireUser, ignoredBody, withDatabase] as const,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
     200: { description: 'The task with completed flipped', content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 401, 404, 413, 500, 503),
+    ...problemResponses(400, 404, 413, 500, 503),
   },
 });
 
-export const toggleTaskHandler: RouteHandler<typeof toggleTaskRoute, HonoEnv> = async (c) => {
-  const row = await toggleTask(c.get('db'), ownerOf(c), c.req.valid('param').id);
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const row = await toggleTask(c.get('db'), c.get('userId'), c.req.valid('param').id);
   if (!row) throw taskNotFound();
   return c.json(toTaskDto(row), 200);
 };

@@ -1,0 +1,14 @@
+// What the Workers runtime binds: wrangler.toml [vars], secrets and the rate-limit binding. The values
+// arrive unchecked; src/config.ts validates them into a Config.
+export interface Bindings {
+  APP_ENV?: string;
+  BETTER_AUTH_SECRET?: string;
+  DATABASE_URL?: string;
+  CORS_ORIGINS?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  BCRYPT_COST?: string;
+  LOCAL_DB_PIPE?: string;
+  LOCAL_DB_PIPELINE_CONNECT?: string;
+  /** Workers Rate Limiting binding for the password routes ([[ratelimits]] in wrangler.toml). */
+  AUTH_RATE_LIMITER?: RateLimit;
+}

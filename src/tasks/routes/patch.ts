@@ -1,0 +1,31 @@
+// PATCH changes only the fields sent; one UPDATE … RETURNING.
+import { authenticatedRoute } from '../../auth/authenticated.ts';
+import type { AppRouteHandler } from '../../env.ts';
+import { jsonBody } from '../../http/json-body.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { updateTask } from '../repository.ts';
+import { PatchTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { TAGS, taskNotFound } from './not-found.ts';
+
+export const route = authenticatedRoute({
+  method: 'patch',
+  path: '/api/tasks/{id}',
+  tags: TAGS,
+  summary: 'Change some fields of a task',
+  middleware: [jsonBody, withDatabase] as const,
+  request: {
+    params: TaskIdParams,
+    body: { required: true, content: { 'application/json': { schema: PatchTaskBody } } },
+  },
+  responses: {
+    200: { description: 'The updated task', content: { 'application/json': { schema: Task } } },
+    ...problemResponses(400, 404, 413, 415, 500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const row = await updateTask(c.get('db'), c.get('userId'), c.req.valid('param').id, c.req.valid('json'));
+  if (!row) throw taskNotFound();
+  return c.json(toTaskDto(row), 200);
+};

@@ -1,0 +1,44 @@
+// Docs and enforcement agree: every operation the OpenAPI document marks with `security` answers 401
+// without a token (and with a bad one), and every operation without it does not. The route list comes
+// from the served document, so a new route is covered the day it is added.
+import { describe, expect, it } from 'vitest';
+import { api } from '../support/api.ts';
+import { bearer, freshIp } from '../support/auth.ts';
+
+interface Operation {
+  security?: unknown[];
+}
+
+async function operations(): Promise<{ method: string; path: string; secured: boolean }[]> {
+  const response = await api('/api/openapi.json');
+  expect(response.status).toBe(200);
+  const doc = (await response.json()) as { paths: Record<string, Record<string, Operation>> };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path: path.replace(/\{[^}]+\}/g, '1'),
+      secured: (operation.security?.length ?? 0) > 0,
+    })),
+  );
+}
+
+describe('authenticated routes, from the OpenAPI document', () => {
+  it('security declared ⇔ 401 without a token', async () => {
+    const all = await operations();
+    expect(all.filter((operation) => operation.secured).length).toBeGreaterThanOrEqual(10);
+    expect(all.filter((operation) => !operation.secured).length).toBeGreaterThanOrEqual(4);
+    for (const { method, path, secured } of all) {
+      const init = { method, headers: { 'CF-Connecting-IP': freshIp() } };
+      const anonymous = await api(path, init);
+      if (secured) {
+        expect(anonymous.status, `${method} ${path}`).toBe(401);
+        expect(((await anonymous.json()) as { code: string }).code, `${method} ${path}`).toBe('UNAUTHENTICATED');
+        const forged = await api(path, { ...init, headers: { ...init.headers, ...bearer('forged.token.value') } });
+        expect(forged.status, `${method} ${path} with a bad token`).toBe(401);
+      } else {
+        expect(anonymous.status, `${method} ${path}`).not.toBe(401);
+        await anonymous.body?.cancel();
+      }
+    }
+  });
+});

@@ -1,0 +1,88 @@
+// The contract's conventions: problem+json, request ids, hardening headers, 404/405, config failures.
+import { describe, expect, it } from 'vitest';
+import { api, apiWith } from '../support/api.ts';
+
+describe('problem responses', () => {
+  it('404 for an unknown route is problem+json with every contract field', async () => {
+    const response = await api('/api/nope', { headers: { 'X-Request-Id': 'client-id-1' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(await response.json()).toEqual({
+      type: expect.stringMatching(/^https:\/\//),
+      title: expect.any(String),
+      status: 404,
+      detail: expect.any(String),
+      code: 'NOT_FOUND',
+      requestId: 'client-id-1',
+    });
+  });
+
+  it('405 with Allow for a wrong method on a known path', async () => {
+    const response = await api('/api/health', { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toContain('GET');
+    expect(await response.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('echoes a sane incoming id', async () => {
+    const id = 'aZ09._:-'.repeat(16); // 128 chars of the allowed alphabet
+    const response = await api('/api/health', { headers: { 'X-Request-Id': id } });
+    expect(response.headers.get('X-Request-Id')).toBe(id);
+  });
+
+  it.each([['x'.repeat(129)], ['has space'], ['semi;colon'], ['é']])('replaces %j with a fresh id', async (bad) => {
+    const response = await api('/api/nope', {
+      headers: { 'X-Request-Id': encodeURI(bad) === bad ? bad : 'has%20space' },
+    });
+    const id = response.headers.get('X-Request-Id');
+    expect(id).not.toBe(bad);
+    expect(id).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    expect(((await response.json()) as { requestId: string }).requestId).toBe(id);
+  });
+
+  it('mints distinct ids when none is sent', async () => {
+    const [a, b] = await Promise.all([api('/api/health'), api('/api/health')]);
+    expect(a.headers.get('X-Request-Id')).toBeTruthy();
+    expect(a.headers.get('X-Request-Id')).not.toBe(b.headers.get('X-Request-Id'));
+  });
+});
+
+describe('hardening headers', () => {
+  it('every response, errors included, carries nosniff, no-referrer and no-store', async () => {
+    for (const response of [
+      await api('/api/health'),
+      await api('/api/nope'),
+      await api('/api/health', { method: 'PUT' }),
+    ]) {
+      expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+    }
+  });
+});
+
+describe('configuration fails closed', () => {
+  it.each([
+    ['missing secret', { BETTER_AUTH_SECRET: undefined }],
+    ['31-byte secret', { BETTER_AUTH_SECRET: 'x'.repeat(31) }],
+    ['missing DATABASE_URL', { DATABASE_URL: undefined }],
+    ['low bcrypt cost outside tests', { APP_ENV: 'production', BCRYPT_COST: '10' }],
+    ['malformed CORS origin', { CORS_ORIGINS: 'https://ok.example,not an origin' }],
+  ])('%s → 500 CONFIG_INVALID on every route, naming no secret', async (_name, overrides) => {
+    for (const path of ['/api/health', '/api/nope']) {
+      const response = await apiWith(overrides, path);
+      expect(response.status).toBe(500);
+      expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ code: 'CONFIG_INVALID', status: 500 });
+      expect(text).not.toContain('x'.repeat(31));
+    }
+  });
+
+  it('a 32-byte secret (multi-byte characters counted as bytes) is accepted', async () => {
+    const response = await apiWith({ BETTER_AUTH_SECRET: 'é'.repeat(16) }, '/api/health');
+    expect(response.status).toBe(200);
+  });
+});
