@@ -11,6 +11,7 @@ import { isLocalDatabase } from '../src/db/client.ts';
 import { formatDotEnv, mergeDevVars, readDotEnv } from './lib/dev-vars.ts';
 import { type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { migrate, ROOT } from './lib/migrations.ts';
+import { type SqlOverHttp, startSqlOverHttp } from './lib/sql-over-http.ts';
 import { startWsPipe, type WsPipe } from './lib/ws-pipe.ts';
 
 const DEV_VARS = join(ROOT, '.dev.vars');
@@ -45,12 +46,14 @@ const port = process.env.PORT ?? '8787';
 
 let postgres: LocalPostgres | undefined;
 let pipe: WsPipe | undefined;
+let sqlOverHttp: SqlOverHttp | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     await pipe?.close().catch(() => {});
+    await sqlOverHttp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
   }
   process.exit(code);
@@ -73,6 +76,9 @@ try {
   if (isLocalDatabase(vars.DATABASE_URL)) {
     pipe = await startWsPipe({ port: Number(process.env.LOCAL_DB_PIPE_PORT ?? 0) });
     vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
+    // The Worker's queries go over Neon's HTTP protocol: a local endpoint stands in for Neon's proxy.
+    sqlOverHttp = await startSqlOverHttp({ port: Number(process.env.LOCAL_DB_HTTP_PORT ?? 0) });
+    vars.LOCAL_DB_HTTP = `127.0.0.1:${sqlOverHttp.port}`;
   }
 } catch (error) {
   console.error('dev: could not prepare the database:', error instanceof Error ? error.message : error);

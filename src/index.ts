@@ -12,12 +12,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, _ctx) {
-    const { db, close } = createDatabase(loadConfig(env));
-    try {
-      const deleted = await deleteExpiredIdempotencyKeys(db);
-      logEvent('info', { event: 'idempotency_keys_expired', deleted });
-    } finally {
-      await close();
-    }
+    const deleted = await deleteExpiredIdempotencyKeys(createDatabase(loadConfig(env)));
+    logEvent('info', { event: 'idempotency_keys_expired', deleted });
   },
 } satisfies ExportedHandler<Bindings>;

@@ -172,28 +172,24 @@ describe('GET /api/tasks', () => {
     const [{ id: userId }] = await queryDatabase<{ id: string }>(
       `select id from users where email like 'plan-%' order by id limit 1`,
     );
-    const { db, close } = createDatabase(loadConfig(env as Bindings));
-    try {
-      for (const order of ['desc', 'asc'] as const) {
-        for (const status of ['all', 'pending'] as const) {
-          const query = listTasksQuery(db, toUserId(userId), {
-            status,
-            order,
-            limit: 20,
-            cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
-          }).toSQL();
-          const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
-            `explain (format json) ${query.sql}`,
-            query.params,
-          );
-          const plan = JSON.stringify(row['QUERY PLAN']);
-          expect(plan, `${order} ${status}`).toContain('"Index Name":"ix_tasks_user_created"');
-          expect(plan, `${order} ${status}`).not.toContain('"Node Type":"Sort"');
-          expect(plan, `${order} ${status}`).toContain('"Index Cond"');
-        }
+    const db = createDatabase(loadConfig(env as Bindings));
+    for (const order of ['desc', 'asc'] as const) {
+      for (const status of ['all', 'pending'] as const) {
+        const query = listTasksQuery(db, toUserId(userId), {
+          status,
+          order,
+          limit: 20,
+          cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
+        }).toSQL();
+        const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
+          `explain (format json) ${query.sql}`,
+          query.params,
+        );
+        const plan = JSON.stringify(row['QUERY PLAN']);
+        expect(plan, `${order} ${status}`).toContain('"Index Name":"ix_tasks_user_created"');
+        expect(plan, `${order} ${status}`).not.toContain('"Node Type":"Sort"');
+        expect(plan, `${order} ${status}`).toContain('"Index Cond"');
       }
-    } finally {
-      await close();
     }
   });
 });
