@@ -1,6 +1,6 @@
 // Two projects share one global setup (a real Postgres, a fresh migrated database, the pipe):
 // - worker: integration tests inside workerd, sending requests to the Worker, which reaches Postgres
-//   through Neon's driver and the pipe;
+//   through Neon's driver over HTTP and the local SQL-over-HTTP endpoint (the pipe for WebSocket sessions);
 // - node: migration and tooling tests that run the real drizzle-kit and scripts.
 import './scripts/lib/require-node.ts';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
@@ -33,6 +33,7 @@ export default defineConfig({
                 APP_ENV: 'test',
                 BETTER_AUTH_SECRET: TEST_SECRET,
                 DATABASE_URL: inject('databaseUrl'),
+                LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
                 LOCAL_DB_PIPE: inject('pipe'),
                 TEST_SERVER_URL: inject('serverUrl'),
                 CORS_ORIGINS: 'http://app.test,http://127.0.0.1:5173',

@@ -1,8 +1,10 @@
 // `npm run bench [-- --duration 5 --users 10000 --tasks 1000000]`
-// Drives the Worker under `wrangler dev` on loopback with autocannon and prints, for each route,
-// requests/s, p50 and p99 as ratios to GET /api/health measured in the same run; statements per
-// request as counted by PostgreSQL (pg_stat_statements); list latency at 1k vs 1M tasks; bundle and
-// start-up; and the cost of SCRAM against cleartext password auth. Writes bench/results.json.
+// Drives the Worker under `wrangler dev` on loopback with autocannon. Its queries go over Neon's HTTP
+// path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
+// proxy. Prints, for each route, requests/s as a ratio to GET /api/health/live (same Worker, no
+// database) measured in the same run; p50 latency each route adds to that route at one connection;
+// statements per request as counted by PostgreSQL (pg_stat_statements); list latency at 1k vs 1M tasks;
+// bundle and start-up. Writes bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,8 @@ import pg from 'pg';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
+import { startSqlOverHttp } from '../scripts/lib/sql-over-http.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
-import { startWsPipe } from '../scripts/lib/ws-pipe.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values } = parseArgs({
 const DURATION = Number(values.duration);
 const SEED_USERS = Number(values.users);
 const SEED_TASKS = Number(values.tasks);
+const BASELINE = 'GET /api/health/live (no database)';
 const randomIp = () =>
   `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
 
@@ -82,22 +85,14 @@ await admin.query('create database bench');
 const benchUrl = postgres.url.replace(/\/postgres$/, '/bench');
 await migrate(benchUrl, 'pipe');
 await admin.query('create extension if not exists pg_stat_statements');
-// A SCRAM user, to measure what SCRAM costs the Worker against the cleartext password Neon's proxy uses.
-await admin.query(`set password_encryption = 'scram-sha-256'`);
-await admin.query(`create role bench_scram login superuser password 'bench-scram-password'`);
-const hbaPath = (await admin.query('show hba_file')).rows[0].hba_file as string;
-const hba = readFileSync(hbaPath, 'utf8');
-writeFileSync(hbaPath, `host all bench_scram 127.0.0.1/32 scram-sha-256\n${hba}`);
-await admin.query('select pg_reload_conf()');
 
-const pipe = await startWsPipe();
+const sqlOverHttp = await startSqlOverHttp();
 const secret = randomBytes(32).toString('base64url');
-const workerVars = (databaseUrl: string, pipelineConnect: 'password' | 'off') => ({
+const workerVars = (databaseUrl: string) => ({
   APP_ENV: 'development',
   BETTER_AUTH_SECRET: secret,
   DATABASE_URL: databaseUrl,
-  LOCAL_DB_PIPE: `127.0.0.1:${pipe.port}`,
-  LOCAL_DB_PIPELINE_CONNECT: pipelineConnect,
+  LOCAL_DB_HTTP: `127.0.0.1:${sqlOverHttp.port}`,
   BCRYPT_COST: '12',
 });
 
@@ -113,7 +108,7 @@ async function statementsPerRequest(send: () => Promise<Response>, count = 20): 
 }
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), durationSeconds: DURATION };
-const worker = await startWranglerDev(workerVars(benchUrl, 'password'));
+const worker = await startWranglerDev(workerVars(benchUrl));
 try {
   const base = worker.url;
   const json = { 'Content-Type': 'application/json' };
@@ -139,7 +134,8 @@ try {
   const taskId = rows[0].id as number;
 
   const routes: [string, Parameters<typeof measure>[1], number?][] = [
-    ['GET /api/health (baseline)', { path: '/api/health' }],
+    [BASELINE, { path: '/api/health/live' }],
+    ['GET /api/health (select 1)', { path: '/api/health' }],
     ['GET /api/tasks (page of 20)', { path: '/api/tasks?limit=20', headers: auth }],
     [
       'POST /api/tasks',
@@ -170,18 +166,26 @@ try {
   ];
   const throughput: Record<string, Measured> = {};
   // Warm-up: the first requests compile and cache in workerd; they are not what we measure.
-  for (const [, request] of routes.slice(0, 5)) await measure(base, request, 2).catch(() => undefined);
+  for (const [, request] of routes.slice(0, 6)) await measure(base, request, 2).catch(() => undefined);
   for (const [name, request, connections] of routes) {
     throughput[name] = await measure(base, request, connections);
     process.stderr.write(`measured ${name}\n`);
   }
   results.throughput = throughput;
+  // Latency a route adds to the no-database route, one request at a time (no queueing in the numbers).
+  const single: Record<string, Measured> = {};
+  for (const [name, request] of routes.slice(0, 6)) {
+    single[name] = await measure(base, request, 1);
+    process.stderr.write(`measured ${name} at 1 connection\n`);
+  }
+  results.oneConnection = single;
 
   const send =
     (path: string, init: RequestInit = {}) =>
     () =>
       fetch(`${base}${path}`, init);
   results.statementsPerRequest = {
+    'GET /api/health/live': await statementsPerRequest(send('/api/health/live')),
     'GET /api/health': await statementsPerRequest(send('/api/health')),
     'GET /api/tasks': await statementsPerRequest(send('/api/tasks', { headers: auth })),
     'POST /api/tasks': await statementsPerRequest(
@@ -244,22 +248,6 @@ try {
   await worker.stop();
 }
 
-// Connection authentication cost: one indexed read per request, three ways of connecting.
-const auth3: Record<string, Measured> = {};
-for (const [name, url, mode] of [
-  ['cleartext password, pipelined (like Neon)', benchUrl, 'password'],
-  ['cleartext password, not pipelined', benchUrl, 'off'],
-  ['SCRAM-SHA-256', benchUrl.replace('postgres:postgres@', 'bench_scram:bench-scram-password@'), 'off'],
-] as const) {
-  const variant = await startWranglerDev(workerVars(url, mode));
-  try {
-    auth3[name] = await measure(variant.url, { path: '/api/health' });
-  } finally {
-    await variant.stop();
-  }
-}
-results.connectionAuth = auth3;
-
 // Bundle size and start-up, from wrangler itself.
 const outdir = mkdtempSync(join(tmpdir(), 'task-api-bundle-'));
 const dryRun = spawnSync(
@@ -306,7 +294,7 @@ results.bundle = {
 rmSync(outdir, { recursive: true, force: true });
 
 await admin.end();
-await pipe.close();
+await sqlOverHttp.close();
 await postgres.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -314,20 +302,24 @@ writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, nu
 
 // The table.
 const throughput = results.throughput as Record<string, Measured>;
-const baseline = throughput['GET /api/health (baseline)'];
+const single = results.oneConnection as Record<string, Measured>;
+const baseline = throughput[BASELINE];
 const rows = Object.entries(throughput).map(([name, m]) => [
   name,
   m.rps.toFixed(0),
   (m.rps / baseline.rps).toFixed(2),
   m.p50.toFixed(0),
-  (m.p50 / Math.max(baseline.p50, 1)).toFixed(2),
   m.p99.toFixed(0),
+  single[name] ? single[name].p50.toFixed(1) : '',
+  single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(1) : '',
   String(m.non2xx),
 ]);
-const header = ['route', 'req/s', 'x base', 'p50 ms', 'x base', 'p99 ms', 'non-2xx'];
+const header = ['route', 'req/s', 'x no-DB', 'p50 ms', 'p99 ms', 'p50 1 conn', '+ms vs no-DB', 'non-2xx'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`\nThroughput (autocannon, ${DURATION} s each, wrangler dev on loopback; ratios to GET /api/health)`);
+console.log(
+  `\nThroughput (autocannon, ${DURATION} s each, 10 connections unless noted, wrangler dev on loopback; ratios to ${BASELINE})`,
+);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));
@@ -344,9 +336,6 @@ const scaling = results.scaling as {
 console.log(
   `\nScaling: GET /api/tasks p50 ${scaling.small.p50} ms at ${scaling.smallTotal} tasks, ${scaling.large.p50} ms at ${scaling.largeTotal} tasks (ratio ${scaling.p50Ratio.toFixed(2)})`,
 );
-console.log('\nConnection auth (GET /api/health, one connection per request):');
-for (const [name, m] of Object.entries(auth3))
-  console.log(`  ${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
 const bundle = results.bundle as {
   uploadKiB: number;
   gzipKiB: number;

@@ -2,6 +2,7 @@
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
 import * as auth from './auth/routes/index.ts';
 import { registerDocsRoutes } from './docs/routes.ts';
+import * as live from './health/live.ts';
 import * as health from './health/route.ts';
 import { cors } from './http/cors.ts';
 import { AppError } from './http/errors.ts';
@@ -24,6 +25,7 @@ export function createApp() {
   // One line per route; the chain carries every route's types to `hc<AppType>` clients.
   const routes = app
     .openapi(health.route, health.handler)
+    .openapi(live.route, live.handler)
     .openapi(auth.signup.route, auth.signup.handler)
     .openapi(auth.signin.route, auth.signin.handler)
     .openapi(auth.me.route, auth.me.handler)

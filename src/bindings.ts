@@ -9,6 +9,7 @@ export interface Bindings {
   SESSION_IDLE_TTL_SECONDS?: string;
   SESSION_MAX_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
+  LOCAL_DB_HTTP?: string;
   LOCAL_DB_PIPE?: string;
   LOCAL_DB_PIPELINE_CONNECT?: string;
   /** Workers Rate Limiting binding for the password routes ([[ratelimits]] in wrangler.toml). */

@@ -49,6 +49,12 @@ const ConfigSchema = z
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
+    // host:port of the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) that the Worker's
+    // queries go to for a local DATABASE_URL. Plain HTTP carrying the connection string: loopback only.
+    LOCAL_DB_HTTP: z
+      .string()
+      .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5489')
+      .default('127.0.0.1:5489'),
     // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
     LOCAL_DB_PIPE: z
       .string()

@@ -13,14 +13,10 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, _ctx) {
-    const { db, close } = createDatabase(loadConfig(env));
-    try {
-      const deleted = await deleteExpiredIdempotencyKeys(db);
-      logEvent('info', { event: 'idempotency_keys_expired', deleted });
-      const sessionsDeleted = await deleteEndedSessions(db);
-      logEvent('info', { event: 'ended_sessions_deleted', deleted: sessionsDeleted });
-    } finally {
-      await close();
-    }
+    const db = createDatabase(loadConfig(env));
+    const deleted = await deleteExpiredIdempotencyKeys(db);
+    logEvent('info', { event: 'idempotency_keys_expired', deleted });
+    const sessionsDeleted = await deleteEndedSessions(db);
+    logEvent('info', { event: 'ended_sessions_deleted', deleted: sessionsDeleted });
   },
 } satisfies ExportedHandler<Bindings>;

@@ -20,6 +20,7 @@ import {
   startLocalPostgres,
 } from './local-postgres.ts';
 import { migrate, ROOT } from './migrations.ts';
+import { type SqlOverHttp, startSqlOverHttp } from './sql-over-http.ts';
 import { startWsPipe, type WsPipe } from './ws-pipe.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -173,8 +174,10 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
 
   let postgres: LocalPostgres | undefined;
   let pipe: WsPipe | undefined;
+  let sqlOverHttp: SqlOverHttp | undefined;
   const stopAll = async () => {
     await pipe?.close().catch(() => {});
+    await sqlOverHttp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
   };
 
@@ -186,10 +189,13 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       print.log(`dev: embedded PostgreSQL 17 at ${vars.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
       await migrate(vars.DATABASE_URL);
     }
-    // The pipe is needed for any local database, embedded or not; Neon is reached directly.
+    // The pipe and the HTTP endpoint serve any local database, embedded or not; Neon is reached directly.
     if (isLocalDatabase(vars.DATABASE_URL)) {
       pipe = await startWsPipe({ port: Number(env.LOCAL_DB_PIPE_PORT ?? 0) });
       vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
+      // The Worker's queries go over Neon's HTTP protocol: a local endpoint stands in for Neon's proxy.
+      sqlOverHttp = await startSqlOverHttp({ port: Number(env.LOCAL_DB_HTTP_PORT ?? 0) });
+      vars.LOCAL_DB_HTTP = `127.0.0.1:${sqlOverHttp.port}`;
     }
   } catch (error) {
     if (error instanceof LocalPostgresError) print.error(explainStartFailure(error, stateDir).join('\n'));

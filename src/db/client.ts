@@ -1,20 +1,84 @@
-// A Drizzle handle per request on Neon's serverless driver. Workers forbid sharing sockets between
-// requests, so each request gets its own Pool (it connects lazily, on the first query) and closes it
-// after the response via waitUntil.
-import { neonConfig, Pool } from '@neondatabase/serverless';
-import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
+// The Worker's database: Drizzle over Neon's HTTP path (`neon()` + drizzle-orm/neon-http). Every query
+// is one HTTPS request to Neon's proxy, which keeps the Postgres sessions warm on its side: no WebSocket,
+// no Postgres start-up or authentication per request. The client holds no socket, so one per isolate
+// (per DATABASE_URL) is shared by all requests.
+//
+// The WebSocket Pool is kept for the one thing HTTP cannot do, an interactive transaction (read, decide
+// in JavaScript, write, commit); no route needs one today. A batch of independent statements in one
+// transaction does not need it: `db.batch([...])` runs them in one HTTP request.
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
+import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config.ts';
 import * as schema from './schema.ts';
 
-export type Database = NeonDatabase<typeof schema>;
+export type Database = NeonHttpDatabase<typeof schema>;
+/** A database handle that can run `db.transaction()`: a WebSocket session of its own. */
+export type TransactionalDatabase = NeonDatabase<typeof schema>;
 
-/** Loopback host names: a DATABASE_URL on one of these is reached through the local pipe. */
+/** Loopback host names: a DATABASE_URL on one of these is reached through the local endpoint/pipe. */
 export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-// Fail fast when the database is down: the client gets 503 within seconds, never a hung request.
+// Fail fast when the database is down: the client gets 503 within seconds, never a hung request. Over
+// HTTP this bounds the whole query (Neon waking a suspended compute takes well under this).
+const QUERY_TIMEOUT_MS = 8_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
 export function isLocalDatabase(url: string): boolean {
   return LOCAL_HOSTS.has(new URL(url).hostname);
+}
+
+/**
+ * The proxy answered with a status that means "not now" (408, 429, 5xx: it could not reach or wake the
+ * database, or is overloaded). Thrown from the driver's fetch, so the driver reports it like a network
+ * failure: as the `sourceError` of its NeonDbError, which is how errors.ts recognises it.
+ */
+export class DatabaseHttpError extends Error {
+  override name = 'DatabaseHttpError';
+  constructor(readonly status: number) {
+    super(`the database proxy answered HTTP ${status}`);
+  }
+}
+
+async function fetchWithinLimits(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, { ...init, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    await response.body?.cancel();
+    throw new DatabaseHttpError(response.status);
+  }
+  return response;
+}
+
+// The driver's own endpoint choice (https://api.<host>/sql on Neon), captured before we replace it.
+const neonEndpoint = neonConfig.fetchEndpoint;
+let localEndpoint: string | undefined;
+let driverConfigured = false;
+
+/**
+ * On Neon the driver's default endpoint is right. A loopback DATABASE_URL goes to the local endpoint
+ * (scripts/lib/sql-over-http.ts), plain HTTP on loopback.
+ */
+function configureHttpDriver(config: Config): void {
+  if (isLocalDatabase(config.DATABASE_URL)) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;
+  if (driverConfigured) return;
+  neonConfig.fetchFunction = fetchWithinLimits;
+  neonConfig.fetchEndpoint = (host, port, options) => {
+    if (LOCAL_HOSTS.has(host) && localEndpoint) return localEndpoint;
+    return typeof neonEndpoint === 'function' ? neonEndpoint(host, port, options) : neonEndpoint;
+  };
+  driverConfigured = true;
+}
+
+const databases = new Map<string, Database>();
+
+export function createDatabase(config: Config): Database {
+  configureHttpDriver(config);
+  let db = databases.get(config.DATABASE_URL);
+  if (!db) {
+    if (databases.size >= 16) databases.clear(); // only tests use more than one URL per isolate
+    db = drizzle({ client: neon(config.DATABASE_URL), schema });
+    databases.set(config.DATABASE_URL, db);
+  }
+  return db;
 }
 
 let localPipeConfigured: string | undefined;
@@ -33,14 +97,18 @@ function useLocalPipe(pipe: string, pipelineConnect: 'password' | 'off'): void {
   localPipeConfigured = settings;
 }
 
-export function createDatabase(config: Config): { db: Database; close: () => Promise<void> } {
+/**
+ * For an interactive transaction only: a WebSocket Pool of one session, which must be created, used and
+ * closed within one request (Workers forbid sharing sockets between requests). It costs a WebSocket and
+ * a Postgres start-up per call, so single statements and batches use createDatabase().
+ */
+export function createTransactionalDatabase(config: Config): {
+  db: TransactionalDatabase;
+  close: () => Promise<void>;
+} {
   if (isLocalDatabase(config.DATABASE_URL)) useLocalPipe(config.LOCAL_DB_PIPE, config.LOCAL_DB_PIPELINE_CONNECT);
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
-    max: 1,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  });
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client's socket error must not become an unhandled exception.
   pool.on('error', () => {});
-  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  return { db: drizzleWs({ client: pool, schema }), close: () => pool.end() };
 }

@@ -1,16 +1,34 @@
 // Telling "the database is unreachable" (503, retry) apart from bugs (500).
+import { NeonDbError } from '@neondatabase/serverless';
 
 // SQLSTATE classes/codes that mean the server is not available rather than the query being wrong.
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|53000)$/;
 const UNAVAILABLE_MESSAGE =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|timed out|terminated|Connection terminated|WebSocket|socket|network|fetch failed|closed/i;
 
+/**
+ * The error and what it wraps: Drizzle puts the driver's error in `cause`; the HTTP driver's NeonDbError
+ * puts the failed fetch's error in `sourceError` (in workerd a refused connection reads "Error
+ * connecting to database: … Network connection lost." and only `sourceError` holds the original).
+ */
 function* causes(error: unknown): Generator<unknown> {
   let current = error;
   for (let depth = 0; current && depth < 8; depth++) {
     yield current;
-    current = (current as { cause?: unknown }).cause;
+    const { cause, sourceError } = current as { cause?: unknown; sourceError?: unknown };
+    current = cause ?? sourceError;
   }
+}
+
+/**
+ * The HTTP driver could not complete its request to the proxy: the network failed, our timeout fired, or
+ * the proxy answered 408/429/5xx (thrown by our fetch, see db/client.ts). Told by the error's structure.
+ */
+function isFailedDatabaseFetch(error: unknown): boolean {
+  for (const cause of causes(error)) {
+    if (cause instanceof NeonDbError && cause.sourceError !== undefined) return true;
+  }
+  return false;
 }
 
 /**
@@ -21,6 +39,7 @@ function* causes(error: unknown): Generator<unknown> {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const state = sqlState(error);
   if (state) return UNAVAILABLE_SQLSTATE.test(state);
+  if (isFailedDatabaseFetch(error)) return true;
   let innermost: unknown;
   for (const cause of causes(error)) innermost = cause;
   if (typeof innermost !== 'object' || innermost === null) return false;

@@ -1,5 +1,5 @@
-// A database handle for the request, closed after the response (waitUntil). Routes that query list this
-// middleware; `c.get('db')` type-checks only in their handlers.
+// The database handle for the request. Routes that query list this middleware; `c.get('db')`
+// type-checks only in their handlers. Over HTTP there is nothing to open or close per request.
 import { createMiddleware } from 'hono/factory';
 import { createDatabase, type Database } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
@@ -12,11 +12,6 @@ export const withDatabase = createMiddleware<{
   Bindings: AppEnv['Bindings'];
   Variables: AppEnv['Variables'] & DatabaseVariables;
 }>(async (c, next) => {
-  const { db, close } = createDatabase(c.get('config'));
-  c.set('db', db);
-  try {
-    await next();
-  } finally {
-    c.executionCtx.waitUntil(close().catch(() => {}));
-  }
+  c.set('db', createDatabase(c.get('config')));
+  await next();
 });

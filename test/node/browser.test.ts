@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
       APP_ENV: 'test',
       BETTER_AUTH_SECRET: 'browser-test-secret-0123456789-abcdefghijkl',
       DATABASE_URL: inject('databaseUrl'),
-      LOCAL_DB_PIPE: inject('pipe'),
+      LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
       CORS_ORIGINS: allowedOrigin,
       BCRYPT_COST: '4',
     });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
+import { type SqlOverHttp, startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
-import { startWsPipe, type WsPipe } from '../../scripts/lib/ws-pipe.ts';
 import { withClient } from '../support/pre-accounts.ts';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -26,7 +26,7 @@ interface Outcome {
 describe('database outage', () => {
   let dataDir: string;
   let postgres: LocalPostgres;
-  let pipe: WsPipe;
+  let endpoint: SqlOverHttp;
   let worker: WranglerDev;
 
   beforeAll(async () => {
@@ -34,19 +34,19 @@ describe('database outage', () => {
     // persistent: stop() must keep the data, so that start() brings the same database back.
     postgres = await startLocalPostgres({ dataDir, persistent: true });
     await migrate(postgres.url, 'pipe');
-    pipe = await startWsPipe();
+    endpoint = await startSqlOverHttp();
     worker = await startWranglerDev({
       APP_ENV: 'test',
       BETTER_AUTH_SECRET: 'outage-test-secret-0123456789-abcdefghijkl',
       DATABASE_URL: postgres.url,
-      LOCAL_DB_PIPE: `127.0.0.1:${pipe.port}`,
+      LOCAL_DB_HTTP: `127.0.0.1:${endpoint.port}`,
       BCRYPT_COST: '4',
     });
   }, 120_000);
 
   afterAll(async () => {
     await worker?.stop();
-    await pipe?.close();
+    await endpoint?.close();
     await postgres?.stop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,11 +1,13 @@
 // Runs once per `vitest run`, in Node: a real PostgreSQL (embedded, or TEST_DATABASE_URL's server), a
-// fresh database migrated by the real drizzle-kit, and the WebSocket pipe the Worker's driver uses.
+// fresh database migrated by the real drizzle-kit, the WebSocket pipe and the local SQL-over-HTTP
+// endpoint (Neon's `/sql` protocol) the Worker's driver uses.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
+import { startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWsPipe } from '../../scripts/lib/ws-pipe.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
@@ -17,6 +19,8 @@ declare module 'vitest' {
     serverUrl: string;
     /** host:port of the WebSocket pipe to the server. */
     pipe: string;
+    /** URL of the local SQL-over-HTTP endpoint, for `neonConfig.fetchEndpoint`. */
+    sqlEndpoint: string;
   }
 }
 
@@ -32,13 +36,16 @@ export default async function setup(project: TestProject) {
   const scratch = await createScratchDatabase(serverUrl, 'run');
   await migrate(scratch.url, 'pipe');
   const pipe = await startWsPipe({ countStatements: true });
+  const sqlOverHttp = await startSqlOverHttp({ countStatements: true });
 
   project.provide('databaseUrl', scratch.url);
   project.provide('serverUrl', serverUrl);
   project.provide('pipe', `127.0.0.1:${pipe.port}`);
+  project.provide('sqlEndpoint', sqlOverHttp.endpoint);
 
   return async () => {
     await pipe.close();
+    await sqlOverHttp.close();
     if (postgres) {
       await postgres.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -305,12 +305,8 @@ describe('clean-up', () => {
       users[1].sessionId,
     ]);
     await queryDatabase(`update sessions set expires_at = now() - interval '1 s' where id = $1`, [users[2].sessionId]);
-    const { db, close } = createDatabase(loadConfig(env as Bindings));
-    try {
-      expect(await deleteEndedSessions(db, 1)).toBeGreaterThanOrEqual(3);
-    } finally {
-      await close();
-    }
+    const db = createDatabase(loadConfig(env as Bindings));
+    expect(await deleteEndedSessions(db, 1)).toBeGreaterThanOrEqual(3);
     for (const ended of users.slice(0, 3)) expect(await sessionRow(ended.sessionId)).toBeUndefined();
     expect(await sessionRow(users[3].sessionId)).toBeDefined();
   });

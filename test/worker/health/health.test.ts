@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, apiWith, UNREACHABLE_DATABASE_URL } from '../support/api.ts';
+import { api, apiWith, countingStatements, UNREACHABLE_DATABASE_URL } from '../support/api.ts';
 
 describe('GET /api/health', () => {
   it('answers 200 when the database answers', async () => {
@@ -19,5 +19,16 @@ describe('GET /api/health', () => {
     const problem = (await response.json()) as Record<string, unknown>;
     expect(problem).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
     expect(JSON.stringify(problem)).not.toMatch(/9\/nothing_listens_here|postgres:\/\//);
+  });
+});
+
+describe('GET /api/health/live', () => {
+  it('answers 200 without the database', async () => {
+    const { response, statements } = await countingStatements('/api/health/live');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(statements).toBe(0);
+    const down = await apiWith({ DATABASE_URL: UNREACHABLE_DATABASE_URL }, '/api/health/live');
+    expect(down.status).toBe(200);
   });
 });

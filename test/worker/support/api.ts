@@ -1,7 +1,7 @@
 // Helpers for tests that run inside workerd and talk to the Worker like a client would.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import { Pool } from '@neondatabase/serverless';
+import { neon } from '@neondatabase/serverless';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
@@ -32,26 +32,20 @@ export function jsonRequest(body: unknown, init: RequestInit = {}): RequestInit 
 }
 
 /**
- * Runs SQL against the test database through the same driver and pipe the Worker uses. A fresh pool
- * per call: workerd forbids reusing sockets across requests (and tests).
+ * Runs SQL against the test database through the same driver and endpoint the Worker uses (Neon's HTTP
+ * path to the local SQL-over-HTTP endpoint). One statement per call.
  */
 export async function queryDatabase<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  createDatabase(loadConfig(env as Bindings)); // configures the driver for the local pipe
-  const pool = new Pool({ connectionString: (env as Bindings).DATABASE_URL });
-  pool.on('error', () => {});
-  try {
-    const result = await pool.query(text, params);
-    return result.rows as T[];
-  } finally {
-    await pool.end();
-  }
+  createDatabase(loadConfig(env as Bindings)); // points the driver at the local endpoint
+  return (await neon((env as Bindings).DATABASE_URL as string).query(text, params)) as T[];
 }
 
 export const UNREACHABLE_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:9/nothing_listens_here';
 
 /**
- * Sends one request with a database connection of its own name, and returns the response together
- * with the number of statements the driver sent for it, as counted on the wire by the pipe.
+ * Sends one request with a database connection string of its own application_name, and returns the
+ * response together with the number of statements the Worker ran for it, as counted by the local
+ * SQL-over-HTTP endpoint.
  */
 export async function countingStatements(
   path: string,
@@ -61,8 +55,8 @@ export async function countingStatements(
   const url = new URL((env as Bindings).DATABASE_URL as string);
   url.searchParams.set('application_name', application);
   const response = await apiWith({ DATABASE_URL: url.toString() }, path, init);
-  const pipe = (env as Bindings).LOCAL_DB_PIPE;
-  const counted = await fetch(`http://${pipe}/statements?application_name=${application}`);
+  const endpoint = (env as Bindings).LOCAL_DB_HTTP;
+  const counted = await fetch(`http://${endpoint}/statements?application_name=${application}`);
   const { statements } = (await counted.json()) as { statements: number };
   return { response, statements };
 }

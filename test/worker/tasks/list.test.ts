@@ -193,33 +193,29 @@ describe('GET /api/tasks', () => {
     const [{ id: userId }] = await queryDatabase<{ id: string }>(
       `select id from users where email like 'plan-%' order by id limit 1`,
     );
-    const { db, close } = createDatabase(loadConfig(env as Bindings));
-    try {
-      for (const order of ['desc', 'asc'] as const) {
-        for (const status of ['all', 'pending'] as const) {
-          const caller = { userId: toUserId(userId), sessionId: crypto.randomUUID() };
-          const query = new PgDialect().sqlToQuery(
-            listTasksStatement(db, caller, {
-              status,
-              order,
-              limit: 20,
-              cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
-            }),
-          );
-          const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
-            `explain (format json) ${query.sql}`,
-            query.params,
-          );
-          const plan = JSON.stringify(row['QUERY PLAN']);
-          expect(plan, `${order} ${status}`).toContain('"Index Name":"ix_tasks_user_created"');
-          // The user's tasks are never sorted: the nearest Limit or Sort above the index scan is the
-          // Limit (a Sort, if any, orders only the page of ≤ limit + 1 rows above it).
-          expect(nearestAboveScan(row['QUERY PLAN']), `${order} ${status}`).toBe('Limit');
-          expect(plan, `${order} ${status}`).toContain('"Index Cond"');
-        }
+    const db = createDatabase(loadConfig(env as Bindings));
+    for (const order of ['desc', 'asc'] as const) {
+      for (const status of ['all', 'pending'] as const) {
+        const caller = { userId: toUserId(userId), sessionId: crypto.randomUUID() };
+        const query = new PgDialect().sqlToQuery(
+          listTasksStatement(db, caller, {
+            status,
+            order,
+            limit: 20,
+            cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
+          }),
+        );
+        const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
+          `explain (format json) ${query.sql}`,
+          query.params,
+        );
+        const plan = JSON.stringify(row['QUERY PLAN']);
+        expect(plan, `${order} ${status}`).toContain('"Index Name":"ix_tasks_user_created"');
+        // The user's tasks are never sorted: the nearest Limit or Sort above the index scan is the
+        // Limit (a Sort, if any, orders only the page of ≤ limit + 1 rows above it).
+        expect(nearestAboveScan(row['QUERY PLAN']), `${order} ${status}`).toBe('Limit');
+        expect(plan, `${order} ${status}`).toContain('"Index Cond"');
       }
-    } finally {
-      await close();
     }
   });
 });

@@ -24,21 +24,17 @@ describe('owner filter', () => {
   });
 
   it('every repository function throws before querying when the owner is missing', async () => {
-    const { db, close } = createDatabase(loadConfig(env as Bindings));
+    const db = createDatabase(loadConfig(env as Bindings));
     const missing = { userId: undefined as unknown as UserId, sessionId: crypto.randomUUID() };
-    try {
-      await expect(listTasks(db, missing, { status: 'all', order: 'desc', limit: 20 })).rejects.toThrow(TypeError);
-      await expect(findTask(db, missing, 1)).rejects.toThrow(TypeError);
-      await expect(createTask(db, missing, { title: 'x', description: null, completed: false })).rejects.toThrow(
-        TypeError,
-      );
-      await expect(updateTask(db, missing, 1, { title: 'x' })).rejects.toThrow(TypeError);
-      await expect(toggleTask(db, missing, 1)).rejects.toThrow(TypeError);
-      await expect(deleteTask(db, missing, 1)).rejects.toThrow(TypeError);
-      expect(() => ownerCondition('not-a-uuid' as UserId)).toThrow(TypeError);
-    } finally {
-      await close();
-    }
+    await expect(listTasks(db, missing, { status: 'all', order: 'desc', limit: 20 })).rejects.toThrow(TypeError);
+    await expect(findTask(db, missing, 1)).rejects.toThrow(TypeError);
+    await expect(createTask(db, missing, { title: 'x', description: null, completed: false })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(updateTask(db, missing, 1, { title: 'x' })).rejects.toThrow(TypeError);
+    await expect(toggleTask(db, missing, 1)).rejects.toThrow(TypeError);
+    await expect(deleteTask(db, missing, 1)).rejects.toThrow(TypeError);
+    expect(() => ownerCondition('not-a-uuid' as UserId)).toThrow(TypeError);
   });
 
   it('a plain string is not a UserId (type-level)', () => {
