@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/lib/local-postgres.ts';
@@ -18,6 +19,7 @@ if (!hasChromium) {
   );
 }
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+const SECRET = 'browser-test-secret-0123456789-abcdefghijkl';
 const PAGE = readFileSync(join(ROOT, 'test', 'browser', 'app.html'));
 
 async function servePage(port: number): Promise<Server> {
@@ -44,7 +46,7 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
     blockedPage = await servePage(blockedPort);
     worker = await startWranglerDev({
       APP_ENV: 'test',
-      BETTER_AUTH_SECRET: 'browser-test-secret-0123456789-abcdefghijkl',
+      BETTER_AUTH_SECRET: SECRET,
       DATABASE_URL: inject('databaseUrl'),
       LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
       CORS_ORIGINS: allowedOrigin,
@@ -102,6 +104,60 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-app.png'), fullPage: true });
     await page.close();
+  });
+
+  it('stays signed in across a reload and tabs, refreshes an expired access token, and signing out ends every tab', async () => {
+    const context = await browser.newContext();
+    const tabA = await context.newPage();
+    await tabA.goto(`${allowedOrigin}/?api=${encodeURIComponent(worker.url)}`);
+    await signUp(tabA);
+    await expect.poll(() => tabA.textContent('#status')).toMatch(/^0 task\(s\)$/);
+    await tabA.fill('#title', 'Survives a reload');
+    await tabA.click('#add button');
+    await tabA.waitForSelector('#tasks li:has-text("Survives a reload")');
+
+    // A reload keeps the user signed in: the stored refresh token gets a new session from the API.
+    const refreshedOnLoad = tabA.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+    await tabA.reload();
+    expect((await refreshedOnLoad).status()).toBe(200);
+    await tabA.waitForSelector('#tasks li:has-text("Survives a reload")');
+
+    // The access token runs out: the app gets 401 TOKEN_EXPIRED, refreshes once, and carries on.
+    const { user, sessionId } = (await tabA.evaluate('window.testHooks.session()')) as {
+      user: { id: string };
+      sessionId: string;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuedAt(now - 1000)
+      .setExpirationTime(now - 100)
+      .setIssuer('task-api')
+      .setAudience('task-api')
+      .sign(new TextEncoder().encode(SECRET));
+    await tabA.evaluate(`window.testHooks.setAccessToken(${JSON.stringify(expired)})`);
+    const statuses: string[] = [];
+    tabA.on('response', (response) => statuses.push(`${response.status()} ${new URL(response.url()).pathname}`));
+    await tabA.fill('#title', 'After expiry');
+    await tabA.click('#add button');
+    await tabA.waitForSelector('#tasks li:has-text("After expiry")');
+    expect(statuses.slice(0, 3)).toEqual(['401 /api/tasks', '200 /api/auth/refresh', '201 /api/tasks']);
+
+    // A second tab of the same origin is signed in too (same session, from the stored refresh token).
+    const tabB = await context.newPage();
+    await tabB.goto(`${allowedOrigin}/?api=${encodeURIComponent(worker.url)}`);
+    await tabB.waitForSelector('#tasks li:has-text("After expiry")');
+
+    // Sign out in tab A: tab B's very next request is refused.
+    await tabA.click('#signout');
+    await expect.poll(() => tabA.textContent('#status')).toBe('signed out');
+    await tabB.fill('#title', 'Too late');
+    await tabB.click('#add button');
+    await expect.poll(() => tabB.textContent('#status')).toMatch(/^failed: 401 UNAUTHENTICATED/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await tabB.screenshot({ path: join(ARTIFACTS, 'browser-signed-out-tab.png'), fullPage: true });
+    await context.close();
   });
 
   it('a page on an origin not in CORS_ORIGINS is blocked by the browser', async () => {
