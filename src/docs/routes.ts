@@ -1,11 +1,38 @@
 // GET /api/openapi.json — the OpenAPI 3.1 document generated from the routes' zod schemas.
-// GET /api/docs — an interactive reference (Scalar) for it.
+// GET /api/docs — an interactive reference (Scalar) for it, whose script is served by this deployment
+// (static assets built from the pinned npm package), under a Content-Security-Policy that allows only
+// this origin: the page works offline and cannot load anything from elsewhere.
 import { createRoute, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../env.ts';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
+/** Copied from @scalar/api-reference by scripts/build-docs-assets.mjs into the Worker's static assets. */
+export const DOCS_SCRIPT_PATH = '/api/docs/scalar.js';
+
+function newNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
+
+/**
+ * Scripts: this origin, plus the page's own inline start-up script (by nonce). Styles: the reference
+ * injects its stylesheet at run time, so inline styles are allowed; nothing else may be loaded from
+ * anywhere but this origin, and requests from "try it" go only to this API.
+ */
+export function docsContentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'unsafe-inline'`,
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const openApiRoute = createRoute({
   method: 'get',
@@ -54,6 +81,19 @@ export function registerDocsRoutes(app: OpenApiApp): void {
       200,
     ),
   );
-  const scalar = Scalar<AppEnv>({ url: OPENAPI_PATH, pageTitle: 'Task API reference' });
-  app.openapi(docsRoute, (c, next) => scalar(c, next) as never);
+  app.openapi(docsRoute, async (c, next) => {
+    const nonce = newNonce();
+    const scalar = Scalar<AppEnv>({
+      url: OPENAPI_PATH,
+      pageTitle: 'Task API reference',
+      cdn: DOCS_SCRIPT_PATH,
+      nonce,
+      withDefaultFonts: false, // the default fonts come from fonts.scalar.com
+      telemetry: false,
+      hideClientButton: false,
+    });
+    const response = (await scalar(c, next)) as Response;
+    response.headers.set('Content-Security-Policy', docsContentSecurityPolicy(nonce));
+    return response as never;
+  });
 }

@@ -172,13 +172,49 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
     await page.close();
   });
 
-  it('serves the interactive API reference page', async () => {
-    const page = await browser.newPage();
+  it('serves the interactive API reference offline: it renders the operations and "try it" reaches the API', async () => {
+    const context = await browser.newContext();
+    const offsite: string[] = [];
+    // Nothing but loopback: the page must not need the internet (no CDN, no web fonts, no telemetry).
+    await context.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
+      offsite.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+        violations.push(message.text());
+    });
     const response = await page.goto(`${worker.url}/api/docs`);
     expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(await page.title()).toBe('Task API reference');
-    const html = await page.content();
-    expect(html).toContain('/api/openapi.json');
-    await page.close();
+    // Every tag of operations is listed, and the health operation is rendered.
+    for (const tag of ['Service', 'Auth', 'Tasks']) {
+      await page.getByText(tag, { exact: true }).first().waitFor({ timeout: 30_000 });
+    }
+    await page.getByText('Liveness and database reachability').first().waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'api-docs-offline.png') });
+
+    // "Try it": open the health operation's test client and send the request.
+    await page.getByText('Liveness and database reachability').first().click();
+    const sent = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/health', {
+      timeout: 30_000,
+    });
+    await page
+      .getByRole('button', { name: /Test Request/i })
+      .first()
+      .click();
+    await page.getByRole('button', { name: /^Send/i }).first().click();
+    const request = await sent;
+    expect((await request.response())?.status()).toBe(200);
+    await page.screenshot({ path: join(ARTIFACTS, 'api-docs-try-it.png') });
+    expect(offsite).toEqual([]);
+    expect(violations).toEqual([]);
+    await context.close();
   });
 });
