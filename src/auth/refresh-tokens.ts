@@ -2,23 +2,12 @@
 // the new one is also stored sealed (AES-GCM) under a key derived from the token it replaces: a tab that
 // presents the replaced token within the reuse window gets the same new token back, and nobody who can
 // only read the database can recover any token.
+import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
 import { sha256Hex } from '../lib/digest.ts';
 
 const TOKEN_BYTES = 32;
 const IV_BYTES = 12;
 const encoder = new TextEncoder();
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-}
 
 export function newRefreshToken(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));

@@ -1,6 +1,7 @@
 // Opaque, tamper-evident keyset cursors: the (created_at, id) of the last task on a page, at full
 // microsecond precision, with the order it belongs to, signed with an HMAC so that a forged or edited
 // cursor is refused (the route answers 400) rather than a jump to an arbitrary position.
+import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
 
 export type ListOrder = 'asc' | 'desc';
 export interface CursorPosition {
@@ -27,19 +28,6 @@ function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
     keys.set(secret, key);
   }
   return key;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
 }
 
 export async function encodeCursor(position: CursorPosition, secret: Uint8Array): Promise<string> {
