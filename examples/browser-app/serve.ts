@@ -21,6 +21,7 @@ export async function serveApp(options: {
     "style-src 'self'",
     `connect-src ${new URL(options.apiUrl).origin}`,
     "base-uri 'none'",
+    // The forms are handled by script; should it fail to load, a form must not send a password anywhere.
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');

@@ -61,13 +61,13 @@ async function problem(response: Response): Promise<ApiError> {
 }
 
 /**
- * Gets a new access token from the stored refresh token, once across tabs. Resolves without a request
- * when another call in this tab already refreshed while this one waited for the lock.
+ * Gets a new access token from the stored refresh token, once across tabs. `stale` is the access token
+ * that was refused: when this tab already holds another one (a concurrent request refreshed while this
+ * one waited for the lock), that one is used without another refresh.
  */
-export async function refresh(): Promise<Session> {
-  const used = accessToken;
+export async function refresh(stale: string | null = accessToken): Promise<Session> {
   return navigator.locks.request(REFRESH_LOCK, async () => {
-    if (session && accessToken && accessToken !== used) return session;
+    if (session && accessToken && accessToken !== stale) return session;
     const refreshToken = localStorage.getItem(REFRESH_KEY);
     if (!refreshToken) {
       forget();
@@ -105,16 +105,19 @@ export interface RequestOptions {
  * tab has stored a newer session; any other 401 means signed out (listeners are told).
  */
 export async function request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const send = () =>
-    fetch(`${__API_URL__}${path}`, {
+  let sentWith: string | null = null;
+  const send = () => {
+    sentWith = options.anonymous ? null : accessToken;
+    return fetch(`${__API_URL__}${path}`, {
       method,
       headers: {
         ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(accessToken && !options.anonymous ? { Authorization: `Bearer ${accessToken}` } : {}),
+        ...(sentWith ? { Authorization: `Bearer ${sentWith}` } : {}),
         ...options.headers,
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
+  };
   let response = await send();
   if (response.status === 401 && !options.anonymous) {
     const error = await problem(response);
@@ -122,7 +125,7 @@ export async function request(method: string, path: string, options: RequestOpti
     const newerElsewhere = stored !== null && stored !== knownRefreshToken;
     if (error.code !== 'TOKEN_EXPIRED' && !newerElsewhere) return signedOut(error);
     try {
-      await refresh();
+      await refresh(sentWith);
     } catch (refreshError) {
       if (refreshError instanceof ApiError && refreshError.status === 401) return signedOut(refreshError);
       throw refreshError;

@@ -101,9 +101,12 @@ async function endSession(session: SessionInfo): Promise<void> {
 }
 
 async function signOut(): Promise<void> {
-  await api.signOut();
-  ui.showSignedOut();
-  ui.status('signed out');
+  try {
+    await api.signOut();
+    ui.status('signed out');
+  } finally {
+    ui.showSignedOut(); // the tokens are forgotten even if the API could not be told
+  }
 }
 
 async function enter(email: string): Promise<void> {

@@ -90,7 +90,7 @@ export function renderSessions(sessions: SessionInfo[], end: (session: SessionIn
       const about = element(
         'span',
         { className: 'about' },
-        `${session.current ? 'This browser' : (session.userAgent ?? 'unknown device')}`,
+        session.current ? 'This browser' : (session.userAgent ?? 'unknown device'),
         element('br'),
         `signed in ${when(session.createdAt)}, last used ${when(session.lastUsedAt)}`,
       );
