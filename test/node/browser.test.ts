@@ -1,12 +1,15 @@
-// A real browser (Debian's Chromium, driven by playwright-core) uses the API from another origin:
-// the page on an allowed origin signs up, creates, lists, toggles and deletes; a page on an origin
-// not in CORS_ORIGINS is blocked by the browser itself. The Worker runs under `wrangler dev`.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+// A real browser (Debian's Chromium, driven by playwright-core) uses the API from another origin, through
+// the example app (examples/browser-app), built here with esbuild so the test needs no prior build. On an
+// allowed origin it signs up, pages, creates, edits, toggles, deletes, keeps the session across a reload
+// and tabs, changes the password and ends other sessions; on an origin not in CORS_ORIGINS the browser
+// itself blocks it. The Worker runs under `wrangler dev`.
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../examples/browser-app/build.ts';
+import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
 import { freePort } from '../../scripts/lib/local-postgres.ts';
 import { ROOT } from '../../scripts/lib/migrations.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
@@ -20,38 +23,35 @@ if (!hasChromium) {
 }
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SECRET = 'browser-test-secret-0123456789-abcdefghijkl';
-const PAGE = readFileSync(join(ROOT, 'test', 'browser', 'app.html'));
+const PASSWORD = 'browser password';
 
-async function servePage(port: number): Promise<Server> {
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return server;
+interface TestSession {
+  user: { id: string; email: string };
+  sessionId: string;
+  accessToken: string;
 }
 
-describe.skipIf(!hasChromium)('browser app on another origin', () => {
+describe.skipIf(!hasChromium)('example browser app on another origin', () => {
   let worker: WranglerDev;
   let browser: Browser;
-  let allowedPage: Server;
-  let blockedPage: Server;
-  let allowedOrigin: string;
-  let blockedOrigin: string;
+  let allowedApp: AppServer;
+  let blockedApp: AppServer;
 
   beforeAll(async () => {
     const [allowedPort, blockedPort] = [await freePort(), await freePort()];
-    allowedOrigin = `http://127.0.0.1:${allowedPort}`;
-    blockedOrigin = `http://127.0.0.1:${blockedPort}`;
-    allowedPage = await servePage(allowedPort);
-    blockedPage = await servePage(blockedPort);
     worker = await startWranglerDev({
       APP_ENV: 'test',
       BETTER_AUTH_SECRET: SECRET,
       DATABASE_URL: inject('databaseUrl'),
       LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-      CORS_ORIGINS: allowedOrigin,
+      CORS_ORIGINS: `http://127.0.0.1:${allowedPort}`,
       BCRYPT_COST: '4',
     });
+    // The test's build exposes window.testHooks (to inject an expired access token); the same app
+    // is served on an allowed and on a refused origin.
+    const files = await buildApp({ apiUrl: worker.url, testHooks: true });
+    allowedApp = await serveApp({ port: allowedPort, apiUrl: worker.url, files: () => files });
+    blockedApp = await serveApp({ port: blockedPort, apiUrl: worker.url, files: () => files });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -68,53 +68,159 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
   afterAll(async () => {
     await browser?.close();
     await worker?.stop();
-    allowedPage?.close();
-    blockedPage?.close();
+    await allowedApp?.close();
+    await blockedApp?.close();
   });
 
-  async function openApp(origin: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/?api=${encodeURIComponent(worker.url)}`);
+  async function openApp(at: BrowserContext | Browser, url = allowedApp.url): Promise<Page> {
+    const page = await at.newPage();
+    await page.goto(url);
     return page;
   }
 
-  async function signUp(page: Page) {
-    await page.fill('#email', `browser-${Date.now()}@example.test`);
-    await page.fill('#password', 'browser password');
-    await page.click('#signup button');
+  async function signUp(page: Page): Promise<string> {
+    const email = `browser-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('#signup');
+    return email;
   }
 
+  async function signIn(page: Page, email: string, password = PASSWORD) {
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await page.click('#signin');
+  }
+
+  const session = (page: Page) => page.evaluate('window.testHooks.session()') as Promise<TestSession>;
+  const titles = (page: Page) => page.locator('#tasks li .title').allTextContents();
+
+  async function addTask(page: Page, title: string) {
+    await page.fill('#title', title);
+    await page.click('#add button');
+    await page.waitForSelector(`#tasks li:has-text("${title}")`);
+  }
+
+  /** The API called directly (not through the page), as the same user. */
+  async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<Response> {
+    const { accessToken } = await session(page);
+    return fetch(`${worker.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  it('bundles no server code and, unless asked, no test hooks', async () => {
+    const shipped = (await buildApp({ apiUrl: worker.url })).get('/main.js')!.body.toString();
+    expect(shipped.length).toBeLessThan(30_000); // the response types come from zod schemas, type-only
+    expect(shipped).not.toMatch(/zod|drizzle|bcrypt|testHooks/i);
+    expect(shipped).toContain(`${worker.url}/api/`); // compiled in
+  });
+
   it('signs up, creates, lists, toggles and deletes tasks cross-origin', async () => {
-    const page = await openApp(allowedOrigin);
+    const page = await openApp(browser);
     await signUp(page);
-    await expect.poll(() => page.textContent('#status')).toMatch(/^0 task\(s\)$/);
-    for (const title of ['Buy milk', 'Write tests']) {
-      await page.fill('#title', title);
-      await page.click('#add button');
-      await page.waitForSelector(`#tasks li:has-text("${title}")`);
-    }
-    expect(await page.locator('#tasks li span').allTextContents()).toEqual(['Write tests', 'Buy milk']);
+    await expect.poll(() => page.textContent('#count')).toBe('0 task(s)');
+    for (const title of ['Buy milk', 'Write tests']) await addTask(page, title);
+    expect(await titles(page)).toEqual(['Write tests', 'Buy milk']);
 
     await page.locator('#tasks li:has-text("Buy milk") .toggle').check();
     await page.waitForSelector('#tasks li.done:has-text("Buy milk")');
     await page.locator('#tasks li:has-text("Write tests") .delete').click();
-    await expect.poll(() => page.locator('#tasks li span').allTextContents()).toEqual(['Buy milk']);
-    expect(await page.textContent('#status')).toBe('1 task(s)');
+    await expect.poll(() => titles(page)).toEqual(['Buy milk']);
+    expect(await page.textContent('#count')).toBe('1 task(s)');
+
+    // What the page shows is what the API holds.
+    await page.reload();
+    await page.waitForSelector('#tasks li.done:has-text("Buy milk")');
+    expect(await titles(page)).toEqual(['Buy milk']);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-app.png'), fullPage: true });
     await page.close();
   });
 
+  it('loads more pages with the cursor until there are no more', async () => {
+    const page = await openApp(browser);
+    await signUp(page);
+    await expect.poll(() => page.textContent('#count')).toBe('0 task(s)');
+    for (let n = 1; n <= 23; n++) {
+      expect((await apiCall(page, 'POST', '/api/tasks', { title: `Task ${n}` })).status).toBe(201);
+    }
+    await page.reload();
+    await expect.poll(() => page.textContent('#count')).toBe('10 task(s), more to load');
+    await page.click('#more');
+    await expect.poll(() => page.textContent('#count')).toBe('20 task(s), more to load');
+    await page.click('#more');
+    await expect.poll(() => page.textContent('#count')).toBe('23 task(s)');
+    expect(await page.isHidden('#more')).toBe(true);
+    // Newest first, each task once.
+    expect(await titles(page)).toEqual(Array.from({ length: 23 }, (_, i) => `Task ${23 - i}`));
+    await page.close();
+  });
+
+  it('edits a title; an edit that lost a race (412) shows the other change', async () => {
+    const page = await openApp(browser);
+    await signUp(page);
+    await addTask(page, 'Draft title');
+    await page.click('#tasks li:has-text("Draft title") .edit');
+    await page.fill('#tasks .edit-title', 'Final title');
+    await page.click('#tasks .edit-form button');
+    await expect.poll(() => titles(page)).toEqual(['Final title']);
+    expect(await page.textContent('#status')).toBe('saved');
+    await page.reload();
+    await expect.poll(() => titles(page)).toEqual(['Final title']);
+
+    // The API's side of If-Match is not this test's subject (the worker tests own it): here the API is
+    // made to send an ETag and to refuse the edit, so the app's side is checked whatever the API does.
+    const ifMatch: Array<string | undefined> = [];
+    await page.route(`${worker.url}/api/tasks/*`, async (route) => {
+      const request = route.request();
+      if (request.method() === 'GET') {
+        const response = await route.fetch();
+        const headers = response.headers();
+        await route.fulfill({
+          response,
+          headers: {
+            ...headers,
+            etag: '"v-test"',
+            'access-control-expose-headers': `${headers['access-control-expose-headers'] ?? ''}, ETag`,
+          },
+        });
+      } else if (request.method() === 'PATCH') {
+        ifMatch.push(request.headers()['if-match']);
+        await route.fulfill({
+          status: 412,
+          contentType: 'application/problem+json',
+          headers: { 'access-control-allow-origin': allowedApp.url },
+          body: JSON.stringify({ status: 412, code: 'PRECONDITION_FAILED', detail: 'the task has changed' }),
+        });
+      } else {
+        await route.fallback();
+      }
+    });
+    await page.click('#tasks li:has-text("Final title") .edit');
+    await page.waitForSelector('#tasks .edit-title');
+    // Meanwhile another tab renames it.
+    const listed = (await (await apiCall(page, 'GET', '/api/tasks')).json()) as { items: Array<{ id: number }> };
+    const { id } = listed.items[0];
+    expect((await apiCall(page, 'PATCH', `/api/tasks/${id}`, { title: 'Renamed elsewhere' })).status).toBe(200);
+    await page.fill('#tasks .edit-title', 'My late edit');
+    await page.click('#tasks .edit-form button');
+    await expect.poll(() => page.textContent('#status')).toBe('changed elsewhere, reloaded');
+    expect(ifMatch).toEqual(['"v-test"']);
+    expect(await titles(page)).toEqual(['Renamed elsewhere']);
+    await page.unroute(`${worker.url}/api/tasks/*`);
+    await page.close();
+  });
+
   it('stays signed in across a reload and tabs, refreshes an expired access token, and signing out ends every tab', async () => {
     const context = await browser.newContext();
-    const tabA = await context.newPage();
-    await tabA.goto(`${allowedOrigin}/?api=${encodeURIComponent(worker.url)}`);
+    const tabA = await openApp(context);
     await signUp(tabA);
-    await expect.poll(() => tabA.textContent('#status')).toMatch(/^0 task\(s\)$/);
-    await tabA.fill('#title', 'Survives a reload');
-    await tabA.click('#add button');
-    await tabA.waitForSelector('#tasks li:has-text("Survives a reload")');
+    await expect.poll(() => tabA.textContent('#count')).toBe('0 task(s)');
+    await addTask(tabA, 'Survives a reload');
 
     // A reload keeps the user signed in: the stored refresh token gets a new session from the API.
     const refreshedOnLoad = tabA.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
@@ -123,10 +229,7 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
     await tabA.waitForSelector('#tasks li:has-text("Survives a reload")');
 
     // The access token runs out: the app gets 401 TOKEN_EXPIRED, refreshes once, and carries on.
-    const { user, sessionId } = (await tabA.evaluate('window.testHooks.session()')) as {
-      user: { id: string };
-      sessionId: string;
-    };
+    const { user, sessionId } = await session(tabA);
     const now = Math.floor(Date.now() / 1000);
     const expired = await new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -139,29 +242,80 @@ describe.skipIf(!hasChromium)('browser app on another origin', () => {
     await tabA.evaluate(`window.testHooks.setAccessToken(${JSON.stringify(expired)})`);
     const statuses: string[] = [];
     tabA.on('response', (response) => statuses.push(`${response.status()} ${new URL(response.url()).pathname}`));
-    await tabA.fill('#title', 'After expiry');
-    await tabA.click('#add button');
-    await tabA.waitForSelector('#tasks li:has-text("After expiry")');
+    await addTask(tabA, 'After expiry');
     expect(statuses.slice(0, 3)).toEqual(['401 /api/tasks', '200 /api/auth/refresh', '201 /api/tasks']);
 
     // A second tab of the same origin is signed in too (same session, from the stored refresh token).
-    const tabB = await context.newPage();
-    await tabB.goto(`${allowedOrigin}/?api=${encodeURIComponent(worker.url)}`);
+    const tabB = await openApp(context);
     await tabB.waitForSelector('#tasks li:has-text("After expiry")');
 
-    // Sign out in tab A: tab B's very next request is refused.
+    // Sign out in tab A: tab B's very next request is refused, and it shows the sign-in form.
     await tabA.click('#signout');
     await expect.poll(() => tabA.textContent('#status')).toBe('signed out');
     await tabB.fill('#title', 'Too late');
     await tabB.click('#add button');
-    await expect.poll(() => tabB.textContent('#status')).toMatch(/^failed: 401 UNAUTHENTICATED/);
+    await expect.poll(() => tabB.textContent('#status')).toBe('signed out: 401 UNAUTHENTICATED; please sign in again');
+    expect(await tabB.isVisible('#auth')).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     await tabB.screenshot({ path: join(ARTIFACTS, 'browser-signed-out-tab.png'), fullPage: true });
     await context.close();
   });
 
+  it('lists sessions, signs another device out, and a password change ends the other sessions', async () => {
+    const laptop = await browser.newContext(); // two contexts: two devices (no shared storage)
+    const phone = await browser.newContext();
+    const onLaptop = await openApp(laptop);
+    const email = await signUp(onLaptop);
+    await onLaptop.waitForSelector('#sessions li.current');
+    const onPhone = await openApp(phone);
+    await signIn(onPhone, email);
+    await onPhone.waitForSelector('#sessions li.current');
+
+    await onLaptop.click('#reload-sessions');
+    await expect.poll(() => onLaptop.locator('#sessions li').count()).toBe(2);
+    const phoneId = (await session(onPhone)).sessionId;
+    expect(await onLaptop.getAttribute('#sessions li:not(.current)', 'data-id')).toBe(phoneId);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await onLaptop.screenshot({ path: join(ARTIFACTS, 'browser-app-sessions.png'), fullPage: true });
+
+    // "Sign out this device" on the phone's row: the phone's next request is refused.
+    await onLaptop.click('#sessions li:not(.current) .end');
+    await expect.poll(() => onLaptop.locator('#sessions li').count()).toBe(1);
+    await onPhone.click('#reload-sessions');
+    await expect
+      .poll(() => onPhone.textContent('#status'))
+      .toBe('signed out: 401 UNAUTHENTICATED; please sign in again');
+
+    // The phone signs in again; then the laptop changes the password: the laptop carries on with the
+    // new session it got back, the phone's session has ended, and only the new password works.
+    await signIn(onPhone, email);
+    await onPhone.waitForSelector('#sessions li.current');
+    await onLaptop.fill('#current-password', PASSWORD);
+    await onLaptop.fill('#new-password', 'a brand new password');
+    await onLaptop.click('#change-password button');
+    await expect
+      .poll(() => onLaptop.textContent('#status'))
+      .toBe('password changed; every other session was signed out');
+    await expect.poll(() => onLaptop.locator('#sessions li').count()).toBe(1);
+    await addTask(onLaptop, 'After the password change');
+    await onLaptop.reload();
+    await onLaptop.waitForSelector('#tasks li:has-text("After the password change")');
+
+    await onPhone.fill('#title', 'Old session');
+    await onPhone.click('#add button');
+    await expect
+      .poll(() => onPhone.textContent('#status'))
+      .toBe('signed out: 401 UNAUTHENTICATED; please sign in again');
+    await signIn(onPhone, email);
+    await expect.poll(() => onPhone.textContent('#status')).toMatch(/^failed: 401 INVALID_CREDENTIALS/);
+    await signIn(onPhone, email, 'a brand new password');
+    await onPhone.waitForSelector('#tasks li:has-text("After the password change")');
+    await laptop.close();
+    await phone.close();
+  });
+
   it('a page on an origin not in CORS_ORIGINS is blocked by the browser', async () => {
-    const page = await openApp(blockedOrigin);
+    const page = await openApp(browser, blockedApp.url);
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
