@@ -16,4 +16,6 @@ export interface Bindings {
   AUTH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for POST /api/auth/refresh. */
   REFRESH_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding for signin per account (keyed hash of the normalised email). */
+  SIGNIN_ACCOUNT_RATE_LIMITER?: RateLimit;
 }

@@ -2,7 +2,7 @@
 // which request. Never a password, token or email in clear.
 import { sha256Hex } from '../lib/digest.ts';
 import { logEvent } from '../lib/log.ts';
-import { clientIp } from './rate-limit.ts';
+import { clientIp } from './network.ts';
 
 /** The first 12 bytes of the email's SHA-256: enough to correlate log lines, not to print the address. */
 async function emailHash(normalizedEmail: string): Promise<string> {

@@ -6,7 +6,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
 import { verifyPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
+import { limitAuthAttempts, limitSigninPerAccount } from '../rate-limit.ts';
 import { findUserWithHashByEmail } from '../repository.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
 import { prepareSession, sessionResponse } from '../session-response.ts';
@@ -29,6 +29,8 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const email = normalizeEmail(body.email);
   const config = c.get('config');
+  // Per account, after the per-network limit (route middleware) and before any query or bcrypt work.
+  await limitSigninPerAccount(c.env, config, email);
   const db = c.get('db');
   const user = await findUserWithHashByEmail(db, email);
   // Exactly one bcrypt compare on every path (a dummy hash for unknown emails): an unknown email,

@@ -4,9 +4,10 @@ import { Pool } from '@neondatabase/serverless';
 import { eq, sql as sqlTag } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { describe, expect, it } from 'vitest';
+import { bcryptComparisons } from '../../../src/auth/passwords.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { users } from '../../../src/db/schema.ts';
-import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
+import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import {
   authPost,
   bodyWithoutRequestId,
@@ -15,6 +16,29 @@ import {
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
+
+/** A rate-limit binding that never limits, for tests that are about something else. */
+const unlimited = { limit: async () => ({ success: true }) };
+
+/** A 429 that cost nothing: no statement, no bcrypt comparison. */
+async function expectLimitedForFree(path: string, body: unknown, ip: string) {
+  const before = bcryptComparisons();
+  const { response, statements } = await countingStatements(
+    path,
+    jsonRequest(body, { headers: { 'CF-Connecting-IP': ip } }),
+  );
+  expect(response.status).toBe(429);
+  expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0);
+  expect(await response.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+  expect(statements).toBe(0);
+  expect(bcryptComparisons() - before).toBe(0);
+}
+
+/** A fresh random IPv6 /64, as its four leading groups. */
+function freshSlash64(): string {
+  const groups = [...crypto.getRandomValues(new Uint16Array(2))].map((group) => group.toString(16));
+  return `2001:db8:${groups.join(':')}`;
+}
 
 describe('POST /api/auth/signin', () => {
   it('200 with a fresh Session for the right password', async () => {
@@ -50,7 +74,8 @@ describe('POST /api/auth/signin', () => {
 
   it('unknown email and wrong password take similar time (medians within 10% over 50 tries)', async () => {
     // Cost 8 makes bcrypt dominate the request, as cost 12 does in production, while keeping the test short.
-    const bindings = { BCRYPT_COST: '8' };
+    // 100 attempts at one account: this test is about timing, not the per-account limit.
+    const bindings = { BCRYPT_COST: '8', SIGNIN_ACCOUNT_RATE_LIMITER: unlimited };
     const password = 'timing password';
     const email = uniqueEmail('timing');
     expect(
@@ -86,6 +111,24 @@ describe('POST /api/auth/signin', () => {
       `signin timing medians: wrong password ${knownMedian.toFixed(1)} ms, unknown email ${unknownMedian.toFixed(1)} ms`,
     );
     expect(Math.abs(knownMedian - unknownMedian) / knownMedian).toBeLessThan(0.1);
+  });
+
+  it('one bcrypt comparison per signin: right password, wrong password, unknown email', async () => {
+    const { email, password } = await signUp();
+    for (const body of [
+      { email, password },
+      { email, password: 'wrong password' },
+      { email: uniqueEmail('nobody'), password: 'wrong password' },
+    ]) {
+      const before = bcryptComparisons();
+      const response = await apiWith(
+        {},
+        '/api/auth/signin',
+        jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      );
+      expect([200, 401]).toContain(response.status);
+      expect(bcryptComparisons() - before).toBe(1);
+    }
   });
 
   it('only checks for strings of sane length: a missing field or a 2 KB password is 400', async () => {
@@ -145,5 +188,114 @@ describe('rate limiting of signin and signup', () => {
     expect((await authPost('/api/auth/signin', { email: uniqueEmail('rl'), password: 'wrong password' })).status).toBe(
       401,
     );
+  });
+});
+
+describe('rate limits that rotating addresses cannot step around', () => {
+  it('11 signins from 11 addresses of one IPv6 /64 (any spelling): the 11th is 429, before any query or bcrypt', async () => {
+    const net = freshSlash64();
+    const spellings = (i: number) =>
+      [`${net}::${i + 1}`, `${net.toUpperCase()}:0:0:${i}:1`, `${net}:${(i * 4099).toString(16)}:0:0:7`][i % 3];
+    for (let i = 0; i < 10; i++) {
+      const response = await authPost(
+        '/api/auth/signin',
+        { email: uniqueEmail('v6'), password: 'wrong password' },
+        { 'CF-Connecting-IP': spellings(i) },
+      );
+      expect(response.status).toBe(401);
+    }
+    await expectLimitedForFree(
+      '/api/auth/signin',
+      { email: uniqueEmail('v6'), password: 'wrong password' },
+      `${net}:ffff:ffff:ffff:ffff`,
+    );
+    // Another /64 is another network.
+    const other = `${freshSlash64()}::1`;
+    expect(
+      (
+        await authPost(
+          '/api/auth/signin',
+          { email: uniqueEmail('v6'), password: 'wrong password' },
+          { 'CF-Connecting-IP': other },
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('an IPv4-mapped IPv6 address counts against its IPv4 address', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      const address = i % 2 ? ip : `::ffff:${ip}`;
+      const response = await authPost(
+        '/api/auth/signin',
+        { email: uniqueEmail('map'), password: 'x' },
+        { 'CF-Connecting-IP': address },
+      );
+      expect(response.status).toBe(401);
+    }
+    await expectLimitedForFree('/api/auth/signin', { email: uniqueEmail('map'), password: 'x' }, `::FFFF:${ip}`);
+  });
+
+  it('11 signins at one account from 11 unrelated networks: the 11th is 429 (any case), before any query or bcrypt; other accounts unaffected', async () => {
+    const victim = await signUp();
+    const attacker = freshIp();
+    for (let i = 0; i < 10; i++) {
+      const response = await authPost('/api/auth/signin', { email: victim.email, password: `guess number ${i}` });
+      expect(response.status).toBe(401);
+    }
+    // Even the right password waits: the limit is decided before the password is looked at.
+    await expectLimitedForFree(
+      '/api/auth/signin',
+      { email: ` ${victim.email.toUpperCase()} `, password: victim.password },
+      attacker,
+    );
+    // Another account, from the very same network, is unaffected.
+    const bystander = await signUp();
+    expect(
+      (
+        await authPost(
+          '/api/auth/signin',
+          { email: bystander.email, password: bystander.password },
+          { 'CF-Connecting-IP': attacker },
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('the per-account limiter is never keyed on the address itself', async () => {
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    };
+    const email = uniqueEmail('keyed');
+    const response = await apiWith(
+      { SIGNIN_ACCOUNT_RATE_LIMITER: recording },
+      '/api/auth/signin',
+      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(401);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^account:[0-9a-f]{32}$/);
+    expect(keys[0]).not.toContain(email.split('@')[0]);
+    // Keyed: not the plain SHA-256 of the address.
+    const plain = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email));
+    const plainHex = [...new Uint8Array(plain)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    expect(plainHex).not.toContain(keys[0].slice('account:'.length));
+  });
+
+  it('without its binding, signin refuses to serve (500 CONFIG_INVALID), never unprotected', async () => {
+    const response = await apiWith(
+      { SIGNIN_ACCOUNT_RATE_LIMITER: undefined },
+      '/api/auth/signin',
+      jsonRequest(
+        { email: uniqueEmail('nolimit'), password: 'wrong password' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
