@@ -38,6 +38,12 @@ export function bcryptComparisons(): number {
   return comparisons;
 }
 
+/** The cost a stored hash was made with (undefined if it is not a bcrypt hash). */
+export function hashCost(hash: string): number | undefined {
+  const match = /^\$2[aby]\$(\d\d)\$/.exec(hash);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Exactly one bcrypt comparison, whatever the inputs: against `hash` when there is one, otherwise
  * against a dummy of the same cost. A password over 72 bytes never matches.
