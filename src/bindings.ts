@@ -3,6 +3,8 @@
 export interface Bindings {
   APP_ENV?: string;
   BETTER_AUTH_SECRET?: string;
+  /** The secret before the last rotation: access tokens signed with it are still accepted (never signed). */
+  BETTER_AUTH_SECRET_PREVIOUS?: string;
   DATABASE_URL?: string;
   CORS_ORIGINS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
