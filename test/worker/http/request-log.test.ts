@@ -23,6 +23,7 @@ describe('request log', () => {
       headers: { ...bearer(token), 'X-Request-Id': 'log-test-1' },
     });
     expect(response.status).toBe(404);
+    expect(response.headers.get('X-Request-Id')).toBe('log-test-1');
     const requests = lines.filter((line) => line.event === 'request');
     expect(requests).toEqual([
       {
@@ -33,7 +34,9 @@ describe('request log', () => {
         route: '/api/tasks/:id',
         status: 404,
         durationMs: expect.any(Number),
-        requestId: 'log-test-1',
+        // The server's own id; the client's is kept beside it, and echoed in the response.
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        clientRequestId: 'log-test-1',
         userId,
       },
     ]);
@@ -46,5 +49,19 @@ describe('request log', () => {
     const lines = captureLogs();
     await apiWith({}, '/api/nowhere');
     expect(lines.find((line) => line.event === 'request')).toMatchObject({ route: null, status: 404 });
+  });
+});
+
+describe('request ids in logs', () => {
+  it('the logged request id is always minted by the server: two requests sending one client id are two log ids', async () => {
+    const lines = captureLogs();
+    const sent = { headers: { 'X-Request-Id': 'chosen-by-client' } };
+    const [a, b] = [await apiWith({}, '/api/nowhere', sent), await apiWith({}, '/api/nowhere', sent)];
+    expect(a.headers.get('X-Request-Id')).toBe('chosen-by-client');
+    expect(((await b.json()) as { requestId: string }).requestId).toBe('chosen-by-client');
+    const logged = lines.filter((line) => line.event === 'request');
+    expect(logged.map((line) => line.clientRequestId)).toEqual(['chosen-by-client', 'chosen-by-client']);
+    expect(logged[0].requestId).not.toBe(logged[1].requestId);
+    expect(logged[0].requestId).not.toBe('chosen-by-client');
   });
 });
