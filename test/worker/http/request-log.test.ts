@@ -1,7 +1,8 @@
 // One structured JSON log line per request, queryable in Workers Logs, with nothing secret in it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiWith } from '../support/api.ts';
-import { bearer, signUp } from '../support/auth.ts';
+import { logEvent } from '../../../src/lib/log.ts';
+import { apiWith, jsonRequest } from '../support/api.ts';
+import { bearer, freshIp, signUp } from '../support/auth.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -63,5 +64,36 @@ describe('request ids in logs', () => {
     expect(logged.map((line) => line.clientRequestId)).toEqual(['chosen-by-client', 'chosen-by-client']);
     expect(logged[0].requestId).not.toBe(logged[1].requestId);
     expect(logged[0].requestId).not.toBe('chosen-by-client');
+  });
+});
+
+describe('log lines cannot be forged', () => {
+  it('CR, LF and line separators in logged values stay inside one JSON line', async () => {
+    const raw: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => raw.push(String(line)));
+    const forged = 'x\r\n{"level":"info","event":"signin","outcome":"success"}\u2028\u2029';
+    logEvent('info', { event: 'probe', value: forged });
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).not.toMatch(/[\r\n\u2028\u2029]/);
+    expect(JSON.parse(raw[0])).toMatchObject({ event: 'probe', value: forged });
+  });
+
+  it('a signin whose email carries CR/LF and a fake log line writes one failure line, no forged success', async () => {
+    const raw: string[] = [];
+    for (const method of ['log', 'warn', 'error'] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => raw.push(String(line)));
+    }
+    const email = 'evil\r\n{"level":"info","event":"signin","outcome":"success","userId":"x"}@example.test';
+    const response = await apiWith(
+      {},
+      '/api/auth/signin',
+      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(401);
+    for (const line of raw) expect(line).not.toMatch(/[\r\n]/);
+    const signins = raw.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.event === 'signin');
+    expect(signins).toHaveLength(1);
+    expect(signins[0]).toMatchObject({ outcome: 'failure', emailHash: expect.any(String) });
+    expect(raw.join('\n')).not.toContain('evil');
   });
 });
