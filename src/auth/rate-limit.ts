@@ -15,7 +15,11 @@ import { clientIp, networkKey } from './network.ts';
 
 export const AUTH_RATE_LIMIT_PERIOD_SECONDS = 60;
 
-type LimiterBinding = 'AUTH_RATE_LIMITER' | 'REFRESH_RATE_LIMITER' | 'SIGNIN_ACCOUNT_RATE_LIMITER';
+type LimiterBinding =
+  | 'AUTH_RATE_LIMITER'
+  | 'REFRESH_RATE_LIMITER'
+  | 'SIGNIN_ACCOUNT_RATE_LIMITER'
+  | 'HEALTH_RATE_LIMITER';
 
 /** Counts one request against `key`; throws 429 RATE_LIMITED when over, 500 when the binding is missing. */
 export async function consume(
