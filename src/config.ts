@@ -81,6 +81,14 @@ const ConfigSchema = z
     path: ['SESSION_IDLE_TTL_SECONDS'],
     error: 'must not exceed SESSION_MAX_TTL_SECONDS',
   })
+  .refine(
+    (config) =>
+      config.APP_ENV === 'development' ||
+      config.APP_ENV === 'test' ||
+      config.CORS_ORIGINS.every((entry) => entry.startsWith('https://')),
+    // A plain-http origin can be impersonated by anyone on the network path: only for local work.
+    { path: ['CORS_ORIGINS'], error: 'must list only https:// origins when APP_ENV is production or staging' },
+  )
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],
     error: `must be at least ${DEFAULT_BCRYPT_COST} outside APP_ENV=test`,

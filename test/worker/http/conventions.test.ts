@@ -70,6 +70,11 @@ describe('configuration fails closed', () => {
     ['missing DATABASE_URL', { DATABASE_URL: undefined }],
     ['low bcrypt cost outside tests', { APP_ENV: 'production', BCRYPT_COST: '10' }],
     ['malformed CORS origin', { CORS_ORIGINS: 'https://ok.example,not an origin' }],
+    [
+      'http:// CORS origin in production',
+      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://ok.example,http://app.example' },
+    ],
+    ['http:// CORS origin in staging', { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'http://app.example' }],
   ])('%s → 500 CONFIG_INVALID on every route, naming no secret', async (_name, overrides) => {
     for (const path of ['/api/health', '/api/nope']) {
       const response = await apiWith(overrides, path);
@@ -78,6 +83,17 @@ describe('configuration fails closed', () => {
       const text = await response.text();
       expect(JSON.parse(text)).toMatchObject({ code: 'CONFIG_INVALID', status: 500 });
       expect(text).not.toContain('x'.repeat(31));
+    }
+  });
+
+  it('https:// origins in production and staging, http:// ones in development and test are accepted', async () => {
+    for (const overrides of [
+      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example' },
+      { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example,https://staging.example:8443' },
+      { APP_ENV: 'development', BCRYPT_COST: '12', CORS_ORIGINS: 'http://localhost:5173' },
+      { APP_ENV: 'test', CORS_ORIGINS: 'http://app.test' },
+    ]) {
+      expect((await apiWith(overrides, '/api/health/live')).status, JSON.stringify(overrides)).toBe(200);
     }
   });
 
