@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /**
+         * Liveness and database reachability
+         * @description A healthy database check is reused for up to 5 s; a failure is checked again on the next request. Limited per client network (429 with Retry-After).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -24,6 +27,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Health"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

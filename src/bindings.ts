@@ -3,6 +3,8 @@
 export interface Bindings {
   APP_ENV?: string;
   BETTER_AUTH_SECRET?: string;
+  /** The secret before the last rotation: access tokens signed with it are still accepted (never signed). */
+  BETTER_AUTH_SECRET_PREVIOUS?: string;
   DATABASE_URL?: string;
   CORS_ORIGINS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
@@ -16,4 +18,8 @@ export interface Bindings {
   AUTH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for POST /api/auth/refresh. */
   REFRESH_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding for signin per account (keyed hash of the normalised email). */
+  SIGNIN_ACCOUNT_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding for GET /api/health per client network. */
+  HEALTH_RATE_LIMITER?: RateLimit;
 }

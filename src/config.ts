@@ -23,13 +23,22 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)');
 
+const longEnough = (secret: string) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES;
+
 const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['production', 'staging', 'development', 'test']).default('production'),
-    BETTER_AUTH_SECRET: z
-      .string({ error: 'is required' })
-      .refine((secret) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES, {
-        error: `must be at least ${MIN_SECRET_BYTES} bytes`,
+    BETTER_AUTH_SECRET: z.string({ error: 'is required' }).refine(longEnough, {
+      error: `must be at least ${MIN_SECRET_BYTES} bytes`,
+    }),
+    // During a key rotation: the secret before it. Access tokens it signed are still accepted until
+    // they expire; nothing new is ever signed with it. Unset (or empty) outside a rotation.
+    BETTER_AUTH_SECRET_PREVIOUS: z
+      .string()
+      .optional()
+      .transform((secret) => (secret === '' ? undefined : secret))
+      .refine((secret) => secret === undefined || longEnough(secret), {
+        error: `must be at least ${MIN_SECRET_BYTES} bytes when set`,
       }),
     DATABASE_URL: z
       .string({ error: 'is required' })
@@ -72,14 +81,24 @@ const ConfigSchema = z
     path: ['SESSION_IDLE_TTL_SECONDS'],
     error: 'must not exceed SESSION_MAX_TTL_SECONDS',
   })
+  .refine(
+    (config) =>
+      config.APP_ENV === 'development' ||
+      config.APP_ENV === 'test' ||
+      config.CORS_ORIGINS.every((entry) => entry.startsWith('https://')),
+    // A plain-http origin can be impersonated by anyone on the network path: only for local work.
+    { path: ['CORS_ORIGINS'], error: 'must list only https:// origins when APP_ENV is production or staging' },
+  )
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],
     error: `must be at least ${DEFAULT_BCRYPT_COST} outside APP_ENV=test`,
   });
 
 export type Config = z.infer<typeof ConfigSchema> & {
-  /** The secret as key bytes for jose. */
+  /** The secret as key bytes (signing keys and derived HMAC keys come from it). */
   secretKey: Uint8Array;
+  /** BETTER_AUTH_SECRET_PREVIOUS as key bytes, during a rotation: verification only. */
+  previousSecretKey?: Uint8Array;
 };
 
 // Keyed by the bindings object: the runtime hands every request of an isolate the same one.
@@ -109,5 +128,11 @@ function parseConfig(bindings: Bindings): Config | AppError {
     logEvent('error', { event: 'config_invalid', problems });
     return new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
   }
-  return { ...outcome.data, secretKey: new TextEncoder().encode(outcome.data.BETTER_AUTH_SECRET) };
+  const encoder = new TextEncoder();
+  const previous = outcome.data.BETTER_AUTH_SECRET_PREVIOUS;
+  return {
+    ...outcome.data,
+    secretKey: encoder.encode(outcome.data.BETTER_AUTH_SECRET),
+    ...(previous ? { previousSecretKey: encoder.encode(previous) } : {}),
+  };
 }

@@ -6,7 +6,10 @@ import type { Bindings } from './bindings.ts';
 import type { Config } from './config.ts';
 
 export interface AppVariables {
+  /** The server's own id for this request, in every log line. */
   requestId: string;
+  /** A sane X-Request-Id sent by the client: logged beside `requestId`, echoed in the response. */
+  clientRequestId?: string;
   config: Config;
 }
 

@@ -1,17 +1,22 @@
-// Security log lines for authentication outcomes: who (user id, or a hash of the email), from where,
-// which request. Never a password, token or email in clear.
-import { sha256Hex } from '../lib/digest.ts';
+// Security log lines for authentication outcomes: who (user id, or a keyed hash of the email), from
+// where, which request. Never a password, token or email in clear.
+import type { Config } from '../config.ts';
+import { keyedHash } from '../lib/keyed-hash.ts';
 import { logEvent } from '../lib/log.ts';
-import { clientIp } from './rate-limit.ts';
+import { clientIp } from './network.ts';
 
-/** The first 12 bytes of the email's SHA-256: enough to correlate log lines, not to print the address. */
-async function emailHash(normalizedEmail: string): Promise<string> {
-  return (await sha256Hex(normalizedEmail)).slice(0, 24);
+/**
+ * 16 bytes of an HMAC of the email under a key derived from the secret (its own key, not the rate
+ * limiter's): enough to correlate log lines, and not reversible by hashing a list of known addresses
+ * without the secret.
+ */
+export function auditEmailHash(normalizedEmail: string, config: Config): Promise<string> {
+  return keyedHash(config.secretKey, 'audit email v1', normalizedEmail);
 }
 
 /** What an audit line needs from the request context (any route's context has it). */
 interface AuditContext {
-  var: { requestId: string };
+  var: { requestId: string; clientRequestId?: string; config: Config };
   req: { header(name: string): string | undefined };
 }
 
@@ -25,8 +30,9 @@ export async function auditAuth(
     event,
     outcome,
     requestId: c.var.requestId,
+    ...(c.var.clientRequestId ? { clientRequestId: c.var.clientRequestId } : {}),
     ip: clientIp(c.req),
     ...(subject.userId ? { userId: subject.userId } : {}),
-    ...(subject.email ? { emailHash: await emailHash(subject.email) } : {}),
+    ...(subject.email ? { emailHash: await auditEmailHash(subject.email, c.var.config) } : {}),
   });
 }

@@ -32,12 +32,25 @@ function dummyHash(cost: number): Promise<string> {
   return hash;
 }
 
+let comparisons = 0;
+/** How many bcrypt comparisons this isolate has made: lets tests prove "one compare per signin, none when limited". */
+export function bcryptComparisons(): number {
+  return comparisons;
+}
+
+/** The cost a stored hash was made with (undefined if it is not a bcrypt hash). */
+export function hashCost(hash: string): number | undefined {
+  const match = /^\$2[aby]\$(\d\d)\$/.exec(hash);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Exactly one bcrypt comparison, whatever the inputs: against `hash` when there is one, otherwise
  * against a dummy of the same cost. A password over 72 bytes never matches.
  */
 export async function verifyPassword(password: string, hash: string | undefined, cost: number): Promise<boolean> {
   const candidate = hash ?? (await dummyHash(cost));
+  comparisons += 1;
   const matches = await bcrypt.compare(password, candidate);
   return matches && hash !== undefined && utf8Length(password) <= MAX_PASSWORD_BYTES;
 }

@@ -1,35 +1,66 @@
 // Rate limits from the Workers Rate Limiting bindings ([[ratelimits]] in wrangler.toml), decided before
-// any body parsing, bcrypt work or query. Keyed on CF-Connecting-IP, which Cloudflare sets;
-// X-Forwarded-For is client-controlled and ignored.
+// any bcrypt work or query. Two kinds of key:
+// - the client network (src/auth/network.ts): the IPv4 address or the IPv6 /64 from CF-Connecting-IP,
+//   which Cloudflare sets (X-Forwarded-For is client-controlled and ignored);
+// - for signin, the account: a keyed hash (HMAC under a key derived from the secret) of the normalised
+//   email, so the limiter never sees or stores an address, and rotating networks does not help.
+// The bindings count per Cloudflare location and are eventually consistent: a limit, not an exact quota.
 import { createMiddleware } from 'hono/factory';
 import type { Bindings } from '../bindings.ts';
+import type { Config } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
+import { keyedHash } from '../lib/keyed-hash.ts';
+import { clientIp, networkKey } from './network.ts';
 
 export const AUTH_RATE_LIMIT_PERIOD_SECONDS = 60;
 
-export function clientIp(headers: { header(name: string): string | undefined }): string {
-  return headers.header('CF-Connecting-IP') ?? 'unknown';
+type LimiterBinding =
+  | 'AUTH_RATE_LIMITER'
+  | 'REFRESH_RATE_LIMITER'
+  | 'SIGNIN_ACCOUNT_RATE_LIMITER'
+  | 'HEALTH_RATE_LIMITER';
+
+/** Counts one request against `key`; throws 429 RATE_LIMITED when over, 500 when the binding is missing. */
+export async function consume(
+  env: Bindings,
+  binding: LimiterBinding,
+  key: string,
+  message: string,
+  retryAfterSeconds = AUTH_RATE_LIMIT_PERIOD_SECONDS,
+): Promise<void> {
+  const limiter = env[binding];
+  if (!limiter) {
+    // Without the binding there is no abuse protection: refuse rather than serve unprotected.
+    throw new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
+  }
+  const { success } = await limiter.limit({ key });
+  if (!success) {
+    throw new AppError('RATE_LIMITED', message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+  }
 }
 
-function limitPerClient(binding: 'AUTH_RATE_LIMITER' | 'REFRESH_RATE_LIMITER', prefix: string, what: string) {
+/** Middleware: one request per client network against `binding`. */
+export function limitPerNetwork(binding: LimiterBinding, prefix: string, what: string, retryAfterSeconds?: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const limiter = (c.env as Bindings)[binding];
-    if (!limiter) {
-      // Without the binding there is no brute-force protection: refuse rather than serve unprotected.
-      throw new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
-    }
-    const { success } = await limiter.limit({ key: `${prefix}:${clientIp(c.req)}` });
-    if (!success) {
-      throw new AppError('RATE_LIMITED', `Too many ${what} from this address; retry later`, {
-        headers: { 'Retry-After': String(AUTH_RATE_LIMIT_PERIOD_SECONDS) },
-      });
-    }
+    const key = `${prefix}:${networkKey(clientIp(c.req))}`;
+    await consume(c.env, binding, key, `Too many ${what} from this network; retry later`, retryAfterSeconds);
     await next();
   });
 }
 
-/** 10 per 60 s per client: signin, signup, password change, account deletion. */
-export const limitAuthAttempts = limitPerClient('AUTH_RATE_LIMITER', 'auth', 'sign-in attempts');
-/** 60 per 60 s per client: refresh. */
-export const limitRefreshAttempts = limitPerClient('REFRESH_RATE_LIMITER', 'refresh', 'refresh attempts');
+/** 10 per 60 s per client network: signin, signup, password change, account deletion. */
+export const limitAuthAttempts = limitPerNetwork('AUTH_RATE_LIMITER', 'auth', 'sign-in attempts');
+/** 60 per 60 s per client network: refresh. */
+export const limitRefreshAttempts = limitPerNetwork('REFRESH_RATE_LIMITER', 'refresh', 'refresh attempts');
+
+/** The signin limiter's key for an account: never the address itself. */
+export function accountKey(normalizedEmail: string, config: Config): Promise<string> {
+  return keyedHash(config.secretKey, 'rate-limit account v1', normalizedEmail).then((hash) => `account:${hash}`);
+}
+
+/** 10 signins per 60 s per account (normalised email), from wherever they come; before any bcrypt or query. */
+export async function limitSigninPerAccount(env: Bindings, config: Config, normalizedEmail: string): Promise<void> {
+  const key = await accountKey(normalizedEmail, config);
+  await consume(env, 'SIGNIN_ACCOUNT_RATE_LIMITER', key, 'Too many sign-in attempts for this account; retry later');
+}

@@ -78,19 +78,29 @@ export async function signupWithSession(
   }
 }
 
-/** Signin's second statement: a session, only if the hash is still the one just verified. */
+/**
+ * Signin's second statement: a session, only if the hash is still the one just verified. With `rehash`
+ * (the stored hash was made at another cost than the configured one), the same statement replaces the
+ * hash, on the same condition: after a cost change, accounts move to the new cost as they sign in, so a
+ * wrong password costs what an unknown email (compared against a dummy at the configured cost) costs.
+ */
 export async function openSession(
   db: Database,
   userId: string,
   verifiedHash: string,
   session: NewSession,
+  rehash?: string,
 ): Promise<OpenedSession | undefined> {
+  const verifiedUser = sql`from ${users} u where u.id = ${userId} and u.password_hash = ${verifiedHash}`;
+  // Every part of one statement sees the same snapshot: the insert still finds the verified hash.
+  const rehashed = rehash
+    ? sql`rehashed as (
+        update ${users} set password_hash = ${rehash}
+         where id = ${userId} and password_hash = ${verifiedHash}
+        returning id),`
+    : sql``;
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with new_session as (${insertSession(
-      sql`u.id`,
-      sql`from ${users} u where u.id = ${userId} and u.password_hash = ${verifiedHash}`,
-      session,
-    )})
+    with ${rehashed} new_session as (${insertSession(sql`u.id`, verifiedUser, session)})
     select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
       from new_session s join ${users} u on u.id = s.user_id`);
   return rows[0] && readOpened(rows[0]);

@@ -1,6 +1,8 @@
 // Access tokens: HS256 JWTs signed with BETTER_AUTH_SECRET (jose), naming the user (`sub`) and the
 // session (`sid`). Verification pins the algorithm, requires every claim, and allows at most 30 s of
 // clock skew. Whether the session is still live is checked by the statement each route runs.
+// Key rotation: a token signed with BETTER_AUTH_SECRET_PREVIOUS (when set) is accepted too; new tokens
+// are always signed with the current secret. The HMAC keys are imported once per isolate.
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
 import type { Caller } from './caller.ts';
@@ -11,6 +13,38 @@ export const TOKEN_AUDIENCE = 'task-api';
 const ALGORITHM = 'HS256';
 const CLOCK_SKEW_SECONDS = 30;
 
+interface SigningKeys {
+  current: CryptoKey;
+  previous?: CryptoKey;
+}
+
+// Keyed by the Config object, which is parsed once per isolate (src/config.ts).
+const importedKeys = new WeakMap<Config, Promise<SigningKeys>>();
+let keyImports = 0;
+
+/** How many times this isolate imported token keys (tests check: once per configuration, not per request). */
+export function tokenKeyImports(): number {
+  return keyImports;
+}
+
+function hmacKey(secret: Uint8Array, usages: ('sign' | 'verify')[]): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, usages);
+}
+
+function signingKeys(config: Config): Promise<SigningKeys> {
+  let keys = importedKeys.get(config);
+  if (!keys) {
+    keyImports += 1;
+    const previous = config.previousSecretKey;
+    keys = Promise.all([
+      hmacKey(config.secretKey, ['sign', 'verify']),
+      previous ? hmacKey(previous, ['verify']) : undefined,
+    ]).then(([current, old]) => (old ? { current, previous: old } : { current }));
+    importedKeys.set(config, keys);
+  }
+  return keys;
+}
+
 export async function issueAccessToken(caller: Caller, config: Config): Promise<string> {
   return new SignJWT({ sid: caller.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
@@ -19,7 +53,7 @@ export async function issueAccessToken(caller: Caller, config: Config): Promise<
     .setExpirationTime(`${config.ACCESS_TOKEN_TTL_SECONDS}s`)
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
-    .sign(config.secretKey);
+    .sign((await signingKeys(config)).current);
 }
 
 /**
@@ -28,13 +62,24 @@ export async function issueAccessToken(caller: Caller, config: Config): Promise<
  */
 export async function verifyAccessToken(token: string, config: Config): Promise<Caller | 'expired' | null> {
   try {
-    const { payload } = await jwtVerify(token, config.secretKey, {
-      algorithms: [ALGORITHM],
-      issuer: TOKEN_ISSUER,
-      audience: TOKEN_AUDIENCE,
-      requiredClaims: ['sub', 'sid', 'iat', 'exp', 'iss', 'aud'],
-      clockTolerance: CLOCK_SKEW_SECONDS,
-    });
+    const keys = await signingKeys(config);
+    const verify = (key: CryptoKey) =>
+      jwtVerify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'sid', 'iat', 'exp', 'iss', 'aud'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      });
+    let result: Awaited<ReturnType<typeof verify>>;
+    try {
+      result = await verify(keys.current);
+    } catch (error) {
+      // Only a signature that does not match the current key is worth a second try with the previous one.
+      if (!(keys.previous && error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+      result = await verify(keys.previous);
+    }
+    const { payload } = result;
     // Both ids go into every statement's WHERE: they must be well-formed.
     const userId = typeof payload.sub === 'string' ? payload.sub.toLowerCase() : undefined;
     const sessionId = typeof payload.sid === 'string' ? payload.sid.toLowerCase() : undefined;

@@ -1,9 +1,15 @@
-// GET /api/health: the API answers and its database is reachable.
+// GET /api/health: the API answers and its database is reachable. Anonymous, so kept cheap: limited per
+// client network (HEALTH_RATE_LIMITER, 60 per 60 s), and a healthy answer is reused for a few seconds
+// per isolate (src/health/check.ts) instead of a query per request.
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { limitPerNetwork } from '../auth/rate-limit.ts';
 import type { AppRouteHandler } from '../env.ts';
 import { problemResponses } from '../http/openapi.ts';
 import { withDatabase } from '../http/with-database.ts';
+import { checkDatabase, HEALTHY_FOR_MS } from './check.ts';
+
+const limitHealthChecks = limitPerNetwork('HEALTH_RATE_LIMITER', 'health', 'health checks');
 
 const Health = z
   .object({ status: z.literal('ok'), database: z.literal('ok') })
@@ -14,15 +20,17 @@ export const route = createRoute({
   path: '/api/health',
   tags: ['Service'],
   summary: 'Liveness and database reachability',
-  middleware: [withDatabase] as const,
+  description: `A healthy database check is reused for up to ${HEALTHY_FOR_MS / 1000} s; a failure is checked again on the next request. Limited per client network (429 with Retry-After).`,
+  middleware: [limitHealthChecks, withDatabase] as const,
   responses: {
     200: { description: 'The API and its database answer', content: { 'application/json': { schema: Health } } },
-    ...problemResponses(500, 503),
+    ...problemResponses(429, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   // A failure here is classified by onError: unreachable → 503 DATABASE_UNAVAILABLE.
-  await c.get('db').execute(sql`select 1`);
+  const config = c.get('config');
+  await checkDatabase(config.DATABASE_URL, () => c.get('db').execute(sql`select 1`));
   return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
 };

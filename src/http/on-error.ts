@@ -5,6 +5,7 @@ import { sqlState } from '../db/errors.ts';
 import type { AppEnv } from '../env.ts';
 import { logEvent } from '../lib/log.ts';
 import { type AppError, PROBLEMS, problemType, toAppError } from './errors.ts';
+import { responseRequestId } from './request-id.ts';
 
 /**
  * What a log line may say about a failure: the innermost cause's name, message and SQLSTATE.
@@ -28,7 +29,7 @@ function problemResponse(c: Context<AppEnv>, error: AppError): Response {
     status: error.status,
     detail: error.message,
     code: error.code,
-    requestId: c.get('requestId'),
+    requestId: responseRequestId(c),
     ...(error.errors ? { errors: error.errors } : {}),
   };
   return new Response(JSON.stringify(body), {
@@ -43,6 +44,7 @@ export function onError(error: unknown, c: Context<AppEnv>): Response {
   if (appError.status >= 500 && appError.code !== 'CONFIG_INVALID') {
     logEvent('error', {
       requestId: c.get('requestId'),
+      ...(c.get('clientRequestId') ? { clientRequestId: c.get('clientRequestId') } : {}),
       code: appError.code,
       ...describeCause(appError.cause ?? error),
     });

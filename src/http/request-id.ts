@@ -1,14 +1,24 @@
-// X-Request-Id: echo a sane incoming id (1–128 of [A-Za-z0-9._:-]), otherwise mint one.
+// Request ids. The server mints its own id for every request (`requestId`): that is the id every log
+// line carries, so a client cannot choose, reuse or collide the id its requests are logged under.
+// A sane client X-Request-Id (1–128 of [A-Za-z0-9._:-]) is kept as `clientRequestId`, logged beside the
+// server's, and echoed in the response (header and problem body) as the contract asks; without one,
+// the response shows the server's id.
 // Not hono/request-id: its accepted alphabet ([\w=-]) is not the contract's (which allows `.` and `:`).
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The id the response shows: the client's sane one, else the server's. */
+export function responseRequestId(c: Context<AppEnv>): string {
+  return c.get('clientRequestId') ?? c.get('requestId');
+}
+
 export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('X-Request-Id');
-  const id = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-  c.set('requestId', id);
+  c.set('requestId', crypto.randomUUID());
+  if (incoming && SANE_REQUEST_ID.test(incoming)) c.set('clientRequestId', incoming);
   await next();
-  c.res.headers.set('X-Request-Id', id);
+  c.res.headers.set('X-Request-Id', responseRequestId(c));
 });

@@ -22,6 +22,7 @@ export const requestLog = createMiddleware<{
     status: c.res.status,
     durationMs: Date.now() - started,
     requestId: c.get('requestId'),
+    ...(c.get('clientRequestId') ? { clientRequestId: c.get('clientRequestId') } : {}),
     ...(userId ? { userId } : {}),
   });
 });

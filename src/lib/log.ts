@@ -3,8 +3,12 @@
 export type LogLevel = 'info' | 'warn' | 'error';
 
 export function logEvent(level: LogLevel, fields: Record<string, unknown>): void {
-  // JSON.stringify escapes CR/LF and quotes, so logged input cannot forge extra lines.
-  const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields });
+  // JSON.stringify escapes CR/LF and quotes, so logged input cannot forge extra lines; it leaves U+2028
+  // and U+2029 raw, which some log viewers break lines at, so those are escaped too (still valid JSON).
+  const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields }).replace(
+    /[\u2028\u2029]/g,
+    (separator) => `\\u${separator.charCodeAt(0).toString(16)}`,
+  );
   if (level === 'error') console.error(line);
   else if (level === 'warn') console.warn(line);
   else console.log(line);

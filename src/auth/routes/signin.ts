@@ -5,8 +5,8 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
-import { verifyPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
+import { hashCost, hashPassword, verifyPassword } from '../passwords.ts';
+import { limitAuthAttempts, limitSigninPerAccount } from '../rate-limit.ts';
 import { findUserWithHashByEmail } from '../repository.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
 import { prepareSession, sessionResponse } from '../session-response.ts';
@@ -29,15 +29,23 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const email = normalizeEmail(body.email);
   const config = c.get('config');
+  // Per account, after the per-network limit (route middleware) and before any query or bcrypt work.
+  await limitSigninPerAccount(c.env, config, email);
   const db = c.get('db');
   const user = await findUserWithHashByEmail(db, email);
   // Exactly one bcrypt compare on every path (a dummy hash for unknown emails): an unknown email,
   // a wrong password and an over-long password look and take the same.
   const valid = await verifyPassword(body.password, user?.passwordHash, config.BCRYPT_COST);
   const { refreshToken, session } = await prepareSession(c, config);
+  // A hash made at another cost than the configured one is replaced in the same statement (the
+  // password is known to be right here); only successful signins pay for the new hash.
+  const rehash =
+    user && valid && hashCost(user.passwordHash) !== config.BCRYPT_COST
+      ? await hashPassword(body.password, config.BCRYPT_COST)
+      : undefined;
   // The session is opened only if the hash is still the one just verified (a concurrent password
   // change wins): the second and last statement.
-  const opened = user && valid ? await openSession(db, user.id, user.passwordHash, session) : undefined;
+  const opened = user && valid ? await openSession(db, user.id, user.passwordHash, session, rehash) : undefined;
   if (!user || !opened) {
     await auditAuth(c, 'signin', 'failure', user ? { userId: user.id } : { email });
     throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect');

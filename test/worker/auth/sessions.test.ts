@@ -88,6 +88,25 @@ describe('refresh', () => {
     const limited = await refresh('y'.repeat(43), ip);
     expect(limited.headers.get('Retry-After')).toBe('60');
   });
+
+  it('the refresh limit counts an IPv6 /64 as one network: rotating addresses inside it does not reset it', async () => {
+    const [a, b] = crypto.getRandomValues(new Uint16Array(2));
+    const net = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++)
+      statuses.push((await refresh('y'.repeat(43), `${net}::${(i + 1).toString(16)}`)).status);
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    const { response, statements } = await countingStatements(
+      '/api/auth/refresh',
+      jsonRequest({ refreshToken: 'y'.repeat(43) }, { headers: { 'CF-Connecting-IP': `${net}:1:2:3:4` } }),
+    );
+    expect(response.status).toBe(429);
+    expect(statements).toBe(0);
+    // The next /64 is another network.
+    expect(
+      (await refresh('y'.repeat(43), `2001:db8:${a.toString(16)}:${((b + 1) & 0xffff).toString(16)}::1`)).status,
+    ).toBe(401);
+  });
 });
 
 describe('ending sessions: the old tokens are refused on the very next request, on every route', () => {

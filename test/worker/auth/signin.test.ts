@@ -4,9 +4,10 @@ import { Pool } from '@neondatabase/serverless';
 import { eq, sql as sqlTag } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { describe, expect, it } from 'vitest';
+import { bcryptComparisons } from '../../../src/auth/passwords.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { users } from '../../../src/db/schema.ts';
-import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
+import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import {
   authPost,
   bodyWithoutRequestId,
@@ -15,6 +16,36 @@ import {
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
+
+/** A rate-limit binding that never limits, for tests that are about something else. */
+const unlimited = { limit: async () => ({ success: true }) };
+
+async function storedHash(email: string): Promise<string> {
+  const [row] = await queryDatabase<{ password_hash: string }>('select password_hash from users where email = $1', [
+    email,
+  ]);
+  return row.password_hash;
+}
+
+/** A 429 that cost nothing: no statement, no bcrypt comparison. */
+async function expectLimitedForFree(path: string, body: unknown, ip: string) {
+  const before = bcryptComparisons();
+  const { response, statements } = await countingStatements(
+    path,
+    jsonRequest(body, { headers: { 'CF-Connecting-IP': ip } }),
+  );
+  expect(response.status).toBe(429);
+  expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0);
+  expect(await response.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+  expect(statements).toBe(0);
+  expect(bcryptComparisons() - before).toBe(0);
+}
+
+/** A fresh random IPv6 /64, as its four leading groups. */
+function freshSlash64(): string {
+  const groups = [...crypto.getRandomValues(new Uint16Array(2))].map((group) => group.toString(16));
+  return `2001:db8:${groups.join(':')}`;
+}
 
 describe('POST /api/auth/signin', () => {
   it('200 with a fresh Session for the right password', async () => {
@@ -48,26 +79,28 @@ describe('POST /api/auth/signin', () => {
     expect(wrong.headers.get('WWW-Authenticate')).toBeNull();
   });
 
-  it('unknown email and wrong password take similar time (medians within 10% over 50 tries)', async () => {
-    // Cost 8 makes bcrypt dominate the request, as cost 12 does in production, while keeping the test short.
-    const bindings = { BCRYPT_COST: '8' };
+  it('after a bcrypt cost change, unknown email and wrong password still take similar time (medians within 10% over 50 tries)', async () => {
+    // The production path's shape with two costs in play: the account was hashed at the old cost (7),
+    // the configured cost is now 8 (the dummy that unknown emails are compared against is at 8). Its
+    // owner signs in once, which moves the stored hash to the configured cost; from then on a wrong
+    // password costs what an unknown email costs. (Costs 7/8 make bcrypt dominate the request, as 12
+    // does in production, while keeping the test short.)
     const password = 'timing password';
     const email = uniqueEmail('timing');
-    expect(
-      (
-        await apiWith(
-          bindings,
-          '/api/auth/signup',
-          jsonRequest({ email, password }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-        )
-      ).status,
-    ).toBe(201);
+    const ip = () => ({ headers: { 'CF-Connecting-IP': freshIp() } });
+    const signup = await apiWith({ BCRYPT_COST: '7' }, '/api/auth/signup', jsonRequest({ email, password }, ip()));
+    expect(signup.status).toBe(201);
+    expect(await storedHash(email)).toMatch(/^\$2b\$07\$/);
+    // 100 attempts at one account: this test is about timing, not the per-account limit.
+    const bindings = { BCRYPT_COST: '8', SIGNIN_ACCOUNT_RATE_LIMITER: unlimited };
+    expect((await apiWith(bindings, '/api/auth/signin', jsonRequest({ email, password }, ip()))).status).toBe(200);
+    expect(await storedHash(email)).toMatch(/^\$2b\$08\$.{53}$/);
     const attempt = async (candidate: string) => {
       const started = performance.now();
       const response = await apiWith(
         bindings,
         '/api/auth/signin',
-        jsonRequest({ email: candidate, password: 'not the password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+        jsonRequest({ email: candidate, password: 'not the password' }, ip()),
       );
       expect(response.status).toBe(401);
       await response.arrayBuffer();
@@ -82,10 +115,53 @@ describe('POST /api/auth/signin', () => {
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const [knownMedian, unknownMedian] = [median(known), median(unknown)];
-    console.log(
-      `signin timing medians: wrong password ${knownMedian.toFixed(1)} ms, unknown email ${unknownMedian.toFixed(1)} ms`,
+    console.info(
+      `signin timing medians: wrong password ${knownMedian.toFixed(1)} ms, unknown email ${unknownMedian.toFixed(1)} ms, ratio ${(knownMedian / unknownMedian).toFixed(3)}`,
     );
     expect(Math.abs(knownMedian - unknownMedian) / knownMedian).toBeLessThan(0.1);
+  });
+
+  it('a signin rehashes in the same second statement, only when the cost differs, and the new hash works', async () => {
+    const password = 'rehash me please';
+    const email = uniqueEmail('rehash');
+    const ip = () => ({ headers: { 'CF-Connecting-IP': freshIp() } });
+    expect(
+      (await apiWith({ BCRYPT_COST: '5' }, '/api/auth/signup', jsonRequest({ email, password }, ip()))).status,
+    ).toBe(201);
+    const old = await storedHash(email);
+    // A wrong password changes nothing.
+    expect((await authPost('/api/auth/signin', { email, password: 'wrong password' })).status).toBe(401);
+    expect(await storedHash(email)).toBe(old);
+    // The configured cost (4 in tests) differs: still two statements, the hash moves to cost 4.
+    const { response, statements } = await countingStatements(
+      '/api/auth/signin',
+      jsonRequest({ email, password }, ip()),
+    );
+    expect(response.status).toBe(200);
+    expect(statements).toBe(2);
+    const rehashed = await storedHash(email);
+    expect(rehashed).toMatch(/^\$2b\$04\$.{53}$/);
+    // Same cost now: nothing rewritten, and the new hash signs in.
+    expect((await authPost('/api/auth/signin', { email, password })).status).toBe(200);
+    expect(await storedHash(email)).toBe(rehashed);
+  });
+
+  it('one bcrypt comparison per signin: right password, wrong password, unknown email', async () => {
+    const { email, password } = await signUp();
+    for (const body of [
+      { email, password },
+      { email, password: 'wrong password' },
+      { email: uniqueEmail('nobody'), password: 'wrong password' },
+    ]) {
+      const before = bcryptComparisons();
+      const response = await apiWith(
+        {},
+        '/api/auth/signin',
+        jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      );
+      expect([200, 401]).toContain(response.status);
+      expect(bcryptComparisons() - before).toBe(1);
+    }
   });
 
   it('only checks for strings of sane length: a missing field or a 2 KB password is 400', async () => {
@@ -145,5 +221,114 @@ describe('rate limiting of signin and signup', () => {
     expect((await authPost('/api/auth/signin', { email: uniqueEmail('rl'), password: 'wrong password' })).status).toBe(
       401,
     );
+  });
+});
+
+describe('rate limits that rotating addresses cannot step around', () => {
+  it('11 signins from 11 addresses of one IPv6 /64 (any spelling): the 11th is 429, before any query or bcrypt', async () => {
+    const net = freshSlash64();
+    const spellings = (i: number) =>
+      [`${net}::${i + 1}`, `${net.toUpperCase()}:0:0:${i}:1`, `${net}:${(i * 4099).toString(16)}:0:0:7`][i % 3];
+    for (let i = 0; i < 10; i++) {
+      const response = await authPost(
+        '/api/auth/signin',
+        { email: uniqueEmail('v6'), password: 'wrong password' },
+        { 'CF-Connecting-IP': spellings(i) },
+      );
+      expect(response.status).toBe(401);
+    }
+    await expectLimitedForFree(
+      '/api/auth/signin',
+      { email: uniqueEmail('v6'), password: 'wrong password' },
+      `${net}:ffff:ffff:ffff:ffff`,
+    );
+    // Another /64 is another network.
+    const other = `${freshSlash64()}::1`;
+    expect(
+      (
+        await authPost(
+          '/api/auth/signin',
+          { email: uniqueEmail('v6'), password: 'wrong password' },
+          { 'CF-Connecting-IP': other },
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('an IPv4-mapped IPv6 address counts against its IPv4 address', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      const address = i % 2 ? ip : `::ffff:${ip}`;
+      const response = await authPost(
+        '/api/auth/signin',
+        { email: uniqueEmail('map'), password: 'x' },
+        { 'CF-Connecting-IP': address },
+      );
+      expect(response.status).toBe(401);
+    }
+    await expectLimitedForFree('/api/auth/signin', { email: uniqueEmail('map'), password: 'x' }, `::FFFF:${ip}`);
+  });
+
+  it('11 signins at one account from 11 unrelated networks: the 11th is 429 (any case), before any query or bcrypt; other accounts unaffected', async () => {
+    const victim = await signUp();
+    const attacker = freshIp();
+    for (let i = 0; i < 10; i++) {
+      const response = await authPost('/api/auth/signin', { email: victim.email, password: `guess number ${i}` });
+      expect(response.status).toBe(401);
+    }
+    // Even the right password waits: the limit is decided before the password is looked at.
+    await expectLimitedForFree(
+      '/api/auth/signin',
+      { email: ` ${victim.email.toUpperCase()} `, password: victim.password },
+      attacker,
+    );
+    // Another account, from the very same network, is unaffected.
+    const bystander = await signUp();
+    expect(
+      (
+        await authPost(
+          '/api/auth/signin',
+          { email: bystander.email, password: bystander.password },
+          { 'CF-Connecting-IP': attacker },
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('the per-account limiter is never keyed on the address itself', async () => {
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    };
+    const email = uniqueEmail('keyed');
+    const response = await apiWith(
+      { SIGNIN_ACCOUNT_RATE_LIMITER: recording },
+      '/api/auth/signin',
+      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(401);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^account:[0-9a-f]{32}$/);
+    expect(keys[0]).not.toContain(email.split('@')[0]);
+    // Keyed: not the plain SHA-256 of the address.
+    const plain = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email));
+    const plainHex = [...new Uint8Array(plain)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    expect(plainHex).not.toContain(keys[0].slice('account:'.length));
+  });
+
+  it('without its binding, signin refuses to serve (500 CONFIG_INVALID), never unprotected', async () => {
+    const response = await apiWith(
+      { SIGNIN_ACCOUNT_RATE_LIMITER: undefined },
+      '/api/auth/signin',
+      jsonRequest(
+        { email: uniqueEmail('nolimit'), password: 'wrong password' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

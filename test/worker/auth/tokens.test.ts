@@ -1,7 +1,12 @@
 // Access token verification (SECURITY C 12–20, D 23–24).
+import { env } from 'cloudflare:test';
+import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { api } from '../support/api.ts';
-import { base64url, bearer, craftToken, signUp } from '../support/auth.ts';
+import { tokenKeyImports, verifyAccessToken } from '../../../src/auth/tokens.ts';
+import type { Bindings } from '../../../src/bindings.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { api, apiWith, jsonRequest } from '../support/api.ts';
+import { base64url, bearer, craftToken, freshIp, secretKey, signUp, uniqueEmail } from '../support/auth.ts';
 
 async function me(headers: Record<string, string>, query = '') {
   return api(`/api/auth/me${query}`, { headers });
@@ -119,5 +124,62 @@ describe('access tokens', () => {
     const { token } = await signUp();
     const response = await me({}, `?access_token=${encodeURIComponent(token)}`);
     expect(response.status).toBe(401);
+  });
+});
+
+describe('signing-key rotation (BETTER_AUTH_SECRET_PREVIOUS)', () => {
+  const PREVIOUS = 'the-secret-before-rotation-0123456789-abcdefghij';
+  const NEITHER = 'a-secret-this-deployment-never-had-0123456789-xyz';
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const rotating = { BETTER_AUTH_SECRET_PREVIOUS: PREVIOUS };
+  const meWith = (overrides: Record<string, unknown>, token: string) =>
+    apiWith(overrides, '/api/auth/me', { headers: bearer(token) });
+
+  it('current key → 200; previous key → 200; neither → 401', async () => {
+    const { userId, sessionId } = await signUp();
+    const current = await craftToken({ sub: userId, sid: sessionId });
+    const previous = await craftToken({ sub: userId, sid: sessionId, key: encode(PREVIOUS) });
+    const neither = await craftToken({ sub: userId, sid: sessionId, key: encode(NEITHER) });
+    expect((await meWith(rotating, current)).status).toBe(200);
+    expect((await meWith(rotating, previous)).status).toBe(200);
+    await expectInvalidToken(await meWith(rotating, neither));
+    // Without a previous secret configured, the old key's tokens are refused.
+    await expectInvalidToken(await meWith({}, previous));
+  });
+
+  it.each(['HS384', 'HS512'] as const)('%s with the current or the previous key → 401', async (alg) => {
+    const { userId, sessionId } = await signUp();
+    for (const key of [secretKey, encode(PREVIOUS)]) {
+      await expectInvalidToken(await meWith(rotating, await craftToken({ sub: userId, sid: sessionId, alg, key })));
+    }
+  });
+
+  it('new tokens are signed with the current key only', async () => {
+    const email = uniqueEmail('rotation');
+    const response = await apiWith(
+      rotating,
+      '/api/auth/signup',
+      jsonRequest({ email, password: 'rotation password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(201);
+    const { accessToken } = (await response.json()) as { accessToken: string };
+    await expect(jwtVerify(accessToken, secretKey, { algorithms: ['HS256'] })).resolves.toBeTruthy();
+    await expect(jwtVerify(accessToken, encode(PREVIOUS), { algorithms: ['HS256'] })).rejects.toThrow();
+  });
+
+  it('a previous secret under 32 bytes → 500 CONFIG_INVALID (never used); empty means unset', async () => {
+    const short = await apiWith({ BETTER_AUTH_SECRET_PREVIOUS: 'x'.repeat(31) }, '/api/health/live');
+    expect(short.status).toBe(500);
+    expect(await short.json()).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((await apiWith({ BETTER_AUTH_SECRET_PREVIOUS: '' }, '/api/health/live')).status).toBe(200);
+  });
+
+  it('the HMAC keys are imported once per configuration (isolate), not per request', async () => {
+    const config = loadConfig({ ...(env as Bindings), ...rotating });
+    const { userId, sessionId } = await signUp();
+    const token = await craftToken({ sub: userId, sid: sessionId, key: encode(PREVIOUS) });
+    const before = tokenKeyImports();
+    for (let i = 0; i < 5; i++) expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
+    expect(tokenKeyImports() - before).toBe(1);
   });
 });

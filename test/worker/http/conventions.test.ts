@@ -1,6 +1,10 @@
 // The contract's conventions: problem+json, request ids, hardening headers, 404/405, config failures.
-import { describe, expect, it } from 'vitest';
-import { api, apiWith } from '../support/api.ts';
+import bcrypt from 'bcryptjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api, apiWith, jsonRequest } from '../support/api.ts';
+import { freshIp, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
+
+afterEach(() => vi.restoreAllMocks());
 
 describe('problem responses', () => {
   it('404 for an unknown route is problem+json with every contract field', async () => {
@@ -70,6 +74,11 @@ describe('configuration fails closed', () => {
     ['missing DATABASE_URL', { DATABASE_URL: undefined }],
     ['low bcrypt cost outside tests', { APP_ENV: 'production', BCRYPT_COST: '10' }],
     ['malformed CORS origin', { CORS_ORIGINS: 'https://ok.example,not an origin' }],
+    [
+      'http:// CORS origin in production',
+      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://ok.example,http://app.example' },
+    ],
+    ['http:// CORS origin in staging', { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'http://app.example' }],
   ])('%s → 500 CONFIG_INVALID on every route, naming no secret', async (_name, overrides) => {
     for (const path of ['/api/health', '/api/nope']) {
       const response = await apiWith(overrides, path);
@@ -81,8 +90,41 @@ describe('configuration fails closed', () => {
     }
   });
 
+  it('https:// origins in production and staging, http:// ones in development and test are accepted', async () => {
+    for (const overrides of [
+      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example' },
+      { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example,https://staging.example:8443' },
+      { APP_ENV: 'development', BCRYPT_COST: '12', CORS_ORIGINS: 'http://localhost:5173' },
+      { APP_ENV: 'test', CORS_ORIGINS: 'http://app.test' },
+    ]) {
+      expect((await apiWith(overrides, '/api/health/live')).status, JSON.stringify(overrides)).toBe(200);
+    }
+  });
+
   it('a 32-byte secret (multi-byte characters counted as bytes) is accepted', async () => {
     const response = await apiWith({ BETTER_AUTH_SECRET: 'é'.repeat(16) }, '/api/health');
     expect(response.status).toBe(200);
+  });
+});
+
+describe('unexpected failures', () => {
+  it('a forced internal error → clean problem+json 500 INTERNAL: no stack, SQL or secret', async () => {
+    const failure = new Error(`select password_hash from users where email = 'x' -- ${TEST_SECRET}`);
+    vi.spyOn(bcrypt, 'compare').mockRejectedValue(failure);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = await apiWith(
+      {},
+      '/api/auth/signin',
+      jsonRequest(
+        { email: uniqueEmail('boom'), password: 'any password' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'INTERNAL', requestId: expect.any(String) });
+    expect(text).not.toContain(TEST_SECRET);
+    expect(text).not.toMatch(/select|password_hash|\bat \w|\.ts:\d|stack/i);
   });
 });

@@ -1,7 +1,8 @@
 // One structured JSON log line per request, queryable in Workers Logs, with nothing secret in it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiWith } from '../support/api.ts';
-import { bearer, signUp } from '../support/auth.ts';
+import { logEvent } from '../../../src/lib/log.ts';
+import { apiWith, jsonRequest } from '../support/api.ts';
+import { bearer, freshIp, signUp } from '../support/auth.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,6 +24,7 @@ describe('request log', () => {
       headers: { ...bearer(token), 'X-Request-Id': 'log-test-1' },
     });
     expect(response.status).toBe(404);
+    expect(response.headers.get('X-Request-Id')).toBe('log-test-1');
     const requests = lines.filter((line) => line.event === 'request');
     expect(requests).toEqual([
       {
@@ -33,7 +35,9 @@ describe('request log', () => {
         route: '/api/tasks/:id',
         status: 404,
         durationMs: expect.any(Number),
-        requestId: 'log-test-1',
+        // The server's own id; the client's is kept beside it, and echoed in the response.
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        clientRequestId: 'log-test-1',
         userId,
       },
     ]);
@@ -46,5 +50,50 @@ describe('request log', () => {
     const lines = captureLogs();
     await apiWith({}, '/api/nowhere');
     expect(lines.find((line) => line.event === 'request')).toMatchObject({ route: null, status: 404 });
+  });
+});
+
+describe('request ids in logs', () => {
+  it('the logged request id is always minted by the server: two requests sending one client id are two log ids', async () => {
+    const lines = captureLogs();
+    const sent = { headers: { 'X-Request-Id': 'chosen-by-client' } };
+    const [a, b] = [await apiWith({}, '/api/nowhere', sent), await apiWith({}, '/api/nowhere', sent)];
+    expect(a.headers.get('X-Request-Id')).toBe('chosen-by-client');
+    expect(((await b.json()) as { requestId: string }).requestId).toBe('chosen-by-client');
+    const logged = lines.filter((line) => line.event === 'request');
+    expect(logged.map((line) => line.clientRequestId)).toEqual(['chosen-by-client', 'chosen-by-client']);
+    expect(logged[0].requestId).not.toBe(logged[1].requestId);
+    expect(logged[0].requestId).not.toBe('chosen-by-client');
+  });
+});
+
+describe('log lines cannot be forged', () => {
+  it('CR, LF and line separators in logged values stay inside one JSON line', async () => {
+    const raw: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => raw.push(String(line)));
+    const forged = 'x\r\n{"level":"info","event":"signin","outcome":"success"}\u2028\u2029';
+    logEvent('info', { event: 'probe', value: forged });
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).not.toMatch(/[\r\n\u2028\u2029]/);
+    expect(JSON.parse(raw[0])).toMatchObject({ event: 'probe', value: forged });
+  });
+
+  it('a signin whose email carries CR/LF and a fake log line writes one failure line, no forged success', async () => {
+    const raw: string[] = [];
+    for (const method of ['log', 'warn', 'error'] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => raw.push(String(line)));
+    }
+    const email = 'evil\r\n{"level":"info","event":"signin","outcome":"success","userId":"x"}@example.test';
+    const response = await apiWith(
+      {},
+      '/api/auth/signin',
+      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(401);
+    for (const line of raw) expect(line).not.toMatch(/[\r\n]/);
+    const signins = raw.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.event === 'signin');
+    expect(signins).toHaveLength(1);
+    expect(signins[0]).toMatchObject({ outcome: 'failure', emailHash: expect.any(String) });
+    expect(raw.join('\n')).not.toContain('evil');
   });
 });
