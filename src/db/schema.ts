@@ -45,6 +45,8 @@ export const tasks = pgTable(
     completed: boolean('completed').notNull().default(false),
     createdAt: timestamp('created_at', { mode: 'string' }).notNull().default(utcNow),
     updatedAt: timestamp('updated_at', { mode: 'string' }).notNull().default(utcNow),
+    // Bumped by every change; the task's ETag. (updated_at cannot be: two updates may share a now().)
+    version: integer('version').notNull().default(1),
     // NULL for tasks created before accounts existed: kept, but visible to nobody.
     userId: varchar('user_id', { length: 36 }),
   },

@@ -50,6 +50,8 @@ function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
     completed: row.completed,
     createdAt: row.task_created_at,
     updatedAt: row.task_created_at,
+    // The snapshot is the task as first created: version 1.
+    version: 1,
     userId: owner,
   };
 }

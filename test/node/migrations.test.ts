@@ -8,8 +8,8 @@ import { createPreAccountsDatabase, PRE_ACCOUNTS_SQL, tasksChecksum, withClient 
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const run = promisify(execFile);
-// 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions.
-const MIGRATION_COUNT = 4;
+// 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions.
+const MIGRATION_COUNT = 5;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -108,6 +108,8 @@ describe('upgrading a populated pre-accounts database', () => {
       expect(await tasksChecksum(client)).toEqual(before);
       const { rows } = await client.query('select count(*)::int as n from tasks where user_id is not null');
       expect(rows[0].n).toBe(0);
+      const versions = await client.query('select count(*)::int as n from tasks where version = 1');
+      expect(versions.rows[0].n).toBe(300);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
       expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
     });
@@ -125,7 +127,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0003, 0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0004, 0003, 0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -147,6 +149,14 @@ describe('rollback', () => {
         );
       });
 
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0004_task_versions/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select count(*)::int as n from information_schema.columns where table_name = 'tasks' and column_name = 'version'`,
+        );
+        expect(rows[0].n).toBe(0);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0003_sessions/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(`select to_regclass('public.sessions') is null as gone`);
