@@ -5,7 +5,8 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';
-import { TAGS, taskNotFound } from './not-found.ts';
+import { IfMatchHeaders, ifMatchOf } from '../versions.ts';
+import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',
@@ -13,15 +14,15 @@ export const route = authenticatedRoute({
   tags: TAGS,
   summary: 'Delete a task',
   middleware: [withDatabase] as const,
-  request: { params: TaskIdParams },
+  request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
-    204: { description: 'Deleted' },
-    ...problemResponses(400, 404, 500, 503),
+    204: { description: "Deleted, together with this user's stored Idempotency-Key responses that created it" },
+    ...problemResponses(400, 404, 412, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const deleted = whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
-  if (!deleted) throw taskNotFound();
+  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
+  written(whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch)));
   return c.body(null, 204);
 };

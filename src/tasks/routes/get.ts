@@ -5,6 +5,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { findTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { ETAG_HEADER, etag } from '../versions.ts';
 import { TAGS, taskNotFound } from './not-found.ts';
 
 export const route = authenticatedRoute({
@@ -15,7 +16,7 @@ export const route = authenticatedRoute({
   middleware: [withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
-    200: { description: 'The task', content: { 'application/json': { schema: Task } } },
+    200: { description: 'The task', headers: ETAG_HEADER, content: { 'application/json': { schema: Task } } },
     ...problemResponses(400, 404, 500, 503),
   },
 });
@@ -23,5 +24,6 @@ export const route = authenticatedRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const row = whileSessionLive(await findTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
   if (!row) throw taskNotFound();
+  c.header('ETag', etag(row.version));
   return c.json(toTaskDto(row), 200);
 };

@@ -120,6 +120,34 @@ describe('Idempotency-Key', () => {
     expect(await replay.response.json()).toEqual(await first.response.json());
   });
 
+  it('deleting the task forgets its stored response (same statement): a retry then creates anew; other keys stay', async () => {
+    const client = await newClient();
+    const other = await newClient();
+    const [k, kept] = [key(), key()];
+    const first = (await (
+      await client.request('POST', '/api/tasks', { title: 'gone' }, { 'Idempotency-Key': k })
+    ).json()) as TaskDto;
+    await client.request('POST', '/api/tasks', { title: 'stays' }, { 'Idempotency-Key': kept });
+    await other.request('POST', '/api/tasks', { title: 'gone' }, { 'Idempotency-Key': k });
+
+    const { response, statements } = await countingStatements(`/api/tasks/${first.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${client.token}` },
+    });
+    expect(response.status).toBe(204);
+    expect(statements).toBe(1);
+    const left = await queryDatabase<{ key: string }>('select key from idempotency_keys where user_id = $1', [
+      client.userId,
+    ]);
+    expect(left.map((row) => row.key)).toEqual([kept]);
+    expect(await queryDatabase('select 1 from idempotency_keys where user_id = $1', [other.userId])).toHaveLength(1);
+
+    const retry = await client.request('POST', '/api/tasks', { title: 'gone' }, { 'Idempotency-Key': k });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(((await retry.json()) as TaskDto).id).not.toBe(first.id);
+  });
+
   it('the key is deleted with its user (ON DELETE CASCADE)', async () => {
     const client = await newClient();
     await client.request('POST', '/api/tasks', { title: 'x' }, { 'Idempotency-Key': key() });
