@@ -40,8 +40,8 @@ function afterCursor(order: ListOrder, cursor: CursorPosition | undefined): SQL 
   if (!cursor) return undefined;
   // A row comparison on (created_at, id): served by ix_tasks_user_created as an index condition.
   return order === 'desc'
-    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`
-    : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`;
+    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`
+    : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`;
 }
 
 /** Rows of a statement run as the caller, read as tasks. */

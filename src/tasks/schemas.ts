@@ -1,8 +1,6 @@
 // Request and response shapes of the task routes: they validate requests and generate the OpenAPI.
 import { z } from '@hono/zod-openapi';
-import type { TaskRow } from '../db/schema.ts';
-
-const MAX_TASK_ID = 2_147_483_647; // tasks.id is a Postgres integer (serial)
+import { MAX_TASK_ID, type TaskRow } from '../db/schema.ts';
 
 // Postgres text cannot hold U+0000; refuse it here (400) rather than fail in the database (500).
 const noNul = [(text: string) => !text.includes('\u0000'), 'must not contain NUL (U+0000) characters'] as const;
@@ -37,10 +35,17 @@ export const PutTaskBody = z
 export const TaskIdParams = z.object({
   id: z
     .string()
-    .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
     .transform(Number)
     .refine((id) => id <= MAX_TASK_ID, `must be at most ${MAX_TASK_ID}`)
-    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', example: 42 }),
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      type: 'integer',
+      format: 'int64',
+      minimum: 1,
+      maximum: MAX_TASK_ID,
+      example: 42,
+    }),
 });
 
 export const ListTasksQuery = z.object({
@@ -70,7 +75,11 @@ const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04
 
 export const Task = z
   .object({
-    id: z.number().int().positive().openapi({ example: 42 }),
+    id: z.number().int().positive().max(MAX_TASK_ID).openapi({
+      format: 'int64',
+      example: 42,
+      description: 'A 64-bit id, always below 2^53 (9007199254740991), so a JSON number holds it exactly',
+    }),
     title: z.string(),
     description: z.string().nullable(),
     completed: z.boolean(),
