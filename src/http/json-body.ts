@@ -49,5 +49,11 @@ export const jsonBody = createMiddleware<AppEnv>((c, next) =>
   }),
 );
 
+/**
+ * The one rule for every route that takes no body: a body of any type is ignored, but it may not exceed
+ * 64 KiB (413), the same limit as everywhere else.
+ */
+export const IGNORED_BODY_RULE = 'Takes no request body: one of any type is ignored, but over 64 KiB it is 413.';
+
 /** For routes whose body is ignored: still limited to 64 KiB. */
 export const ignoredBody = createMiddleware<AppEnv>((c, next) => limitBody(c, next));

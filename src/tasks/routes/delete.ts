@@ -1,6 +1,7 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { deleteTask } from '../repository.ts';
@@ -13,11 +14,12 @@ export const route = authenticatedRoute({
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'Delete a task',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
     204: { description: "Deleted, together with this user's stored Idempotency-Key responses that created it" },
-    ...problemResponses(400, 404, 412, 500, 503),
+    ...problemResponses(400, 404, 412, 413, 500, 503),
   },
 });
 

@@ -1,6 +1,7 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { findTask } from '../repository.ts';
@@ -13,11 +14,12 @@ export const route = authenticatedRoute({
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'One of your tasks',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
     200: { description: 'The task', headers: ETAG_HEADER, content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 404, 500, 503),
+    ...problemResponses(400, 404, 413, 500, 503),
   },
 });
 
