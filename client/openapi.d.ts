@@ -938,7 +938,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your tasks, newest first by default, with keyset pagination */
+        /**
+         * List your tasks, newest first by default, with keyset pagination
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         get: {
             parameters: {
                 query?: {
@@ -975,6 +978,15 @@ export interface paths {
                 };
                 /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1025,6 +1037,8 @@ export interface paths {
                     headers: {
                         /** @description /api/tasks/{id} */
                         Location?: string;
+                        /** @description The task's current version (strong entity tag); send it back in If-Match */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1109,7 +1123,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of your tasks */
+        /**
+         * One of your tasks
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1124,6 +1141,8 @@ export interface paths {
                 /** @description The task */
                 200: {
                     headers: {
+                        /** @description The task's current version (strong entity tag); send it back in If-Match */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1150,6 +1169,15 @@ export interface paths {
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1181,7 +1209,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Change the task only if its current version is one of these entity tags (the `ETag` of an earlier response), else 412 PRECONDITION_FAILED and nothing changes. `*` matches any existing task. A value that is not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is 404 whether or not If-Match is sent. */
+                    "if-match"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -1196,6 +1227,8 @@ export interface paths {
                 /** @description The replaced task */
                 200: {
                     headers: {
+                        /** @description The task's current version (strong entity tag); send it back in If-Match */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1222,6 +1255,15 @@ export interface paths {
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1268,11 +1310,17 @@ export interface paths {
             };
         };
         post?: never;
-        /** Delete a task */
+        /**
+         * Delete a task
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Change the task only if its current version is one of these entity tags (the `ETag` of an earlier response), else 412 PRECONDITION_FAILED and nothing changes. `*` matches any existing task. A value that is not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is 404 whether or not If-Match is sent. */
+                    "if-match"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -1280,7 +1328,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Deleted */
+                /** @description Deleted, together with this user's stored Idempotency-Key responses that created it */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -1314,6 +1362,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
                 500: {
                     headers: {
@@ -1340,7 +1406,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Change the task only if its current version is one of these entity tags (the `ETag` of an earlier response), else 412 PRECONDITION_FAILED and nothing changes. `*` matches any existing task. A value that is not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is 404 whether or not If-Match is sent. */
+                    "if-match"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -1355,6 +1424,8 @@ export interface paths {
                 /** @description The updated task */
                 200: {
                     headers: {
+                        /** @description The task's current version (strong entity tag); send it back in If-Match */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1381,6 +1452,15 @@ export interface paths {
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1441,11 +1521,17 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Toggle completed, atomically (a body is ignored) */
+        /**
+         * Toggle completed, atomically (a body is ignored)
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Change the task only if its current version is one of these entity tags (the `ETag` of an earlier response), else 412 PRECONDITION_FAILED and nothing changes. `*` matches any existing task. A value that is not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is 404 whether or not If-Match is sent. */
+                    "if-match"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -1456,6 +1542,8 @@ export interface paths {
                 /** @description The task with completed flipped */
                 200: {
                     headers: {
+                        /** @description The task's current version (strong entity tag); send it back in If-Match */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1482,6 +1570,15 @@ export interface paths {
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1632,7 +1729,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -1762,7 +1859,11 @@ export interface components {
             nextCursor: string | null;
         };
         Task: {
-            /** @example 42 */
+            /**
+             * Format: int64
+             * @description A 64-bit id, always below 2^53 (9007199254740991), so a JSON number holds it exactly
+             * @example 42
+             */
             id: number;
             title: string;
             description: string | null;
@@ -1780,31 +1881,40 @@ export interface components {
         };
         CreateTaskBody: {
             /**
-             * @description Trimmed; 1–200 characters
+             * @description Trimmed; 1–200 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F) and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.
              * @example Buy milk
              */
             title: string;
-            /** @example Two litres, semi-skimmed */
+            /**
+             * @description At most 1000 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F), except tab, line feed and carriage return; else 400. Bidirectional control characters are stored verbatim (display it isolated, e.g. in <bdi>).
+             * @example Two litres, semi-skimmed
+             */
             description?: string | null;
             completed?: boolean;
         };
         PatchTaskBody: {
             /**
-             * @description Trimmed; 1–200 characters
+             * @description Trimmed; 1–200 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F) and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.
              * @example Buy milk
              */
             title?: string;
-            /** @example Two litres, semi-skimmed */
+            /**
+             * @description At most 1000 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F), except tab, line feed and carriage return; else 400. Bidirectional control characters are stored verbatim (display it isolated, e.g. in <bdi>).
+             * @example Two litres, semi-skimmed
+             */
             description?: string | null;
             completed?: boolean;
         };
         PutTaskBody: {
             /**
-             * @description Trimmed; 1–200 characters
+             * @description Trimmed; 1–200 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F) and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.
              * @example Buy milk
              */
             title: string;
-            /** @example Two litres, semi-skimmed */
+            /**
+             * @description At most 1000 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F), except tab, line feed and carriage return; else 400. Bidirectional control characters are stored verbatim (display it isolated, e.g. in <bdi>).
+             * @example Two litres, semi-skimmed
+             */
             description: string | null;
             completed: boolean;
         };

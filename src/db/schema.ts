@@ -1,6 +1,7 @@
 // The database schema. drizzle-kit generates every migration in drizzle/ from this file.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   foreignKey,
@@ -8,7 +9,6 @@ import {
   integer,
   pgTable,
   primaryKey,
-  serial,
   timestamp,
   uniqueIndex,
   varchar,
@@ -39,12 +39,16 @@ export const users = pgTable(
 export const tasks = pgTable(
   'tasks',
   {
-    id: serial('id').primaryKey(),
+    // 64-bit, from the serial's sequence of the pre-accounts schema (migrations 0005/0006 widened both;
+    // the sequence stops at 2^53 - 1 so every id stays exact as a JSON number).
+    id: bigint('id', { mode: 'number' }).primaryKey().default(sql`nextval('tasks_id_seq'::regclass)`),
     title: varchar('title', { length: 200 }).notNull(),
     description: varchar('description', { length: 1000 }),
     completed: boolean('completed').notNull().default(false),
     createdAt: timestamp('created_at', { mode: 'string' }).notNull().default(utcNow),
     updatedAt: timestamp('updated_at', { mode: 'string' }).notNull().default(utcNow),
+    // Bumped by every change; the task's ETag. (updated_at cannot be: two updates may share a now().)
+    version: integer('version').notNull().default(1),
     // NULL for tasks created before accounts existed: kept, but visible to nobody.
     userId: varchar('user_id', { length: 36 }),
   },
@@ -66,7 +70,7 @@ export const idempotencyKeys = pgTable(
     userId: varchar('user_id', { length: 36 }).notNull(),
     key: varchar('key', { length: 255 }).notNull(),
     requestHash: varchar('request_hash', { length: 64 }).notNull(),
-    taskId: integer('task_id').notNull(),
+    taskId: bigint('task_id', { mode: 'number' }).notNull(),
     title: varchar('title', { length: 200 }).notNull(),
     description: varchar('description', { length: 1000 }),
     completed: boolean('completed').notNull(),
@@ -117,6 +121,9 @@ export const sessions = pgTable(
     index('ix_sessions_idle_expires_at').on(t.idleExpiresAt),
   ],
 );
+
+/** The largest task id: the MAXVALUE of tasks_id_seq (migration 0006), 2^53 - 1, exact as a JSON number. */
+export const MAX_TASK_ID = Number.MAX_SAFE_INTEGER;
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;

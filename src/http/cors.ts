@@ -6,8 +6,8 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
-export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After';
+export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match';
+export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After, ETag';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export const cors = createMiddleware<AppEnv>(async (c, next) => {

@@ -18,7 +18,22 @@ const limitBody = bodyLimit({
 });
 
 /**
- * For routes that take a JSON body: 413 over 64 KiB, then 415 for a body of another type. A request
+ * JSON is UTF-8 (RFC 8259). The JSON parser would silently turn invalid bytes into U+FFFD, so the raw
+ * bytes are checked first: a body that is not UTF-8 is 400, and no U+FFFD from decoding is ever stored.
+ */
+function assertUtf8(bytes: ArrayBuffer): void {
+  try {
+    new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The request body is not valid UTF-8', {
+      errors: [{ path: 'body', message: 'must be UTF-8 encoded JSON' }],
+    });
+  }
+}
+
+/**
+ * For routes that take a JSON body: 413 over 64 KiB, then 415 for a body of another type, then 400 for
+ * bytes that are not UTF-8. A request
  * with no body and no Content-Type is not body-carrying: it goes on to validation (400).
  */
 export const jsonBody = createMiddleware<AppEnv>((c, next) =>
@@ -29,9 +44,16 @@ export const jsonBody = createMiddleware<AppEnv>((c, next) =>
     if (bodyCarrying && !JSON_CONTENT_TYPE.test(contentType?.trim() ?? '')) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     }
+    if (contentType !== undefined) assertUtf8(await c.req.arrayBuffer());
     await next();
   }),
 );
+
+/**
+ * The one rule for every route that takes no body: a body of any type is ignored, but it may not exceed
+ * 64 KiB (413), the same limit as everywhere else.
+ */
+export const IGNORED_BODY_RULE = 'Takes no request body: one of any type is ignored, but over 64 KiB it is 413.';
 
 /** For routes whose body is ignored: still limited to 64 KiB. */
 export const ignoredBody = createMiddleware<AppEnv>((c, next) => limitBody(c, next));

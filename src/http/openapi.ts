@@ -38,6 +38,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
+  412: 'If-Match names a version of the task that is no longer current; nothing changed',
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',
   422: 'Idempotency key reused with a different body',

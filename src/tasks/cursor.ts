@@ -3,6 +3,8 @@
 // cursor is refused (the route answers 400) rather than a jump to an arbitrary position.
 import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
 
+import { MAX_TASK_ID } from '../db/schema.ts';
+
 export type ListOrder = 'asc' | 'desc';
 export interface CursorPosition {
   createdAt: string; // as Postgres prints `timestamp`: 2026-02-04 10:11:12.345678
@@ -11,7 +13,6 @@ export interface CursorPosition {
 }
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/;
-const MAX_ID = 2_147_483_647;
 const encoder = new TextEncoder();
 const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
@@ -52,7 +53,7 @@ export async function decodeCursor(
     const [cursorOrder, createdAt, idText] = new TextDecoder().decode(payload).split('|');
     const id = Number(idText);
     // A cursor from a list in the other order would skip or repeat tasks: refuse it.
-    if (cursorOrder !== order || !TIMESTAMP.test(createdAt) || !Number.isInteger(id) || id < 1 || id > MAX_ID) {
+    if (cursorOrder !== order || !TIMESTAMP.test(createdAt) || !Number.isInteger(id) || id < 1 || id > MAX_TASK_ID) {
       return null;
     }
     return { createdAt, id, order };

@@ -20,7 +20,7 @@ export type IdempotentCreate =
 interface RecordRow extends Record<string, unknown> {
   created: boolean;
   request_hash: string;
-  task_id: number;
+  task_id: number | string; // bigint: the driver gives int8 as text
   title: string;
   description: string | null;
   completed: boolean;
@@ -44,12 +44,14 @@ export async function requestHash(body: unknown): Promise<string> {
 
 function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
   return {
-    id: row.task_id,
+    id: Number(row.task_id),
     title: row.title,
     description: row.description,
     completed: row.completed,
     createdAt: row.task_created_at,
     updatedAt: row.task_created_at,
+    // The snapshot is the task as first created: version 1.
+    version: 1,
     userId: owner,
   };
 }
@@ -71,17 +73,20 @@ export async function createTaskIdempotently(
   const live = liveSessionCondition(caller);
   // Claim the key (ON CONFLICT DO NOTHING) and insert the task only if the claim succeeded; else read
   // the earlier record. The task and its snapshot share one id and one `now()`, so they are identical.
-  // Nothing is claimed, created or replayed unless the caller's session is live.
+  // Nothing is claimed, created or replayed unless the caller's session is live. The id (nextval) is
+  // computed in the claim's select list, which runs only for a row that passed its WHERE: a replay, a
+  // reused key (422) or an ended session takes no sequence value. (Two requests racing with one new key
+  // can both get past `not exists`; the loser's claim then conflicts, and its value is the only one lost.)
   try {
     const { rows } = await db.execute<RecordRow>(sql`
       with alive as (select ${live} as live),
-      new_task as (select nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name}))::int as id, (now() at time zone 'utc') as at),
       claim as (
         insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
-        select ${owner}, ${key}, ${hash}, n.id, ${fields.title}::varchar, ${fields.description}::varchar,
-               ${fields.completed}::boolean, n.at
-          from new_task n
+        select ${owner}, ${key}, ${hash}, nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name})),
+               ${fields.title}::varchar, ${fields.description}::varchar, ${fields.completed}::boolean,
+               (now() at time zone 'utc')
          where (select live from alive)
+           and not exists (select 1 from idempotency_keys where user_id = ${owner} and key = ${key})
         on conflict (user_id, key) do nothing
         returning *),
       created as (

@@ -1,14 +1,15 @@
 // Task queries. Every function runs as a caller: one statement that filters by the owner AND checks the
 // caller's session inside itself (ownership check, liveness and write together; never read-then-write).
 // Repositories never see HTTP.
-import { and, asc, desc, eq, not, type SQL, sql } from 'drizzle-orm';
-import { type AsCaller, type Caller, runAsCaller } from '../auth/caller.ts';
+import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { constraintName, sqlState } from '../db/errors.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
-import { type TaskRow, tasks } from '../db/schema.ts';
+import { idempotencyKeys, type TaskRow, tasks } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
+import type { IfMatch } from './versions.ts';
 
 const utcNow = sql`(now() at time zone 'utc')`;
 const readTask = rowReader(tasks);
@@ -39,8 +40,8 @@ function afterCursor(order: ListOrder, cursor: CursorPosition | undefined): SQL 
   if (!cursor) return undefined;
   // A row comparison on (created_at, id): served by ix_tasks_user_created as an index condition.
   return order === 'desc'
-    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`
-    : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::integer)`;
+    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`
+    : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`;
 }
 
 /** Rows of a statement run as the caller, read as tasks. */
@@ -142,42 +143,107 @@ export async function findTask(db: Database, caller: Caller, id: number): Promis
   );
 }
 
-/** Changes only the given columns (no read-modify-write, so concurrent edits of other fields survive). */
+export type Written<T> = { outcome: 'written'; value: T } | { outcome: 'not-found' } | { outcome: 'stale' };
+
+/**
+ * One write of one task as the caller, with its If-Match check in the same statement: the write's WHERE
+ * names the task, its owner, the live session and (with If-Match) the expected versions; alongside,
+ * whether the task exists for this caller. So one round trip tells 401 (session over) from 404 (no
+ * such task for you) from 412 (it exists but its version is not one named) from success. A write that a
+ * concurrent change made miss its version check (Postgres re-checks the WHERE on the new row) is 412.
+ */
+async function writeTask(
+  db: Database,
+  caller: Caller,
+  id: number,
+  ifMatch: IfMatch | undefined,
+  write: (where: SQL) => SQLWrapper,
+  alsoWith?: (result: SQL) => SQL,
+): Promise<AsCaller<Written<Record<string, unknown>>>> {
+  const live = sql`(select alive from live)`;
+  const target = and(eq(tasks.id, id), ownerCondition(caller.userId), live) as SQL;
+  const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
+  const where = versions === undefined ? target : (and(target, inArray(tasks.version, versions)) as SQL);
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with live as (select ${liveSessionCondition(caller)} as alive),
+    result as (${write(where).getSQL()})
+    ${alsoWith ? sql`, ${alsoWith(sql`result`)}` : sql``}
+    select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found, result.*
+      from live left join result on true`);
+  const [row] = rows;
+  if (row?.session_live !== true) return { sessionLive: false };
+  if (row.id !== null && row.id !== undefined) return { sessionLive: true, value: { outcome: 'written', value: row } };
+  // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
+  const stale = versions !== undefined && row.task_found === true;
+  return { sessionLive: true, value: { outcome: stale ? 'stale' : 'not-found' } };
+}
+
+function asWrittenTask(result: AsCaller<Written<Record<string, unknown>>>): AsCaller<Written<TaskRow>> {
+  if (!result.sessionLive || result.value.outcome !== 'written') return result as AsCaller<Written<TaskRow>>;
+  return { sessionLive: true, value: { outcome: 'written', value: readTask(result.value.value) } };
+}
+
+/**
+ * Changes only the given columns (no read-modify-write, so concurrent edits of other fields survive);
+ * every change bumps the version.
+ */
 export async function updateTask(
   db: Database,
   caller: Caller,
   id: number,
   changes: Partial<TaskFields>,
-): Promise<AsCaller<TaskRow | undefined>> {
-  return firstTask(
-    await runAsCaller(db, caller, (live) =>
+  ifMatch?: IfMatch,
+): Promise<AsCaller<Written<TaskRow>>> {
+  return asWrittenTask(
+    await writeTask(db, caller, id, ifMatch, (where) =>
       db
         .update(tasks)
-        .set({ ...changes, updatedAt: utcNow })
-        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
+        .set({ ...changes, updatedAt: utcNow, version: sql`${tasks.version} + 1` })
+        .where(where)
         .returning(),
     ),
   );
 }
 
-export async function toggleTask(db: Database, caller: Caller, id: number): Promise<AsCaller<TaskRow | undefined>> {
-  return firstTask(
-    await runAsCaller(db, caller, (live) =>
+export async function toggleTask(
+  db: Database,
+  caller: Caller,
+  id: number,
+  ifMatch?: IfMatch,
+): Promise<AsCaller<Written<TaskRow>>> {
+  return asWrittenTask(
+    await writeTask(db, caller, id, ifMatch, (where) =>
       db
         .update(tasks)
-        .set({ completed: not(tasks.completed), updatedAt: utcNow })
-        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
+        .set({ completed: not(tasks.completed), updatedAt: utcNow, version: sql`${tasks.version} + 1` })
+        .where(where)
         .returning(),
     ),
   );
 }
 
-export async function deleteTask(db: Database, caller: Caller, id: number): Promise<AsCaller<boolean>> {
-  const result = await runAsCaller(db, caller, (live) =>
-    db
-      .delete(tasks)
-      .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live))
-      .returning({ id: tasks.id }),
+/**
+ * Deletes the task and, in the same statement, the caller's Idempotency-Key records that created it, so
+ * a retry of that create cannot replay a task that no longer exists.
+ */
+export async function deleteTask(
+  db: Database,
+  caller: Caller,
+  id: number,
+  ifMatch?: IfMatch,
+): Promise<AsCaller<Written<true>>> {
+  const owner = toUserId(caller.userId);
+  const result = await writeTask(
+    db,
+    caller,
+    id,
+    ifMatch,
+    (where) => db.delete(tasks).where(where).returning({ id: tasks.id }),
+    (deleted) => sql`forgotten as (
+      delete from ${idempotencyKeys}
+       where ${idempotencyKeys.userId} = ${owner}
+         and ${idempotencyKeys.taskId} in (select id from ${deleted}))`,
   );
-  return result.sessionLive ? { sessionLive: true, value: result.value.length === 1 } : result;
+  if (!result.sessionLive || result.value.outcome !== 'written') return result as AsCaller<Written<true>>;
+  return { sessionLive: true, value: { outcome: 'written', value: true } };
 }

@@ -1,25 +1,56 @@
 // Request and response shapes of the task routes: they validate requests and generate the OpenAPI.
 import { z } from '@hono/zod-openapi';
-import type { TaskRow } from '../db/schema.ts';
+import { MAX_TASK_ID, type TaskRow } from '../db/schema.ts';
 
-const MAX_TASK_ID = 2_147_483_647; // tasks.id is a Postgres integer (serial)
+// Text must be text (400 otherwise, before anything is stored):
+// - well-formed Unicode: no lone surrogates (a JSON `\ud800` escape); invalid UTF-8 bytes never get
+//   this far (json-body.ts refuses the body), so no U+FFFD from decoding is ever stored;
+// - no control characters (U+0000–U+001F, U+007F–U+009F; Postgres cannot even store U+0000), except
+//   tab, line feed and carriage return in descriptions;
+// - titles also carry no bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069),
+//   which could make a title display as something else. Descriptions keep them verbatim.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const TITLE_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const DESCRIPTION_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
-// Postgres text cannot hold U+0000; refuse it here (400) rather than fail in the database (500).
-const noNul = [(text: string) => !text.includes('\u0000'), 'must not contain NUL (U+0000) characters'] as const;
+const wellFormed = [
+  (text: string) => !LONE_SURROGATE.test(text),
+  'must be well-formed Unicode (no lone surrogates)',
+] as const;
+
+export const TEXT_RULES = 'Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F)';
 
 const Title = z
   .string()
-  .refine(...noNul)
+  .refine(...wellFormed)
+  .refine((text) => !TITLE_CONTROL.test(text), 'must not contain control characters')
+  .refine(
+    (text) => !BIDI_CONTROL.test(text),
+    'must not contain bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+  )
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .openapi({ example: 'Buy milk', description: 'Trimmed; 1–200 characters' });
+  .openapi({
+    example: 'Buy milk',
+    description: `Trimmed; 1–200 characters. ${TEXT_RULES} and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.`,
+  });
 const Description = z
   .string()
-  .refine(...noNul)
+  .refine(...wellFormed)
+  .refine(
+    (text) => !DESCRIPTION_CONTROL.test(text),
+    'must not contain control characters other than tab, line feed and carriage return',
+  )
   .max(1000, 'must be at most 1000 characters')
   .nullable()
-  .openapi({ example: 'Two litres, semi-skimmed' });
+  .openapi({
+    example: 'Two litres, semi-skimmed',
+    description: `At most 1000 characters. ${TEXT_RULES}, except tab, line feed and carriage return; else 400. Bidirectional control characters are stored verbatim (display it isolated, e.g. in <bdi>).`,
+  });
 
 export const CreateTaskBody = z
   .strictObject({ title: Title, description: Description.optional(), completed: z.boolean().optional() })
@@ -37,10 +68,17 @@ export const PutTaskBody = z
 export const TaskIdParams = z.object({
   id: z
     .string()
-    .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
     .transform(Number)
     .refine((id) => id <= MAX_TASK_ID, `must be at most ${MAX_TASK_ID}`)
-    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', example: 42 }),
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      type: 'integer',
+      format: 'int64',
+      minimum: 1,
+      maximum: MAX_TASK_ID,
+      example: 42,
+    }),
 });
 
 export const ListTasksQuery = z.object({
@@ -70,7 +108,11 @@ const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04
 
 export const Task = z
   .object({
-    id: z.number().int().positive().openapi({ example: 42 }),
+    id: z.number().int().positive().max(MAX_TASK_ID).openapi({
+      format: 'int64',
+      example: 42,
+      description: 'A 64-bit id, always below 2^53 (9007199254740991), so a JSON number holds it exactly',
+    }),
     title: z.string(),
     description: z.string().nullable(),
     completed: z.boolean(),

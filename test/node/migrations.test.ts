@@ -8,8 +8,9 @@ import { createPreAccountsDatabase, PRE_ACCOUNTS_SQL, tasksChecksum, withClient 
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const run = promisify(execFile);
-// 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions.
-const MIGRATION_COUNT = 4;
+// 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
+// 0005 bigint task ids, 0006 their sequence.
+const MIGRATION_COUNT = 7;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -30,6 +31,20 @@ async function schemaShape(client: pg.Client): Promise<string> {
   );
   return JSON.stringify([columns.rows, indexes.rows, constraints.rows]);
 }
+
+/** The types of tasks.id, idempotency_keys.task_id and the sequence behind tasks.id, with its maximum. */
+async function idTypes(client: pg.Client) {
+  const { rows } = await client.query(
+    `select (select data_type from information_schema.columns where table_name = 'tasks' and column_name = 'id') as id,
+            (select data_type from information_schema.columns
+              where table_name = 'idempotency_keys' and column_name = 'task_id') as task_id,
+            (select format_type(seqtypid, null) || ' ' || seqmax from pg_sequence
+              where seqrelid = pg_get_serial_sequence('tasks', 'id')::regclass) as sequence`,
+  );
+  return rows[0];
+}
+const BIGINT_IDS = { id: 'bigint', task_id: 'bigint', sequence: 'bigint 9007199254740991' };
+const INTEGER_IDS = { id: 'integer', task_id: 'integer', sequence: 'integer 2147483647' };
 
 describe('fresh database', () => {
   it('has every index and the cascading foreign key', async () => {
@@ -66,6 +81,7 @@ describe('fresh database', () => {
           where table_name = 'tasks' and column_name = 'user_id'`,
       );
       expect(userId[0]).toEqual({ is_nullable: 'YES', character_maximum_length: 36 });
+      expect(await idTypes(client)).toEqual(BIGINT_IDS);
     });
   });
 
@@ -108,6 +124,15 @@ describe('upgrading a populated pre-accounts database', () => {
       expect(await tasksChecksum(client)).toEqual(before);
       const { rows } = await client.query('select count(*)::int as n from tasks where user_id is not null');
       expect(rows[0].n).toBe(0);
+      const versions = await client.query('select count(*)::int as n from tasks where version = 1');
+      expect(versions.rows[0].n).toBe(300);
+      expect(await idTypes(client)).toEqual(BIGINT_IDS);
+      // The sequence carries on from the pre-accounts rows.
+      const next = await client.query(
+        `insert into tasks (title, created_at, updated_at) values ('after upgrade', now(), now()) returning id`,
+      );
+      expect(Number(next.rows[0].id)).toBe(301);
+      await client.query(`delete from tasks where title = 'after upgrade'`);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
       expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
     });
@@ -125,7 +150,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0003, 0002, then 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0006 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -147,6 +172,20 @@ describe('rollback', () => {
         );
       });
 
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0006_task_id_sequence_bigint/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0005_bigint_task_ids/);
+      await withClient(db.url, async (client) => {
+        expect(await idTypes(client)).toEqual(INTEGER_IDS);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0004_task_versions/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select count(*)::int as n from information_schema.columns where table_name = 'tasks' and column_name = 'version'`,
+        );
+        expect(rows[0].n).toBe(0);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0003_sessions/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(`select to_regclass('public.sessions') is null as gone`);
@@ -168,6 +207,7 @@ describe('rollback', () => {
           `select to_regclass('public.users') is not null as users, to_regclass('public.sessions') is not null as sessions`,
         );
         expect(rows[0]).toEqual({ users: true, sessions: true });
+        expect(await idTypes(client)).toEqual(BIGINT_IDS);
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
         expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
       });

@@ -37,7 +37,22 @@ describe('hc<AppType>', () => {
     const page = await list.json();
     expect(page.items.map((item) => item.id)).toEqual([task.id]);
 
-    const toggled = await client.api.tasks[':id'].complete.$patch({ param: { id: String(task.id) } });
+    const etag = created.headers.get('ETag');
+    expect(etag).toBe('"1"');
+    const toggled = await client.api.tasks[':id'].complete.$patch({
+      param: { id: String(task.id) },
+      header: { 'if-match': etag ?? '' },
+    });
     expect(toggled.status).toBe(200);
+    expect(toggled.headers.get('ETag')).toBe('"2"');
+
+    // The same version again: someone (this client) changed it since.
+    const stale = await client.api.tasks[':id'].$patch({
+      param: { id: String(task.id) },
+      header: { 'if-match': etag ?? '' },
+      json: { title: 'stale' },
+    });
+    expect(stale.status).toBe(412);
+    if (stale.status === 412) expect((await stale.json()).code).toBe('PRECONDITION_FAILED');
   });
 });

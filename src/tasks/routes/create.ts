@@ -13,6 +13,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { createTask, type TaskFields } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
+import { ETAG_HEADER, etag } from '../versions.ts';
 import { TAGS } from './not-found.ts';
 
 const IdempotencyHeaders = z.object({
@@ -45,7 +46,7 @@ export const route = authenticatedRoute({
   responses: {
     201: {
       description: 'Created (or, with a reused Idempotency-Key and the same body, the first response replayed)',
-      headers: { Location: { schema: { type: 'string' }, description: '/api/tasks/{id}' } },
+      headers: { Location: { schema: { type: 'string' }, description: '/api/tasks/{id}' }, ...ETAG_HEADER },
       content: { 'application/json': { schema: Task } },
     },
     ...problemResponses(400, 413, 415, 422, 500, 503),
@@ -85,5 +86,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
       ? whileSessionLive(await createTask(db, caller, fields))
       : await createOrReplay(c, db, caller, key, fields);
   c.header('Location', `/api/tasks/${row.id}`);
+  c.header('ETag', etag(row.version));
   return c.json(toTaskDto(row), 201);
 };

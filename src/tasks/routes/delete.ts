@@ -1,27 +1,30 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';
-import { TAGS, taskNotFound } from './not-found.ts';
+import { IfMatchHeaders, ifMatchOf } from '../versions.ts';
+import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'Delete a task',
-  middleware: [withDatabase] as const,
-  request: { params: TaskIdParams },
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
+  request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
-    204: { description: 'Deleted' },
-    ...problemResponses(400, 404, 500, 503),
+    204: { description: "Deleted, together with this user's stored Idempotency-Key responses that created it" },
+    ...problemResponses(400, 404, 412, 413, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const deleted = whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
-  if (!deleted) throw taskNotFound();
+  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
+  written(whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch)));
   return c.body(null, 204);
 };

@@ -1,10 +1,12 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { findTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { ETAG_HEADER, etag } from '../versions.ts';
 import { TAGS, taskNotFound } from './not-found.ts';
 
 export const route = authenticatedRoute({
@@ -12,16 +14,18 @@ export const route = authenticatedRoute({
   path: '/api/tasks/{id}',
   tags: TAGS,
   summary: 'One of your tasks',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams },
   responses: {
-    200: { description: 'The task', content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 404, 500, 503),
+    200: { description: 'The task', headers: ETAG_HEADER, content: { 'application/json': { schema: Task } } },
+    ...problemResponses(400, 404, 413, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const row = whileSessionLive(await findTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
   if (!row) throw taskNotFound();
+  c.header('ETag', etag(row.version));
   return c.json(toTaskDto(row), 200);
 };

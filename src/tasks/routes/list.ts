@@ -2,6 +2,7 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -14,11 +15,12 @@ export const route = authenticatedRoute({
   path: '/api/tasks',
   tags: TAGS,
   summary: 'List your tasks, newest first by default, with keyset pagination',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { query: ListTasksQuery },
   responses: {
     200: { description: 'A page of tasks', content: { 'application/json': { schema: TaskPage } } },
-    ...problemResponses(400, 500, 503),
+    ...problemResponses(400, 413, 500, 503),
   },
 });
 

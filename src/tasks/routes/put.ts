@@ -7,7 +7,8 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { updateTask } from '../repository.ts';
 import { PutTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { TAGS, taskNotFound } from './not-found.ts';
+import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../versions.ts';
+import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'put',
@@ -15,16 +16,27 @@ export const route = authenticatedRoute({
   tags: TAGS,
   summary: 'Replace a task',
   middleware: [jsonBody, withDatabase] as const,
-  request: { params: TaskIdParams, body: { required: true, content: { 'application/json': { schema: PutTaskBody } } } },
+  request: {
+    params: TaskIdParams,
+    headers: IfMatchHeaders,
+    body: { required: true, content: { 'application/json': { schema: PutTaskBody } } },
+  },
   responses: {
-    200: { description: 'The replaced task', content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 404, 413, 415, 500, 503),
+    200: {
+      description: 'The replaced task',
+      headers: ETAG_HEADER,
+      content: { 'application/json': { schema: Task } },
+    },
+    ...problemResponses(400, 404, 412, 413, 415, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { id } = c.req.valid('param');
-  const row = whileSessionLive(await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json')));
-  if (!row) throw taskNotFound();
+  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
+  const row = written(
+    whileSessionLive(await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch)),
+  );
+  c.header('ETag', etag(row.version));
   return c.json(toTaskDto(row), 200);
 };

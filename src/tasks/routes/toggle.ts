@@ -1,28 +1,37 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { toggleTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { TAGS, taskNotFound } from './not-found.ts';
+import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../versions.ts';
+import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'patch',
   path: '/api/tasks/{id}/complete',
   tags: TAGS,
   summary: 'Toggle completed, atomically (a body is ignored)',
+  description: IGNORED_BODY_RULE,
   middleware: [ignoredBody, withDatabase] as const,
-  request: { params: TaskIdParams },
+  request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
-    200: { description: 'The task with completed flipped', content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 404, 413, 500, 503),
+    200: {
+      description: 'The task with completed flipped',
+      headers: ETAG_HEADER,
+      content: { 'application/json': { schema: Task } },
+    },
+    ...problemResponses(400, 404, 412, 413, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const row = whileSessionLive(await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
-  if (!row) throw taskNotFound();
+  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
+  const row = written(
+    whileSessionLive(await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch)),
+  );
+  c.header('ETag', etag(row.version));
   return c.json(toTaskDto(row), 200);
 };

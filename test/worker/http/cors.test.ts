@@ -13,7 +13,7 @@ describe('CORS', () => {
     const response = await api('/api/health', { headers: { Origin: ALLOWED } });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
     expect(response.headers.get('Vary')).toMatch(/Origin/);
-    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After');
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After, ETag');
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
   });
 
@@ -39,8 +39,10 @@ describe('CORS', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET, POST, PUT, PATCH, DELETE');
-    expect(response.headers.get('Access-Control-Allow-Headers')).toBe('Authorization, Content-Type, Idempotency-Key');
-    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After');
+    expect(response.headers.get('Access-Control-Allow-Headers')).toBe(
+      'Authorization, Content-Type, Idempotency-Key, If-Match',
+    );
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After, ETag');
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
     expect(response.headers.get('X-Request-Id')).toBeTruthy();
   });

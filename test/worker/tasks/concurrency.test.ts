@@ -1,7 +1,27 @@
-// Nothing lost under races (SECURITY G36–G37).
+// Nothing lost under races (SECURITY G36–G37), and no race reaches a constraint as a 500.
+//
+// The constraints a concurrent request can hit, and what each becomes (see also access.test.ts and
+// idempotency.test.ts):
+// - fk_tasks_user_id (create vs account deletion) → 401, tested in access.test.ts;
+// - fk_idempotency_keys_user_id / fk_tasks_user_id on an Idempotency-Key create vs account deletion → 401;
+// - pk_idempotency_keys (two creates with one new key) → ON CONFLICT, both 201 with one task, tested in
+//   idempotency.test.ts;
+// - tasks_pkey: ids come from the sequence only, so no request can collide;
+// - updates and deletes change no key or reference: their races are 404 / 412 (versions.test.ts), and a
+//   task DELETE vs the account's cascade lock tasks before idempotency_keys in the same order (no deadlock).
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
+import { api, queryDatabase } from '../support/api.ts';
+import { bearer, signUp } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
+
+function deleteAccount(user: { token: string; password: string }, ip: string) {
+  return api('/api/auth/me', {
+    method: 'DELETE',
+    headers: { ...bearer(user.token), 'Content-Type': 'application/json', 'CF-Connecting-IP': ip },
+    body: JSON.stringify({ password: user.password }),
+  });
+}
 
 describe('concurrent changes', () => {
   it('two PATCHes of different fields racing: both changes are kept (20 rounds)', async () => {
@@ -32,6 +52,62 @@ describe('concurrent changes', () => {
       const late = await client.request('PATCH', `/api/tasks/${task.id}`, { title: 'too late' });
       expect(late.status).toBe(404);
       expect(await late.json()).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+});
+
+describe('races with the account being deleted (foreign keys)', () => {
+  it('Idempotency-Key creates (new keys and one shared key) vs account deletion: 201 or 401, never 500; nothing left', async () => {
+    for (let round = 0; round < 3; round++) {
+      const user = await signUp();
+      const creates = Array.from({ length: 16 }, (_, i) =>
+        api('/api/tasks', {
+          method: 'POST',
+          headers: {
+            ...bearer(user.token),
+            'Content-Type': 'application/json',
+            'Idempotency-Key': i % 2 === 0 ? `shared-${round}` : `key-${round}-${i}`,
+          },
+          body: JSON.stringify({ title: 'race' }),
+        }),
+      );
+      const deletion = deleteAccount(user, `10.98.${round}.1`);
+      const statuses = (await Promise.all(creates)).map((response) => response.status);
+      expect((await deletion).status).toBe(204);
+      expect(
+        statuses.every((status) => status === 201 || status === 401),
+        statuses.join(','),
+      ).toBe(true);
+      expect(await queryDatabase('select 1 from tasks where user_id = $1', [user.userId])).toHaveLength(0);
+      expect(await queryDatabase('select 1 from idempotency_keys where user_id = $1', [user.userId])).toHaveLength(0);
+    }
+  });
+
+  it('PATCH with If-Match, toggle and DELETE (which also deletes idempotency records) vs account deletion: never 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const user = await signUp();
+      const headers = { ...bearer(user.token), 'Content-Type': 'application/json' };
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const created = await api('/api/tasks', {
+          method: 'POST',
+          headers: { ...headers, 'Idempotency-Key': `k-${i}` },
+          body: JSON.stringify({ title: `t${i}` }),
+        });
+        ids.push(((await created.json()) as TaskDto).id);
+      }
+      const writes = ids.flatMap((id) => [
+        api(`/api/tasks/${id}`, { method: 'PATCH', headers: { ...headers, 'If-Match': '"1"' }, body: '{"title":"x"}' }),
+        api(`/api/tasks/${id}/complete`, { method: 'PATCH', headers: bearer(user.token) }),
+        api(`/api/tasks/${id}`, { method: 'DELETE', headers: bearer(user.token) }),
+      ]);
+      const deletion = deleteAccount(user, `10.97.${round}.1`);
+      const statuses = (await Promise.all(writes)).map((response) => response.status);
+      expect((await deletion).status).toBe(204);
+      expect(
+        statuses.every((status) => [200, 204, 401, 404, 412].includes(status)),
+        statuses.join(','),
+      ).toBe(true);
     }
   });
 });

@@ -156,7 +156,7 @@ describe('validation', () => {
     expect(await plain.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
-  it.each(['abc', '0', '-1', '1.5', '2147483648', '99999999999', '1e3', '%20'])(
+  it.each(['abc', '0', '-1', '1.5', '9007199254740992', '99999999999999999', '1e3', '%20'])(
     'task id %j → 400, never a 500 from Postgres',
     async (id) => {
       const client = await newClient();
@@ -173,9 +173,17 @@ describe('validation', () => {
     },
   );
 
-  it('the largest id is valid input (404, not 400)', async () => {
+  it('ids are 64-bit: past 2^31 and up to 2^53 - 1 is valid input (404, not 400)', async () => {
     const client = await newClient();
-    expect((await client.request('GET', '/api/tasks/2147483647')).status).toBe(404);
+    for (const id of ['2147483648', '9007199254740991']) {
+      for (const [method, path] of [
+        ['GET', `/api/tasks/${id}`],
+        ['PATCH', `/api/tasks/${id}/complete`],
+        ['DELETE', `/api/tasks/${id}`],
+      ] as const) {
+        expect((await client.request(method, path)).status, `${method} ${path}`).toBe(404);
+      }
+    }
   });
 });
 

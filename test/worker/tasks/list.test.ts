@@ -58,13 +58,14 @@ async function walk(client: Client, params: string, onEachPage?: (index: number)
 
 /** Tasks for a user with chosen creation times (microseconds, exact ties) straight into the table. */
 async function seedTasks(userId: string, createdAt: string[]): Promise<number[]> {
-  const rows = await queryDatabase<{ id: number }>(
+  // tasks.id is bigint: the driver returns int8 as text.
+  const rows = await queryDatabase<{ id: string }>(
     `insert into tasks (title, user_id, created_at, updated_at)
      select 'seeded ' || ord, $1, t::timestamp, t::timestamp from unnest($2::text[]) with ordinality as s(t, ord)
      returning id`,
     [userId, createdAt],
   );
-  return rows.map((row) => row.id);
+  return rows.map((row) => Number(row.id));
 }
 
 describe('GET /api/tasks', () => {
