@@ -32,10 +32,12 @@ export interface paths {
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -44,16 +46,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -140,7 +144,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
                 /** @description Conflict (codes: EMAIL_TAKEN) */
@@ -149,7 +153,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem409"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -158,7 +162,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -167,16 +171,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -185,16 +191,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -243,16 +251,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -261,7 +269,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -270,16 +278,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -288,16 +298,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -334,13 +346,13 @@ export interface paths {
                         "application/json": components["schemas"]["UserEnvelope"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -349,16 +361,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -392,16 +406,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -410,7 +424,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -419,16 +433,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -437,16 +453,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -494,16 +512,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -512,7 +530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -521,16 +539,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -539,16 +559,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -600,16 +622,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -618,7 +640,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -627,16 +649,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem429"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -645,16 +669,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -691,13 +717,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -706,16 +732,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -752,13 +780,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -767,16 +795,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -813,13 +843,13 @@ export interface paths {
                         "application/json": components["schemas"]["SessionList"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -828,16 +858,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -885,16 +917,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -903,7 +935,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -912,16 +944,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -973,16 +1007,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -991,7 +1025,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1000,16 +1034,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1051,16 +1087,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1069,7 +1105,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -1078,7 +1114,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
@@ -1087,7 +1123,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem422"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1096,16 +1132,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1155,16 +1193,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -1173,7 +1211,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1182,7 +1220,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1191,16 +1229,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1241,16 +1281,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -1259,7 +1299,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
@@ -1268,7 +1308,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem412"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1277,7 +1317,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -1286,7 +1326,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1295,16 +1335,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1341,16 +1383,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -1359,7 +1401,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
@@ -1368,7 +1410,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem412"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1377,7 +1419,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1386,16 +1428,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1438,16 +1482,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -1456,7 +1500,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
@@ -1465,7 +1509,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem412"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1474,7 +1518,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
@@ -1483,7 +1527,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem415"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1492,16 +1536,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1556,16 +1602,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem400"];
                     };
                 };
-                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
                 /** @description Not found (or not yours) (codes: NOT_FOUND) */
@@ -1574,7 +1620,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem404"];
                     };
                 };
                 /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
@@ -1583,7 +1629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem412"];
                     };
                 };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1592,7 +1638,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1601,16 +1647,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
                 /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem503"];
                     };
                 };
             };
@@ -1649,7 +1697,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
             };
@@ -1694,7 +1742,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
             };
@@ -1723,6 +1771,12 @@ export interface components {
             /** @enum {string} */
             database: "ok";
         };
+        Problem429: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 429;
+            /** @enum {string} */
+            code?: "RATE_LIMITED";
+        };
         Problem: {
             type: string;
             title: string;
@@ -1735,6 +1789,18 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        Problem500: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 500;
+            /** @enum {string} */
+            code?: "INTERNAL" | "CONFIG_INVALID";
+        };
+        Problem503: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 503;
+            /** @enum {string} */
+            code?: "DATABASE_UNAVAILABLE";
         };
         /**
          * @example {
@@ -1789,6 +1855,30 @@ export interface components {
              */
             updatedAt: string;
         };
+        Problem400: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 400;
+            /** @enum {string} */
+            code?: "VALIDATION_FAILED";
+        };
+        Problem409: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 409;
+            /** @enum {string} */
+            code?: "EMAIL_TAKEN";
+        };
+        Problem413: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 413;
+            /** @enum {string} */
+            code?: "PAYLOAD_TOO_LARGE";
+        };
+        Problem415: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 415;
+            /** @enum {string} */
+            code?: "UNSUPPORTED_MEDIA_TYPE";
+        };
         SignupBody: {
             /**
              * @description Trimmed and lower-cased before storage and lookup
@@ -1800,6 +1890,12 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        Problem401: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 401;
+            /** @enum {string} */
+            code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS";
         };
         SigninBody: {
             /** @example ada@example.com */
@@ -1854,6 +1950,12 @@ export interface components {
             /** @description The session of the access token making this request */
             current: boolean;
         };
+        Problem404: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 404;
+            /** @enum {string} */
+            code?: "NOT_FOUND";
+        };
         TaskPage: {
             items: components["schemas"]["Task"][];
             nextCursor: string | null;
@@ -1879,6 +1981,12 @@ export interface components {
              */
             updatedAt: string;
         };
+        Problem422: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 422;
+            /** @enum {string} */
+            code?: "IDEMPOTENCY_KEY_REUSED";
+        };
         CreateTaskBody: {
             /**
              * @description Trimmed; 1–200 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F) and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.
@@ -1891,6 +1999,12 @@ export interface components {
              */
             description?: string | null;
             completed?: boolean;
+        };
+        Problem412: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 412;
+            /** @enum {string} */
+            code?: "PRECONDITION_FAILED";
         };
         PatchTaskBody: {
             /**

@@ -7,7 +7,8 @@ import type { AppEnv } from '../env.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match';
-export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After, ETag';
+// WWW-Authenticate tells an app why a 401 happened; Idempotent-Replayed that a create was a replay.
+export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After, ETag, WWW-Authenticate, Idempotent-Replayed';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export const cors = createMiddleware<AppEnv>(async (c, next) => {

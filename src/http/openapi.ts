@@ -8,16 +8,38 @@ export type OpenApiApp = OpenAPIHono<AppEnv>;
 
 export function createOpenApiApp(): OpenApiApp {
   return new OpenAPIHono<AppEnv>({
-    // Every zod failure (body, query, path) becomes one VALIDATION_FAILED problem listing each field.
+    // Every zod failure (body, query, path) becomes one VALIDATION_FAILED problem listing each field
+    // (path "" for the body or query as a whole), in words an app can show next to the field.
     defaultHook: (result) => {
       if (result.success) return;
-      const errors = result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || result.target,
-        message: issue.message,
-      }));
+      const errors = result.error.issues.flatMap(fieldErrors);
       throw new AppError('VALIDATION_FAILED', `The request ${result.target} is invalid`, { errors });
     },
   });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** zod's issue as `{ path, message }`, with its generic wording for the common cases replaced. */
+function fieldErrors(issue: Issue): { path: string; message: string }[] {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: path ? `${path}.${key}` : key,
+      message: 'is not a field of this request',
+    }));
+  }
+  if (issue.code === 'invalid_type') {
+    // zod leaves the input out of its issues; its (English) message says what it received.
+    const missing = / received undefined$/.test(issue.message);
+    if (path === '' && missing) return [{ path, message: 'a JSON body is required' }];
+    return [{ path, message: missing ? 'is required' : `must be ${article(issue.expected)}` }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
 export const Problem = z
@@ -34,7 +56,7 @@ export const Problem = z
 
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
-  401: 'Missing or invalid credentials',
+  401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
@@ -49,18 +71,36 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
 
 type ProblemStatus = keyof typeof STATUS_DESCRIPTIONS & number;
 
+const codesFor = (status: number) =>
+  Object.entries(PROBLEMS)
+    .filter(([, problem]) => problem.status === status)
+    .map(([code]) => code as ProblemCode);
+
+// Statuses whose answers carry Retry-After (seconds).
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 1 } },
+};
+
+/** The Problem schema with `code` narrowed to the codes this status can carry (e.g. 404 → NOT_FOUND). */
+function problemFor(status: number) {
+  const [first, ...rest] = codesFor(status);
+  return Problem.extend({ code: z.enum([first, ...rest]), status: z.literal(status) }).openapi(`Problem${status}`);
+}
+
 /** The problem+json responses a route can return, for its OpenAPI definition. */
 export function problemResponses<const S extends ProblemStatus>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       {
-        description: `${STATUS_DESCRIPTIONS[status]} (codes: ${Object.entries(PROBLEMS)
-          .filter(([, problem]) => problem.status === status)
-          .map(([code]) => code)
-          .join(', ')})`,
-        content: { 'application/problem+json': { schema: Problem } },
+        description: `${STATUS_DESCRIPTIONS[status]} (codes: ${codesFor(status).join(', ')})`,
+        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+        content: { 'application/problem+json': { schema: problemFor(status) } },
       },
     ]),
-  ) as Record<S, { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }>;
+    // Typed as the general Problem, so every route's error responses have one shape in typed clients.
+  ) as unknown as Record<
+    S,
+    { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
+  >;
 }

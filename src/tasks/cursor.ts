@@ -1,9 +1,9 @@
 // Opaque, tamper-evident keyset cursors: the (created_at, id) of the last task on a page, at full
 // microsecond precision, with the order it belongs to, signed with an HMAC so that a forged or edited
 // cursor is refused (the route answers 400) rather than a jump to an arbitrary position.
-import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
 
 import { MAX_TASK_ID } from '../db/schema.ts';
+import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
 
 export type ListOrder = 'asc' | 'desc';
 export interface CursorPosition {

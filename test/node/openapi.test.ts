@@ -59,4 +59,24 @@ describe('GET /api/openapi.json', () => {
       }
     }
   });
+
+  it('429 and 503 declare Retry-After; each error status lists only its own codes', async () => {
+    const { doc } = await document();
+    let checked = 0;
+    for (const operations of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const operation of Object.values(operations)) {
+        for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
+          if (status === '429' || status === '503') expect(response.headers?.['Retry-After']).toBeDefined();
+          if (status === '404') {
+            const ref = response.content['application/problem+json'].schema.$ref as string;
+            const schema = doc.components.schemas[ref.split('/').pop() as string];
+            const narrowed = (schema.allOf ?? [schema]).find((part: any) => part.properties?.code);
+            expect(narrowed.properties.code.enum).toEqual(['NOT_FOUND']);
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
 });

@@ -34,7 +34,9 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const opened = await signupWithSession(c.get('db'), email, passwordHash, session);
   if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
-    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
+      errors: [{ path: 'email', message: 'is already registered' }],
+    });
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
   return c.json(await sessionResponse(opened, refreshToken, config), 201);

@@ -13,7 +13,9 @@ describe('CORS', () => {
     const response = await api('/api/health', { headers: { Origin: ALLOWED } });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
     expect(response.headers.get('Vary')).toMatch(/Origin/);
-    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After, ETag');
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
+      'Location, X-Request-Id, Retry-After, ETag, WWW-Authenticate, Idempotent-Replayed',
+    );
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
   });
 
@@ -42,7 +44,9 @@ describe('CORS', () => {
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe(
       'Authorization, Content-Type, Idempotency-Key, If-Match',
     );
-    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('Location, X-Request-Id, Retry-After, ETag');
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
+      'Location, X-Request-Id, Retry-After, ETag, WWW-Authenticate, Idempotent-Replayed',
+    );
     expect(response.headers.get('Access-Control-Allow-Credentials')).toBeNull();
     expect(response.headers.get('X-Request-Id')).toBeTruthy();
   });
