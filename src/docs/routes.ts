@@ -1,9 +1,10 @@
 // GET /api/openapi.json — the OpenAPI 3.1 document generated from the routes' zod schemas.
 // GET /api/docs — an interactive reference (Scalar) for it.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../env.ts';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
+import * as z from '../lib/zod.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 

@@ -1,9 +1,10 @@
 // GET /api/health: the API answers and its database is reachable.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { AppRouteHandler } from '../env.ts';
 import { problemResponses } from '../http/openapi.ts';
 import { withDatabase } from '../http/with-database.ts';
+import * as z from '../lib/zod.ts';
 
 const Health = z
   .object({ status: z.literal('ok'), database: z.literal('ok') })

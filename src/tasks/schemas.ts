@@ -1,6 +1,7 @@
 // Request and response shapes of the task routes: they validate requests and generate the OpenAPI.
-import { z } from '@hono/zod-openapi';
+
 import type { TaskRow } from '../db/schema.ts';
+import * as z from '../lib/zod.ts';
 
 const MAX_TASK_ID = 2_147_483_647; // tasks.id is a Postgres integer (serial)
 
