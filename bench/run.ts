@@ -126,8 +126,9 @@ const worker = await startWranglerDev(workerVars(benchUrl));
 workerd = findWorkerd(worker.pid, worker.port);
 results.workerd = {
   cpuSource: '/proc/<pid>/stat utime+stime of the workerd process running the Worker, over each pass, / requests',
-  workerPids: workerd.worker,
-  proxyPids: workerd.proxy,
+  // Strings, not arrays: JSON.stringify's layout of a short array is not biome's.
+  workerPids: workerd.worker.join(','),
+  proxyPids: workerd.proxy.join(','),
 };
 if (workerd.worker.length !== 1 || workerd.proxy.length !== 1)
   process.stderr.write(`workerd processes: ${JSON.stringify(workerd)} (expected one Worker, one proxy)\n`);
