@@ -3,8 +3,10 @@
 // path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
 // proxy. Prints, for each route, requests/s as a ratio to GET /api/health/live (same Worker, no
 // database) measured in the same run; p50 latency each route adds to that route at one connection;
-// statements per request as counted by PostgreSQL (pg_stat_statements); list latency at 1k vs 1M tasks;
-// bundle and start-up. Writes bench/results.json.
+// statements per request as counted by PostgreSQL (pg_stat_statements); the Worker's CPU time per
+// request, read from /proc for the workerd process running it (wrangler dev reports none), as a ratio
+// to the no-database route; list latency at 1k vs 1M tasks; bundle and start-up. Writes
+// bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
 import { startSqlOverHttp } from '../scripts/lib/sql-over-http.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
+import { cpuMs, findWorkerd, type WorkerdProcesses } from './proc-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,13 +42,20 @@ interface Measured {
   p99: number;
   requests: number;
   non2xx: number;
+  /** CPU time of the workerd process running the Worker, per request (ms); null where /proc is unreadable. */
+  workerCpuMs: number | null;
+  /** The same for wrangler dev's proxy (a second workerd forwarding every request); not the Worker's. */
+  proxyCpuMs: number | null;
 }
+
+let workerd: WorkerdProcesses = { worker: [], proxy: [] };
 
 async function measure(
   base: string,
   request: { method?: string; path: string; headers?: Record<string, string>; body?: string; varyIp?: boolean },
   connections = 10,
 ): Promise<Measured> {
+  const cpuBefore = { worker: cpuMs(workerd.worker), proxy: cpuMs(workerd.proxy) };
   const result = await autocannon({
     url: `${base}${request.path}`,
     connections,
@@ -64,12 +74,16 @@ async function measure(
         ]
       : undefined,
   });
+  const perRequest = (pids: number[], before: number) =>
+    pids.length > 0 && result.requests.total > 0 ? (cpuMs(pids) - before) / result.requests.total : null;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
     non2xx: result.non2xx,
+    workerCpuMs: perRequest(workerd.worker, cpuBefore.worker),
+    proxyCpuMs: perRequest(workerd.proxy, cpuBefore.proxy),
   };
 }
 
@@ -109,6 +123,15 @@ async function statementsPerRequest(send: () => Promise<Response>, count = 20): 
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), durationSeconds: DURATION };
 const worker = await startWranglerDev(workerVars(benchUrl));
+workerd = findWorkerd(worker.pid, worker.port);
+results.workerd = {
+  cpuSource: '/proc/<pid>/stat utime+stime of the workerd process running the Worker, over each pass, / requests',
+  // Strings, not arrays: JSON.stringify's layout of a short array is not biome's.
+  workerPids: workerd.worker.join(','),
+  proxyPids: workerd.proxy.join(','),
+};
+if (workerd.worker.length !== 1 || workerd.proxy.length !== 1)
+  process.stderr.write(`workerd processes: ${JSON.stringify(workerd)} (expected one Worker, one proxy)\n`);
 try {
   const base = worker.url;
   const json = { 'Content-Type': 'application/json' };
@@ -312,9 +335,22 @@ const rows = Object.entries(throughput).map(([name, m]) => [
   m.p99.toFixed(0),
   single[name] ? single[name].p50.toFixed(1) : '',
   single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(1) : '',
+  m.workerCpuMs === null ? '' : m.workerCpuMs.toFixed(2),
+  m.workerCpuMs === null || !baseline.workerCpuMs ? '' : (m.workerCpuMs / baseline.workerCpuMs).toFixed(2),
   String(m.non2xx),
 ]);
-const header = ['route', 'req/s', 'x no-DB', 'p50 ms', 'p99 ms', 'p50 1 conn', '+ms vs no-DB', 'non-2xx'];
+const header = [
+  'route',
+  'req/s',
+  'x no-DB',
+  'p50 ms',
+  'p99 ms',
+  'p50 1 conn',
+  '+ms vs no-DB',
+  'CPU ms/req',
+  'CPU x no-DB',
+  'non-2xx',
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(
@@ -323,6 +359,9 @@ console.log(
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));
+console.log(
+  '\nCPU ms/req: CPU time (user + system, /proc) of the workerd process running the Worker during the pass, divided by its requests; it includes workerd serving HTTP and fetch, not only JavaScript.',
+);
 console.log('\nStatements per request (pg_stat_statements):');
 for (const [name, n] of Object.entries(results.statementsPerRequest as Record<string, number>))
   console.log(`  ${name}: ${n}`);

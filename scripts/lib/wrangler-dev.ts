@@ -10,6 +10,9 @@ import { ROOT } from './migrations.ts';
 
 export interface WranglerDev {
   url: string;
+  port: number;
+  /** wrangler's process id, also its process group (wrangler and the workerd processes it starts). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export async function startWranglerDev(
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.status === 200 || response.status === 503) return { url, stop };
+      if (response.status === 200 || response.status === 503) return { url, port, pid: child.pid ?? 0, stop };
     } catch {
       // not listening yet
     }

@@ -1,6 +1,6 @@
 // Request and response shapes of the auth routes: these zod schemas validate requests and generate
 // the OpenAPI document.
-import { z } from '@hono/zod-openapi';
+import * as z from '../lib/zod.ts';
 import { codePointLength, MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS, utf8Length } from './passwords.ts';
 
 export const MAX_EMAIL_LENGTH = 254;

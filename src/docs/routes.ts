@@ -2,10 +2,11 @@
 // GET /api/docs — an interactive reference (Scalar) for it, whose script is served by this deployment
 // (static assets built from the pinned npm package), under a Content-Security-Policy that allows only
 // this origin: the page works offline and cannot load anything from elsewhere.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../env.ts';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
+import * as z from '../lib/zod.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 /** Copied from @scalar/api-reference by scripts/build-docs-assets.mjs into the Worker's static assets. */

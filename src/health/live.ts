@@ -1,7 +1,8 @@
 // GET /api/health/live: the Worker answers, without touching the database (liveness; GET /api/health
 // also checks the database). The benchmark's no-database baseline.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../env.ts';
+import * as z from '../lib/zod.ts';
 
 const Live = z.object({ status: z.literal('ok') }).openapi('Live', { example: { status: 'ok' } });
 

@@ -1,12 +1,13 @@
 // GET /api/health: the API answers and its database is reachable. Anonymous, so kept cheap: limited per
 // client network (HEALTH_RATE_LIMITER, 60 per 60 s), and a healthy answer is reused for a few seconds
 // per isolate (src/health/check.ts) instead of a query per request.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { limitPerNetwork } from '../auth/rate-limit.ts';
 import type { AppRouteHandler } from '../env.ts';
 import { problemResponses } from '../http/openapi.ts';
 import { withDatabase } from '../http/with-database.ts';
+import * as z from '../lib/zod.ts';
 import { checkDatabase, HEALTHY_FOR_MS } from './check.ts';
 
 const limitHealthChecks = limitPerNetwork('HEALTH_RATE_LIMITER', 'health', 'health checks');

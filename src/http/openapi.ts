@@ -1,7 +1,8 @@
 // The OpenAPI-aware Hono app type, the shared validation hook, and the problem+json responses that
 // every route declares: docs and behaviour come from the same definitions.
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
+import * as z from '../lib/zod.ts';
 import { AppError, PROBLEMS, type ProblemCode } from './errors.ts';
 
 export type OpenApiApp = OpenAPIHono<AppEnv>;

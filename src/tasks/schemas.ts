@@ -1,6 +1,6 @@
 // Request and response shapes of the task routes: they validate requests and generate the OpenAPI.
-import { z } from '@hono/zod-openapi';
 import { MAX_TASK_ID, type TaskRow } from '../db/schema.ts';
+import * as z from '../lib/zod.ts';
 
 // Text must be text (400 otherwise, before anything is stored):
 // - well-formed Unicode: no lone surrogates (a JSON `\ud800` escape); invalid UTF-8 bytes never get

@@ -1,6 +1,6 @@
 // Task versions over HTTP: every Task response carries `ETag: "<version>"` (a strong validator), and the
 // writes honour `If-Match` (RFC 9110 §13.1.1) by putting the version check into their own statement.
-import { z } from '@hono/zod-openapi';
+import * as z from '../lib/zod.ts';
 
 /** What an If-Match header asks for: any current version (`*`), or one of these versions. */
 export type IfMatch = { kind: 'any' } | { kind: 'versions'; versions: number[] };

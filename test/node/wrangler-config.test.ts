@@ -32,4 +32,12 @@ describe('wrangler.toml', () => {
     expect(value(section('vars'), 'APP_ENV')).toBe('development');
     expect(section('env.production')).toMatch(/APP_ENV = "production"/);
   });
+
+  it('Smart Placement applies to the deployed environments (inherited from the top level)', async () => {
+    const { unstable_readConfig } = await import('wrangler');
+    for (const env of ['staging', 'production']) {
+      const config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml'), env });
+      expect(config.placement, env).toEqual({ mode: 'smart' });
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { Caller } from '../../auth/caller.ts';
@@ -10,6 +9,7 @@ import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import * as z from '../../lib/zod.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { createTask, type TaskFields } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
