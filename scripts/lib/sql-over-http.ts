@@ -21,6 +21,16 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { LOCAL_HOSTS } from '../../src/db/client.ts';
 
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/** Why a request is refused: it comes from a web page, or names a host other than loopback. */
+export function refuseBrowsers(request: { headers: Record<string, string | string[] | undefined> }): string | null {
+  if (request.headers.origin !== undefined) return 'requests from web pages (with an Origin header) are refused';
+  const host = request.headers.host;
+  if (typeof host !== 'string' || !LOOPBACK_HOST.test(host)) return 'only loopback Host names are served';
+  return null;
+}
+
 export interface SqlOverHttp {
   port: number;
   /** The URL to give `neonConfig.fetchEndpoint`. */
@@ -287,6 +297,10 @@ export async function startSqlOverHttp(
   }
 
   const http = createServer((request, response) => {
+    // It runs any SQL as the server's superuser: only local programs may talk to it. A web page cannot
+    // (browsers always send Origin on a POST, and a DNS-rebound page has a foreign Host).
+    const refusal = refuseBrowsers(request);
+    if (refusal) return sendJson(response, 403, { message: refusal });
     const url = new URL(request.url ?? '/', 'http://sql');
     if (request.method === 'GET' && url.pathname === '/statements' && counts) {
       const application = url.searchParams.get('application_name');

@@ -25,17 +25,22 @@ export type AsCaller<T> = { sessionLive: false } | { sessionLive: true; value: T
  * the session was live, in the same statement: `with live as (…), result as (statement) select …`.
  * Result rows are keyed by column name; rows without an `id` are the empty side of the join.
  */
+/** The statement runAsCaller sends (exposed so tests can EXPLAIN exactly what runs). */
+export function asCallerStatement(caller: Caller, statement: (sessionLive: SQL) => SQLWrapper, orderBy?: SQL): SQL {
+  return sql`
+    with live as (select ${liveSessionCondition(caller)} as alive),
+    result as (${statement(sql`(select alive from live)`).getSQL()})
+    select live.alive as session_live, result.* from live left join result on true
+    ${orderBy ? sql`order by ${orderBy}` : sql``}`;
+}
+
 export async function runAsCaller(
   db: Database,
   caller: Caller,
   statement: (sessionLive: SQL) => SQLWrapper,
   orderBy?: SQL,
 ): Promise<AsCaller<Record<string, unknown>[]>> {
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with live as (select ${liveSessionCondition(caller)} as alive),
-    result as (${statement(sql`(select alive from live)`).getSQL()})
-    select live.alive as session_live, result.* from live left join result on true
-    ${orderBy ? sql`order by ${orderBy}` : sql``}`);
+  const { rows } = await db.execute<Record<string, unknown>>(asCallerStatement(caller, statement, orderBy));
   if (rows[0]?.session_live !== true) return { sessionLive: false };
   return { sessionLive: true, value: rows.filter((row) => row.id !== null && row.id !== undefined) };
 }

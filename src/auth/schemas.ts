@@ -108,3 +108,4 @@ export const UserEnvelope = z.object({ user: User }).openapi('UserEnvelope');
 
 export type UserDto = z.infer<typeof User>;
 export type SessionDto = z.infer<typeof Session>;
+export type SessionInfoDto = z.infer<typeof SessionInfo>;

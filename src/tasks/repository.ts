@@ -2,7 +2,7 @@
 // caller's session inside itself (ownership check, liveness and write together; never read-then-write).
 // Repositories never see HTTP.
 import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from '../auth/caller.ts';
+import { type AsCaller, asCallerStatement, type Caller, liveSessionCondition, runAsCaller } from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { constraintName, sqlState } from '../db/errors.ts';
@@ -80,7 +80,7 @@ function pageQuery(db: Database, caller: Caller, options: ListOptions, sessionLi
 }
 
 function pageOrder(order: ListOrder): SQL {
-  const direction = sql.raw(order);
+  const direction = order === 'desc' ? sql`desc` : sql`asc`;
   return sql`result.${sql.identifier(tasks.createdAt.name)} ${direction}, result.${sql.identifier(tasks.id.name)} ${direction}`;
 }
 
@@ -97,10 +97,9 @@ export async function listTasks(
   return { sessionLive: true, value: { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit } };
 }
 
-/** The whole listing statement, as listTasks sends it (for tests that EXPLAIN exactly what runs). */
+/** The whole listing statement, exactly as listTasks sends it (for tests that EXPLAIN it). */
 export function listTasksStatement(db: Database, caller: Caller, options: ListOptions): SQL {
-  return sql`with live as (select true as alive), result as (${pageQuery(db, caller, options, sql`(select alive from live)`).getSQL()})
-    select live.alive as session_live, result.* from live left join result on true order by ${pageOrder(options.order)}`;
+  return asCallerStatement(caller, (live) => pageQuery(db, caller, options, live), pageOrder(options.order));
 }
 
 /**

@@ -124,6 +124,7 @@ export const Task = z
 export const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() }).openapi('TaskPage');
 
 export type TaskDto = z.infer<typeof Task>;
+export type TaskPageDto = z.infer<typeof TaskPage>;
 
 /** `2026-02-04 10:11:12.345678` (UTC, as stored) → `2026-02-04T10:11:12.345Z`. */
 export function isoFromUtcTimestamp(stored: string): string {

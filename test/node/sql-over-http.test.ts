@@ -1,6 +1,8 @@
 // The local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) driven by the real driver: `neon()` from
 // @neondatabase/serverless and drizzle-orm/neon-http, with `neonConfig.fetchEndpoint` pointed at it, on a
 // scratch database of the test server.
+
+import { request as httpRequest } from 'node:http';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
 import { sql as drizzleSql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-http';
@@ -88,6 +90,35 @@ describe('the protocol, as Neon’s proxy speaks it', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/query/);
     expect((await fetch(new URL('/elsewhere', endpoint), { method: 'POST' })).status).toBe(404);
+  });
+
+  it('refuses web pages: a request with an Origin, or a foreign Host (DNS rebinding), is 403 and runs nothing', async () => {
+    const headers = { 'Neon-Connection-String': scratch.url, 'Neon-Raw-Text-Output': 'true' };
+    const body = JSON.stringify({ query: 'select 1 as one', params: [] });
+    const fromPage = await fetch(endpoint, {
+      method: 'POST',
+      headers: { ...headers, Origin: 'https://evil.example' },
+      body,
+    });
+    expect(fromPage.status).toBe(403);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL(endpoint);
+      const request = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...headers, Host: 'evil.example' },
+        },
+        (response) => resolve(response.statusCode ?? 0),
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    expect(rebound).toBe(403);
+    const local = await fetch(endpoint, { method: 'POST', headers, body });
+    expect(local.status).toBe(200); // a control: the same request from a local program runs
   });
 });
 
