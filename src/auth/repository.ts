@@ -5,7 +5,7 @@ import type { Database } from '../db/client.ts';
 import { constraintName, sqlState } from '../db/errors.ts';
 import { rowReader } from '../db/rows.ts';
 import { type UserRow, users } from '../db/schema.ts';
-import { type Caller, liveSessionCondition } from './caller.ts';
+import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -59,10 +59,12 @@ export async function findCaller(db: Database, caller: Caller): Promise<PublicUs
  * Deletes the caller's account if the hash is still the one verified and the session is live;
  * ON DELETE CASCADE removes its tasks, sessions and idempotency records in the same statement.
  */
-export async function deleteUser(db: Database, caller: Caller, verifiedHash: string): Promise<boolean> {
-  const deleted = await db
-    .delete(users)
-    .where(and(eq(users.id, caller.userId), eq(users.passwordHash, verifiedHash), liveSessionCondition(caller)))
-    .returning({ id: users.id });
-  return deleted.length === 1;
+export async function deleteUser(db: Database, caller: Caller, verifiedHash: string): Promise<AsCaller<boolean>> {
+  const result = await runAsCaller(db, caller, (live) =>
+    db
+      .delete(users)
+      .where(and(eq(users.id, caller.userId), eq(users.passwordHash, verifiedHash), live))
+      .returning({ id: users.id }),
+  );
+  return result.sessionLive ? { sessionLive: true, value: result.value.length === 1 } : result;
 }

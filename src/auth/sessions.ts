@@ -108,7 +108,8 @@ export async function openSession(
 
 /**
  * Sets the new hash (if the old one is still the verified one and the session is live), revokes every
- * earlier session of the user, the caller's included, and opens a new one: one statement.
+ * earlier session of the user, the caller's included, and opens a new one: one statement, which also
+ * says whether the caller's session was live (401) when nothing changed.
  */
 export async function changePasswordAndRestart(
   db: Database,
@@ -116,21 +117,25 @@ export async function changePasswordAndRestart(
   verifiedHash: string,
   newHash: string,
   session: NewSession,
-): Promise<OpenedSession | undefined> {
+): Promise<AsCaller<OpenedSession | undefined>> {
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with updated as (
+    with live as (select ${liveSessionCondition(caller)} as alive),
+    updated as (
       update ${users} set password_hash = ${newHash}, updated_at = now()
-       where id = ${caller.userId} and password_hash = ${verifiedHash} and ${liveSessionCondition(caller)}
+       where id = ${caller.userId} and password_hash = ${verifiedHash} and (select alive from live)
       returning *),
     ended as (
       update ${sessions} set revoked_at = now(), revoked_reason = 'password_changed'
        where user_id in (select id from updated) and revoked_at is null
       returning id),
     new_session as (${insertSession(sql`updated.id`, sql`from updated`, session)})
-    select updated.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at,
-           (select count(*) from ended) as ended
-      from updated cross join new_session`);
-  return rows[0] && readOpened(rows[0]);
+    select live.alive as session_live, opened.*
+      from live left join (
+        select updated.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
+          from updated cross join new_session) opened on true`);
+  const [row] = rows;
+  if (row?.session_live !== true) return { sessionLive: false };
+  return { sessionLive: true, value: row.id === null || row.id === undefined ? undefined : readOpened(row) };
 }
 
 export type Rotation =

@@ -8,7 +8,7 @@ import { authenticatedRoute } from '../authenticated.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { findCallerWithHash } from '../repository.ts';
-import { sessionEnded } from '../require-user.ts';
+import { sessionEnded, whileSessionLive } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { prepareSession, sessionResponse } from '../session-response.ts';
 import { changePasswordAndRestart } from '../sessions.ts';
@@ -39,8 +39,8 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   }
   const newHash = await hashPassword(newPassword, config.BCRYPT_COST);
   const { refreshToken, session } = await prepareSession(c, config);
-  const opened = await changePasswordAndRestart(db, caller, user.passwordHash, newHash, session);
-  // Another change (or a sign-out) won the race since we verified: the password we checked is no longer current.
+  const opened = whileSessionLive(await changePasswordAndRestart(db, caller, user.passwordHash, newHash, session));
+  // Another change won the race since we verified: the password we checked is no longer current.
   if (!opened) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
   await auditAuth(c, 'password_change', 'success', { userId: caller.userId });
   return c.json(await sessionResponse(opened, refreshToken, config), 200);

@@ -8,7 +8,7 @@ import { authenticatedRoute } from '../authenticated.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { deleteUser, findCallerWithHash } from '../repository.ts';
-import { sessionEnded } from '../require-user.ts';
+import { sessionEnded, whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -32,7 +32,8 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   if (!user) throw sessionEnded();
   const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
   // The delete also requires the hash we verified, so a concurrent password change cannot be bypassed.
-  if (!verified || !(await deleteUser(db, caller, user.passwordHash))) {
+  // A session that ended meanwhile is 401 UNAUTHENTICATED, not a wrong password.
+  if (!verified || !whileSessionLive(await deleteUser(db, caller, user.passwordHash))) {
     await auditAuth(c, 'account_delete', 'failure', { userId: caller.userId });
     throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
   }
