@@ -55,7 +55,14 @@ describe('POST /api/auth/signup', () => {
   it('the deployed default cost is 12 (no BCRYPT_COST configured, production env)', async () => {
     const email = uniqueEmail('cost12');
     const response = await apiWith(
-      { APP_ENV: 'production', BCRYPT_COST: undefined, CORS_ORIGINS: 'https://app.example' },
+      {
+        APP_ENV: 'production',
+        BCRYPT_COST: undefined,
+        CORS_ORIGINS: 'https://app.example',
+        APP_URL: 'https://app.example',
+        EMAIL_FROM: 'no-reply@app.example',
+        EMAIL_TRANSPORT: undefined,
+      },
       '/api/auth/signup',
       jsonRequest({ email, password: 'twelve rounds please' }, { headers: { 'CF-Connecting-IP': '10.250.0.12' } }),
     );
