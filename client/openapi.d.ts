@@ -111,7 +111,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and get a session */
+        /** Create an account and get a session; a verification link is emailed to the address */
         post: {
             parameters: {
                 query?: never;
@@ -134,7 +134,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -237,7 +237,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -386,7 +386,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -488,7 +488,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -594,7 +594,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -879,7 +879,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -931,6 +931,347 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password-reset link (the answer is the same whether or not the address has an account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token from a reset email; every session of the account ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetConfirmBody"];
+                };
+            };
+            responses: {
+                /** @description Password changed, every session revoked, the token used up */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a link that confirms the account’s address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Missing or invalid credentials (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the account’s address with the token from a verification email */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VerifyEmailBody"];
+                };
+            };
+            responses: {
+                /** @description The address is verified; the token is used up */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -967,7 +1308,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskPage"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1045,7 +1386,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1149,7 +1490,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1235,7 +1576,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1335,7 +1676,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1432,7 +1773,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1550,7 +1891,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1729,7 +2070,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -1778,6 +2119,8 @@ export interface components {
             id: string;
             /** @example ada@example.com */
             email: string;
+            /** @description Whether the address was confirmed through a link sent to it */
+            emailVerified: boolean;
             /**
              * Format: date-time
              * @example 2026-02-04T10:11:12.345Z
@@ -1853,6 +2196,27 @@ export interface components {
             userAgent: string | null;
             /** @description The session of the access token making this request */
             current: boolean;
+        };
+        Accepted: Record<string, never>;
+        PasswordResetBody: {
+            /**
+             * @description Trimmed and lower-cased before storage and lookup
+             * @example ada@example.com
+             */
+            email: string;
+        };
+        PasswordResetConfirmBody: {
+            /** @description The token from the link in the email (its #token= fragment) */
+            token: string;
+            /**
+             * @description At least 8 characters, at most 72 UTF-8 bytes; no composition rules
+             * @example correct horse battery staple
+             */
+            newPassword: string;
+        };
+        VerifyEmailBody: {
+            /** @description The token from the link in the email (its #token= fragment) */
+            token: string;
         };
         TaskPage: {
             items: components["schemas"]["Task"][];

@@ -28,6 +28,7 @@ describe('POST /api/auth/signup', () => {
       user: {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         email,
+        emailVerified: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       },
