@@ -24,6 +24,12 @@ describe('email transports', () => {
     await expect(bindingTransport(undefined, 'no-reply@app.example').send(message)).rejects.toThrow(/send_email/);
   });
 
+  it('binding: the send_email binding as wrangler simulates it locally accepts the message', async () => {
+    const binding = (env as Bindings).EMAIL;
+    expect(binding).toBeDefined();
+    await bindingTransport(binding, 'no-reply@task-api.test').send(message);
+  });
+
   it('outbox: the message reaches the loopback outbox and can be read back', async () => {
     const to = `outbox-${crypto.randomUUID()}@example.test`;
     const config = loadConfig(env as Bindings);
