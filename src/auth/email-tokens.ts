@@ -85,8 +85,8 @@ function useToken(hash: string, purpose: EmailTokenPurpose) {
 }
 
 /**
- * The reset: uses the token up, sets the new hash and revokes every session of the account, in one
- * statement. The address is marked verified too: the link proved that the user reads it.
+ * The reset: uses the token up (and the account's other reset tokens), sets the new hash and revokes
+ * every session of the account, in one statement. The address is marked verified too: the link proved that the user reads it.
  * Returns the user's id, or undefined when the token is not (or no longer) good.
  */
 export async function resetPasswordWithToken(
@@ -104,7 +104,13 @@ export async function resetPasswordWithToken(
     ended as (
       update ${sessions} set revoked_at = now(), revoked_reason = 'password_reset'
        where user_id in (select id from updated) and revoked_at is null
-      returning id)
+      returning id),
+    -- Other reset links of the account, sent earlier, stop working too.
+    spent as (
+      update ${emailTokens} set used_at = now()
+       where user_id in (select id from updated) and purpose = 'password_reset' and used_at is null
+         and token_hash <> ${hash}
+      returning token_hash)
     select updated.id, (select count(*) from ended) as ended from updated`);
   const row = rows[0];
   return row && { userId: row.id, sessionsEnded: Number(row.ended) };

@@ -89,10 +89,21 @@ describe('password reset', () => {
     await expectDeadEverywhere(client.token, task.id);
   });
 
-  it('a token works once; two concurrent confirms: one 204, one 400', async () => {
+  it('a token works once (and spends earlier ones); two concurrent confirms: one 204, one 400', async () => {
     const { resetToken } = await accountWithResetToken();
     expect((await confirm(resetToken)).status).toBe(204);
     await expectTokenInvalid(await confirm(resetToken, 'yet another password'));
+
+    // A reset spends the account's earlier reset links too.
+    const twice = await accountWithResetToken();
+    await queryDatabase(`update email_tokens set created_at = created_at - interval '61 seconds' where user_id = $1`, [
+      twice.userId,
+    ]);
+    expect((await requestReset(twice.email)).status).toBe(202);
+    const [first, latest] = await waitForLinks(twice.email, 'reset-password', 2);
+    expect(first).toBe(twice.resetToken);
+    expect((await confirm(latest)).status).toBe(204);
+    await expectTokenInvalid(await confirm(first));
 
     const other = await accountWithResetToken();
     const outcomes = await Promise.all([
