@@ -36,6 +36,11 @@ export default defineConfig({
                 LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
                 LOCAL_DB_PIPE: inject('pipe'),
                 TEST_SERVER_URL: inject('serverUrl'),
+                // Email goes to the loopback outbox of the global setup; tests read it back from there.
+                EMAIL_TRANSPORT: 'outbox',
+                LOCAL_OUTBOX: inject('outbox'),
+                APP_URL: 'http://app.test',
+                EMAIL_FROM: 'no-reply@task-api.test',
                 CORS_ORIGINS: 'http://app.test,http://127.0.0.1:5173',
                 ACCESS_TOKEN_TTL_SECONDS: '900',
                 // Tests lower bcrypt's cost through the same configuration the deployment uses;

@@ -115,7 +115,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and get a session */
+        /** Create an account and get a session; a verification link is emailed to the address */
         post: {
             parameters: {
                 query?: never;
@@ -138,7 +138,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -245,7 +245,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -400,7 +400,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -506,7 +506,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -616,7 +616,7 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -911,7 +911,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -965,6 +965,361 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password-reset link (the answer is the same whether or not the address has an account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem400"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem415"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem429"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem500"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem503"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token from a reset email; every session of the account ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetConfirmBody"];
+                };
+            };
+            responses: {
+                /** @description Password changed, every session revoked, the token used up */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem400"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem415"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem429"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem500"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem503"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a link that confirms the account’s address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem429"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem500"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem503"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the account’s address with the token from a verification email */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VerifyEmailBody"];
+                };
+            };
+            responses: {
+                /** @description The address is verified; the token is used up */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem400"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
+                    };
+                };
+                /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem415"];
+                    };
+                };
+                /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem500"];
+                    };
+                };
+                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem503"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -1001,7 +1356,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskPage"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1081,7 +1436,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1187,7 +1542,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1275,7 +1630,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1377,7 +1732,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1476,7 +1831,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1596,7 +1951,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED) */
+                /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1783,7 +2138,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -1844,6 +2199,8 @@ export interface components {
             id: string;
             /** @example ada@example.com */
             email: string;
+            /** @description Whether the address was confirmed through a link sent to it */
+            emailVerified: boolean;
             /**
              * Format: date-time
              * @example 2026-02-04T10:11:12.345Z
@@ -1859,7 +2216,7 @@ export interface components {
             /** @enum {number} */
             status?: 400;
             /** @enum {string} */
-            code?: "VALIDATION_FAILED";
+            code?: "VALIDATION_FAILED" | "TOKEN_INVALID";
         };
         Problem409: components["schemas"]["Problem"] & {
             /** @enum {number} */
@@ -1955,6 +2312,27 @@ export interface components {
             status?: 404;
             /** @enum {string} */
             code?: "NOT_FOUND";
+        };
+        Accepted: Record<string, never>;
+        PasswordResetBody: {
+            /**
+             * @description Trimmed and lower-cased before storage and lookup
+             * @example ada@example.com
+             */
+            email: string;
+        };
+        PasswordResetConfirmBody: {
+            /** @description The token from the link in the email (its #token= fragment) */
+            token: string;
+            /**
+             * @description At least 8 characters, at most 72 UTF-8 bytes; no composition rules
+             * @example correct horse battery staple
+             */
+            newPassword: string;
+        };
+        VerifyEmailBody: {
+            /** @description The token from the link in the email (its #token= fragment) */
+            token: string;
         };
         TaskPage: {
             items: components["schemas"]["Task"][];

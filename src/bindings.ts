@@ -14,6 +14,16 @@ export interface Bindings {
   LOCAL_DB_HTTP?: string;
   LOCAL_DB_PIPE?: string;
   LOCAL_DB_PIPELINE_CONNECT?: string;
+  /** The front end's origin: links in emails point at it. */
+  APP_URL?: string;
+  /** The sender address of every email (on a domain onboarded to Cloudflare Email Service). */
+  EMAIL_FROM?: string;
+  /** 'binding' (Cloudflare Email Service) or 'outbox' (the local outbox server; development and tests). */
+  EMAIL_TRANSPORT?: string;
+  /** host:port of the local outbox server (scripts/lib/mail-outbox.ts), loopback only. */
+  LOCAL_OUTBOX?: string;
+  /** Cloudflare Email Service ([[env.*.send_email]] in wrangler.toml; not declared for local development). */
+  EMAIL?: SendEmail;
   /** Workers Rate Limiting binding for the password routes ([[ratelimits]] in wrangler.toml). */
   AUTH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for POST /api/auth/refresh. */

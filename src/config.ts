@@ -23,6 +23,11 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)');
 
+const isLocal = (config: { APP_ENV: string }) => config.APP_ENV === 'development' || config.APP_ENV === 'test';
+// Only in development and test, where APP_URL and EMAIL_FROM may be left unset.
+const LOCAL_APP_URL = 'http://127.0.0.1:5173';
+const LOCAL_EMAIL_FROM = 'no-reply@task-api.localhost';
+
 const longEnough = (secret: string) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES;
 
 const ConfigSchema = z
@@ -72,6 +77,17 @@ const ConfigSchema = z
     // 'password' pipelines the startup and cleartext password into the first round trip, as Neon's
     // proxy does; only valid when the local server asks for cleartext `password` auth (embedded does).
     LOCAL_DB_PIPELINE_CONNECT: z.enum(['password', 'off']).default('off'),
+    // The front end's origin; password-reset and verification links are `${APP_URL}/reset-password#token=…`.
+    APP_URL: origin.optional(),
+    EMAIL_FROM: z.email('must be an email address').optional(),
+    // Unset: 'outbox' in development and test, 'binding' elsewhere.
+    EMAIL_TRANSPORT: z.enum(['binding', 'outbox']).optional(),
+    // host:port of the local outbox server (scripts/lib/mail-outbox.ts): plain HTTP carrying whole
+    // messages, links included, so loopback only.
+    LOCAL_OUTBOX: z
+      .string()
+      .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5490')
+      .default('127.0.0.1:5490'),
   })
   .refine((config) => config.ACCESS_TOKEN_TTL_SECONDS >= 60 || config.APP_ENV === 'test', {
     path: ['ACCESS_TOKEN_TTL_SECONDS'],
@@ -92,7 +108,26 @@ const ConfigSchema = z
   .refine((config) => config.BCRYPT_COST >= DEFAULT_BCRYPT_COST || config.APP_ENV === 'test', {
     path: ['BCRYPT_COST'],
     error: `must be at least ${DEFAULT_BCRYPT_COST} outside APP_ENV=test`,
-  });
+  })
+  .refine((config) => isLocal(config) || config.APP_URL?.startsWith('https://'), {
+    // Links carry tokens that reset passwords: never over plain http outside local work.
+    path: ['APP_URL'],
+    error: 'must be an https:// origin when APP_ENV is production or staging',
+  })
+  .refine((config) => isLocal(config) || config.EMAIL_FROM !== undefined, {
+    path: ['EMAIL_FROM'],
+    error: 'is required when APP_ENV is production or staging',
+  })
+  .refine((config) => isLocal(config) || config.EMAIL_TRANSPORT !== 'outbox', {
+    path: ['EMAIL_TRANSPORT'],
+    error: 'must be binding when APP_ENV is production or staging (the outbox is a local server)',
+  })
+  .transform((config) => ({
+    ...config,
+    APP_URL: config.APP_URL ?? LOCAL_APP_URL,
+    EMAIL_FROM: config.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
+    EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? (isLocal(config) ? 'outbox' : 'binding'),
+  }));
 
 export type Config = z.infer<typeof ConfigSchema> & {
   /** The secret as key bytes (signing keys and derived HMAC keys come from it). */

@@ -1,6 +1,8 @@
 // Worker entry: builds the app once per isolate and hands it every request; the hourly cron
-// trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records and ended sessions.
+// trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records, ended sessions and email
+// tokens that expired over a day ago.
 import { createApp } from './app.ts';
+import { deleteExpiredEmailTokens } from './auth/email-tokens.ts';
 import { deleteEndedSessions } from './auth/sessions.ts';
 import type { Bindings } from './bindings.ts';
 import { loadConfig } from './config.ts';
@@ -18,5 +20,7 @@ export default {
     logEvent('info', { event: 'idempotency_keys_expired', deleted });
     const sessionsDeleted = await deleteEndedSessions(db);
     logEvent('info', { event: 'ended_sessions_deleted', deleted: sessionsDeleted });
+    const tokensDeleted = await deleteExpiredEmailTokens(db);
+    logEvent('info', { event: 'expired_email_tokens_deleted', deleted: tokensDeleted });
   },
 } satisfies ExportedHandler<Bindings>;

@@ -1,6 +1,7 @@
 // `npm run dev` (scripts/dev.ts) as a function, so that its start-up failures can be tested.
 // Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the WebSocket pipe the Neon
-// driver talks to, then `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
+// driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
+// `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
 // Variables: .dev.vars.example < .dev.vars < the environment. A setting the Worker would refuse stops it
 // before anything starts; so does a database that cannot start, with the reason and the fix.
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import {
   LocalPostgresError,
   startLocalPostgres,
 } from './local-postgres.ts';
+import { type MailOutbox, startMailOutbox } from './mail-outbox.ts';
 import { migrate, ROOT } from './migrations.ts';
 import { type SqlOverHttp, startSqlOverHttp } from './sql-over-http.ts';
 import { startWsPipe, type WsPipe } from './ws-pipe.ts';
@@ -175,7 +177,9 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   let postgres: LocalPostgres | undefined;
   let pipe: WsPipe | undefined;
   let sqlOverHttp: SqlOverHttp | undefined;
+  let outbox: MailOutbox | undefined;
   const stopAll = async () => {
+    await outbox?.close().catch(() => {});
     await pipe?.close().catch(() => {});
     await sqlOverHttp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
@@ -196,6 +200,22 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       // The Worker's queries go over Neon's HTTP protocol: a local endpoint stands in for Neon's proxy.
       sqlOverHttp = await startSqlOverHttp({ port: Number(env.LOCAL_DB_HTTP_PORT ?? 0) });
       vars.LOCAL_DB_HTTP = `127.0.0.1:${sqlOverHttp.port}`;
+    }
+    if (vars.EMAIL_TRANSPORT !== 'binding') {
+      // Workers cannot write files: the Worker POSTs each email here, and this writes it to .data/mail/.
+      const mailDir = join(stateDir, '.data', 'mail');
+      outbox = await startMailOutbox({
+        dir: mailDir,
+        port: Number(env.LOCAL_OUTBOX_PORT ?? 0),
+        onMessage: (message) => {
+          const link = message.text.match(/https?:\/\/\S+/)?.[0];
+          print.log(
+            `dev: email to ${message.to} ("${message.subject}") written to ${relative(stateDir, message.file)}` +
+              (link ? `\ndev:   link: ${link}` : ''),
+          );
+        },
+      });
+      vars.LOCAL_OUTBOX = outbox.hostPort;
     }
   } catch (error) {
     if (error instanceof LocalPostgresError) print.error(explainStartFailure(error, stateDir).join('\n'));

@@ -10,7 +10,13 @@ import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from '.
 const UNIQUE_VIOLATION = '23505';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
-const publicColumns = { id: users.id, email: users.email, createdAt: users.createdAt, updatedAt: users.updatedAt };
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  emailVerifiedAt: users.emailVerifiedAt,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+};
 const readUser = rowReader(users);
 
 /** A user row as Postgres names its columns, without the hash. */

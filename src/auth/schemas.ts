@@ -44,6 +44,20 @@ export const SigninBody = z
 export const ChangePasswordBody = z
   .strictObject({ currentPassword: SanePassword, newPassword: NewPassword })
   .openapi('ChangePasswordBody');
+const EmailToken = z
+  .string()
+  .min(1)
+  .max(SANE_LENGTH)
+  .openapi({ description: 'The token from the link in the email (its #token= fragment)' });
+
+export const PasswordResetBody = z.strictObject({ email: Email }).openapi('PasswordResetBody');
+export const PasswordResetConfirmBody = z
+  .strictObject({ token: EmailToken, newPassword: NewPassword })
+  .openapi('PasswordResetConfirmBody');
+export const VerifyEmailBody = z.strictObject({ token: EmailToken }).openapi('VerifyEmailBody');
+/** The body of a 202: nothing to say (in particular, not whether an email went out). */
+export const Accepted = z.strictObject({}).openapi('Accepted');
+
 export const DeleteAccountBody = z.strictObject({ password: SanePassword }).openapi('DeleteAccountBody');
 
 const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04T10:11:12.345Z' });
@@ -52,6 +66,7 @@ export const User = z
   .object({
     id: z.string().openapi({ format: 'uuid', example: '0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11' }),
     email: z.string().openapi({ example: 'ada@example.com' }),
+    emailVerified: z.boolean().openapi({ description: 'Whether the address was confirmed through a link sent to it' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -6,6 +6,7 @@ import type { Database } from '../db/client.ts';
 import { columnNames } from '../db/rows.ts';
 import { sessions, users } from '../db/schema.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
+import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from './email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from './repository.ts';
 
 /** A replay of the previous refresh token this soon after its rotation is two tabs racing, not theft. */
@@ -56,19 +57,24 @@ function readOpened(raw: Record<string, unknown>): OpenedSession {
   };
 }
 
-/** Creates the user and their first session together; null when the email is taken. */
+/**
+ * Creates the user, their first session and the token of their verification email together; null when
+ * the email is taken.
+ */
 export async function signupWithSession(
   db: Database,
   email: string,
   passwordHash: string,
   session: NewSession,
+  verificationTokenHash: string,
 ): Promise<OpenedSession | null> {
   try {
     const { rows } = await db.execute<Record<string, unknown>>(sql`
       with new_user as (
         insert into ${users} (${columnNames(users.email, users.passwordHash)}) values (${email}, ${passwordHash})
         returning *),
-      new_session as (${insertSession(sql`new_user.id`, sql`from new_user`, session)})
+      new_session as (${insertSession(sql`new_user.id`, sql`from new_user`, session)}),
+      verification as (${insertEmailToken(verificationTokenHash, 'verify_email', VERIFY_EMAIL_TTL_SECONDS, sql`from new_user u`)})
       select new_user.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
         from new_user cross join new_session`);
     return readOpened(rows[0]);

@@ -24,6 +24,9 @@ export const users = pgTable(
     id: varchar('id', { length: 36 }).primaryKey().default(sql`gen_random_uuid()`),
     email: varchar('email', { length: 255 }).notNull(),
     passwordHash: varchar('password_hash', { length: 60 }).notNull(),
+    // When the address was last proven by a verification link; NULL (unverified) for every row that
+    // existed before verification did.
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
       .notNull()
@@ -122,9 +125,38 @@ export const sessions = pgTable(
   ],
 );
 
+/**
+ * Single-use tokens sent by email (password reset, email verification). Only the SHA-256 hash of a
+ * token is stored; `email` is the address it was sent to, so a token stops working once the account's
+ * address has changed. Rows of deleted accounts go with them (ON DELETE CASCADE).
+ */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+    userId: varchar('user_id', { length: 36 }).notNull(),
+    purpose: varchar('purpose', { length: 16 }).notNull(),
+    email: varchar('email', { length: 255 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    foreignKey({ name: 'fk_email_tokens_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
+      'cascade',
+    ),
+    check('ck_email_tokens_purpose', sql`${t.purpose} in ('password_reset', 'verify_email')`),
+    // "This user's recent reset emails" (the send limits) and the cascade from users.
+    index('ix_email_tokens_user_purpose_created').on(t.userId, t.purpose, t.createdAt),
+    // The hourly clean-up finds old tokens by their expiry.
+    index('ix_email_tokens_expires_at').on(t.expiresAt),
+  ],
+);
+
 /** The largest task id: the MAXVALUE of tasks_id_seq (migration 0006), 2^53 - 1, exact as a JSON number. */
 export const MAX_TASK_ID = Number.MAX_SAFE_INTEGER;
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
+export type EmailTokenRow = typeof emailTokens.$inferSelect;

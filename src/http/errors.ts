@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
+  TOKEN_INVALID: { status: 400, title: 'Link invalid or expired' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },

@@ -14,10 +14,12 @@ describe('dev variables', () => {
       [
         'ACCESS_TOKEN_TTL_SECONDS',
         'APP_ENV',
+        'APP_URL',
         'BCRYPT_COST',
         'BETTER_AUTH_SECRET',
         'CORS_ORIGINS',
         'DATABASE_URL',
+        'EMAIL_TRANSPORT',
       ].sort(),
     );
   });

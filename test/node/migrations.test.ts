@@ -9,8 +9,8 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 
 const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
-// 0005 bigint task ids, 0006 their sequence.
-const MIGRATION_COUNT = 7;
+// 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at.
+const MIGRATION_COUNT = 8;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -43,6 +43,13 @@ async function idTypes(client: pg.Client) {
   );
   return rows[0];
 }
+/** Users (without email_verified_at) and sessions, as comparable rows. */
+async function userAndSessionRows(client: pg.Client) {
+  const users = await client.query('select id, email, password_hash, created_at, updated_at from users order by id');
+  const sessions = await client.query('select * from sessions order by id');
+  return { users: users.rows, sessions: sessions.rows };
+}
+
 const BIGINT_IDS = { id: 'bigint', task_id: 'bigint', sequence: 'bigint 9007199254740991' };
 const INTEGER_IDS = { id: 'integer', task_id: 'integer', sequence: 'integer 2147483647' };
 
@@ -82,6 +89,39 @@ describe('fresh database', () => {
       );
       expect(userId[0]).toEqual({ is_nullable: 'YES', character_maximum_length: 36 });
       expect(await idTypes(client)).toEqual(BIGINT_IDS);
+
+      expect(byName.email_tokens_pkey).toMatch(/USING btree \(token_hash\)$/);
+      expect(byName.ix_email_tokens_user_purpose_created).toMatch(/USING btree \(user_id, purpose, created_at\)$/);
+      const { rows: tokenFk } = await client.query(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'fk_email_tokens_user_id'`,
+      );
+      expect(tokenFk[0].def).toBe('FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+      const { rows: verified } = await client.query(
+        `select is_nullable, column_default, data_type from information_schema.columns
+          where table_name = 'users' and column_name = 'email_verified_at'`,
+      );
+      expect(verified[0]).toEqual({ is_nullable: 'YES', column_default: null, data_type: 'timestamp with time zone' });
+    });
+  });
+
+  it('email_tokens accepts only the two purposes', async () => {
+    await withClient(inject('databaseUrl'), async (client) => {
+      const { rows } = await client.query(
+        `insert into users (email, password_hash) values ('purpose@x.test', $1) returning id`,
+        [`$2b$12$${'d'.repeat(53)}`],
+      );
+      const insert = (purpose: string) =>
+        client.query(
+          `insert into email_tokens (token_hash, user_id, purpose, email, expires_at)
+           values (md5(random()::text), $1, $2, 'purpose@x.test', now() + interval '1 hour')`,
+          [rows[0].id, purpose],
+        );
+      await insert('password_reset');
+      await insert('verify_email');
+      await expect(insert('magic_link')).rejects.toThrow(/ck_email_tokens_purpose/);
+      await client.query('delete from users where id = $1', [rows[0].id]);
+      const left = await client.query('select count(*)::int as n from email_tokens where user_id = $1', [rows[0].id]);
+      expect(left.rows[0].n).toBe(0);
     });
   });
 
@@ -132,6 +172,8 @@ describe('upgrading a populated pre-accounts database', () => {
         `insert into tasks (title, created_at, updated_at) values ('after upgrade', now(), now()) returning id`,
       );
       expect(Number(next.rows[0].id)).toBe(301);
+      const tokens = await client.query(`select to_regclass('public.email_tokens') is not null as present`);
+      expect(tokens.rows[0].present).toBe(true);
       await client.query(`delete from tasks where title = 'after upgrade'`);
       const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
       expect(journal.rows[0].n).toBe(MIGRATION_COUNT);
@@ -150,7 +192,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0006 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0007 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -170,7 +212,35 @@ describe('rollback', () => {
            values ($1, repeat('a', 64), now() + interval '1 day', now() + interval '2 days')`,
           [rows[0].id],
         );
+        await client.query(`update users set email_verified_at = now() where id = $1`, [rows[0].id]);
+        await client.query(
+          `insert into email_tokens (token_hash, user_id, purpose, email, expires_at)
+           values (repeat('e', 64), $1, 'password_reset', 'rb@x.test', now() + interval '30 minutes')`,
+          [rows[0].id],
+        );
       });
+      const rowsBefore0007 = await withClient(db.url, userAndSessionRows);
+
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0007_email_tokens/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select to_regclass('public.email_tokens') is null as gone,
+                  (select count(*)::int from information_schema.columns
+                    where table_name = 'users' and column_name = 'email_verified_at') as verified_columns`,
+        );
+        expect(rows[0]).toEqual({ gone: true, verified_columns: 0 });
+        expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
+      // Re-upgrade from 0006: every user and session row is still there, now unverified.
+      await npmRun('db:migrate', db.url);
+      await withClient(db.url, async (client) => {
+        expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);
+        const { rows } = await client.query('select count(*)::int as n from users where email_verified_at is not null');
+        expect(rows[0].n).toBe(0);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0007_email_tokens/);
 
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0006_task_id_sequence_bigint/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0005_bigint_task_ids/);

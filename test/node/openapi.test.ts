@@ -37,7 +37,7 @@ describe('GET /api/openapi.json', () => {
       ),
     );
     expect([...documented].sort()).toEqual([...served].sort());
-    expect(served.size).toBe(21);
+    expect(served.size).toBe(25);
   });
 
   it('declares the bearer scheme, a 401 on every secured operation, and problem+json on every error', async () => {

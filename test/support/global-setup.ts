@@ -1,11 +1,13 @@
 // Runs once per `vitest run`, in Node: a real PostgreSQL (embedded, or TEST_DATABASE_URL's server), a
 // fresh database migrated by the real drizzle-kit, the WebSocket pipe and the local SQL-over-HTTP
-// endpoint (Neon's `/sql` protocol) the Worker's driver uses.
+// endpoint (Neon's `/sql` protocol) the Worker's driver uses, and the mail outbox (its .eml files in a
+// temp dir) the Worker sends email to and tests read messages back from.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
+import { startMailOutbox } from '../../scripts/lib/mail-outbox.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
 import { startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWsPipe } from '../../scripts/lib/ws-pipe.ts';
@@ -21,6 +23,8 @@ declare module 'vitest' {
     pipe: string;
     /** URL of the local SQL-over-HTTP endpoint, for `neonConfig.fetchEndpoint`. */
     sqlEndpoint: string;
+    /** host:port of the local mail outbox (LOCAL_OUTBOX). */
+    outbox: string;
   }
 }
 
@@ -37,15 +41,20 @@ export default async function setup(project: TestProject) {
   await migrate(scratch.url, 'pipe');
   const pipe = await startWsPipe({ countStatements: true });
   const sqlOverHttp = await startSqlOverHttp({ countStatements: true });
+  const mailDir = mkdtempSync(join(tmpdir(), 'task-api-mail-'));
+  const outbox = await startMailOutbox({ dir: mailDir });
 
   project.provide('databaseUrl', scratch.url);
   project.provide('serverUrl', serverUrl);
   project.provide('pipe', `127.0.0.1:${pipe.port}`);
   project.provide('sqlEndpoint', sqlOverHttp.endpoint);
+  project.provide('outbox', outbox.hostPort);
 
   return async () => {
     await pipe.close();
     await sqlOverHttp.close();
+    await outbox.close();
+    rmSync(mailDir, { recursive: true, force: true });
     if (postgres) {
       await postgres.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });

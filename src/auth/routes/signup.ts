@@ -1,10 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
+import { deliverLater } from '../../email/deliver.ts';
+import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
+import { newEmailToken } from '../email-tokens.ts';
 import { hashPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { Session, SignupBody } from '../schemas.ts';
@@ -15,7 +18,7 @@ export const route = createRoute({
   method: 'post',
   path: '/api/auth/signup',
   tags: ['Auth'],
-  summary: 'Create an account and get a session',
+  summary: 'Create an account and get a session; a verification link is emailed to the address',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
   responses: {
@@ -29,9 +32,10 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const config = c.get('config');
   const passwordHash = await hashPassword(password, config.BCRYPT_COST);
   const { refreshToken, session } = await prepareSession(c, config);
-  // One statement for the user and their first session: the unique index on lower(email) decides
-  // races, not a read-then-insert.
-  const opened = await signupWithSession(c.get('db'), email, passwordHash, session);
+  const verification = await newEmailToken();
+  // One statement for the user, their first session and their verification token: the unique index on
+  // lower(email) decides races, not a read-then-insert.
+  const opened = await signupWithSession(c.get('db'), email, passwordHash, session, verification.hash);
   if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
     throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
@@ -39,5 +43,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     });
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
+  deliverLater(c, 'verify_email', verificationEmail(opened.user.email, config.APP_URL, verification.token));
   return c.json(await sessionResponse(opened, refreshToken, config), 201);
 };

@@ -28,6 +28,7 @@ describe('POST /api/auth/signup', () => {
       user: {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         email,
+        emailVerified: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       },
@@ -55,7 +56,14 @@ describe('POST /api/auth/signup', () => {
   it('the deployed default cost is 12 (no BCRYPT_COST configured, production env)', async () => {
     const email = uniqueEmail('cost12');
     const response = await apiWith(
-      { APP_ENV: 'production', BCRYPT_COST: undefined, CORS_ORIGINS: 'https://app.example' },
+      {
+        APP_ENV: 'production',
+        BCRYPT_COST: undefined,
+        CORS_ORIGINS: 'https://app.example',
+        APP_URL: 'https://app.example',
+        EMAIL_FROM: 'no-reply@app.example',
+        EMAIL_TRANSPORT: undefined,
+      },
       '/api/auth/signup',
       jsonRequest({ email, password: 'twelve rounds please' }, { headers: { 'CF-Connecting-IP': '10.250.0.12' } }),
     );

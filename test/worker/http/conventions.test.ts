@@ -67,18 +67,49 @@ describe('hardening headers', () => {
   });
 });
 
+// What a deployed environment sets for email (EMAIL_TRANSPORT unset: the binding is the default there).
+const DEPLOYED_EMAIL = {
+  APP_URL: 'https://app.example',
+  EMAIL_FROM: 'no-reply@app.example',
+  EMAIL_TRANSPORT: undefined,
+};
+
 describe('configuration fails closed', () => {
   it.each([
     ['missing secret', { BETTER_AUTH_SECRET: undefined }],
     ['31-byte secret', { BETTER_AUTH_SECRET: 'x'.repeat(31) }],
     ['missing DATABASE_URL', { DATABASE_URL: undefined }],
-    ['low bcrypt cost outside tests', { APP_ENV: 'production', BCRYPT_COST: '10' }],
+    ['low bcrypt cost outside tests', { APP_ENV: 'production', BCRYPT_COST: '10', ...DEPLOYED_EMAIL }],
+    ['no APP_URL in production', { APP_ENV: 'production', BCRYPT_COST: '12', ...DEPLOYED_EMAIL, APP_URL: undefined }],
+    [
+      'http:// APP_URL in staging',
+      { APP_ENV: 'staging', BCRYPT_COST: '12', ...DEPLOYED_EMAIL, APP_URL: 'http://app.example' },
+    ],
+    ['APP_URL with a path', { APP_URL: 'http://app.test/reset' }],
+    [
+      'no EMAIL_FROM in production',
+      { APP_ENV: 'production', BCRYPT_COST: '12', ...DEPLOYED_EMAIL, EMAIL_FROM: undefined },
+    ],
+    [
+      'the local outbox in production',
+      { APP_ENV: 'production', BCRYPT_COST: '12', ...DEPLOYED_EMAIL, EMAIL_TRANSPORT: 'outbox' },
+    ],
+    ['unknown EMAIL_TRANSPORT', { EMAIL_TRANSPORT: 'smtp' }],
+    ['LOCAL_OUTBOX not on loopback', { LOCAL_OUTBOX: '10.0.0.5:5490' }],
     ['malformed CORS origin', { CORS_ORIGINS: 'https://ok.example,not an origin' }],
     [
       'http:// CORS origin in production',
-      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://ok.example,http://app.example' },
+      {
+        APP_ENV: 'production',
+        BCRYPT_COST: '12',
+        CORS_ORIGINS: 'https://ok.example,http://app.example',
+        ...DEPLOYED_EMAIL,
+      },
     ],
-    ['http:// CORS origin in staging', { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'http://app.example' }],
+    [
+      'http:// CORS origin in staging',
+      { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'http://app.example', ...DEPLOYED_EMAIL },
+    ],
   ])('%s → 500 CONFIG_INVALID on every route, naming no secret', async (_name, overrides) => {
     for (const path of ['/api/health', '/api/nope']) {
       const response = await apiWith(overrides, path);
@@ -92,9 +123,14 @@ describe('configuration fails closed', () => {
 
   it('https:// origins in production and staging, http:// ones in development and test are accepted', async () => {
     for (const overrides of [
-      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example' },
-      { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example,https://staging.example:8443' },
-      { APP_ENV: 'development', BCRYPT_COST: '12', CORS_ORIGINS: 'http://localhost:5173' },
+      { APP_ENV: 'production', BCRYPT_COST: '12', CORS_ORIGINS: 'https://app.example', ...DEPLOYED_EMAIL },
+      {
+        APP_ENV: 'staging',
+        BCRYPT_COST: '12',
+        CORS_ORIGINS: 'https://app.example,https://staging.example:8443',
+        ...DEPLOYED_EMAIL,
+      },
+      { APP_ENV: 'development', BCRYPT_COST: '12', CORS_ORIGINS: 'http://localhost:5173', APP_URL: undefined },
       { APP_ENV: 'test', CORS_ORIGINS: 'http://app.test' },
     ]) {
       expect((await apiWith(overrides, '/api/health/live')).status, JSON.stringify(overrides)).toBe(200);

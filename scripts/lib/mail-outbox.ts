@@ -1,0 +1,146 @@
+// The local outbox: where the Worker's email goes in `npm run dev` and the tests (EMAIL_TRANSPORT=outbox).
+// Workers cannot write files, so the Worker POSTs each message here and this server, on loopback only,
+// writes it as one .eml file (RFC 5322, text and HTML as multipart/alternative) and keeps it in memory:
+//
+//   POST /messages  {"from","to","subject","text","html"}  → 201, one <time>-<n>.eml in the directory
+//   GET  /messages?to=<address>                             → {"messages": [{from,to,subject,text,html,file}]}
+//                                                             oldest first (all messages without `to`)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export interface OutboxMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The .eml file it was written to. */
+  file: string;
+}
+
+export interface MailOutbox {
+  port: number;
+  /** host:port, for LOCAL_OUTBOX. */
+  hostPort: string;
+  messages: OutboxMessage[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A header value on one line (a CR or LF in it could forge headers). */
+function headerValue(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ');
+}
+
+/** The message as an .eml file: headers, then the text and HTML alternatives (8bit UTF-8). */
+export function toEml(message: Omit<OutboxMessage, 'file'>, date = new Date()): string {
+  const boundary = `outbox-${crypto.randomUUID()}`;
+  return [
+    `From: ${headerValue(message.from)}`,
+    `To: ${headerValue(message.to)}`,
+    `Subject: ${headerValue(message.subject)}`,
+    `Date: ${date.toUTCString()}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    message.text,
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    message.html,
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function isMessage(value: unknown): value is Omit<OutboxMessage, 'file'> {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return ['from', 'to', 'subject', 'text', 'html'].every((key) => typeof record[key] === 'string');
+}
+
+export async function startMailOutbox(options: {
+  dir: string;
+  port?: number;
+  /** Called after each message is written (e.g. `npm run dev` prints its link). */
+  onMessage?: (message: OutboxMessage) => void;
+}): Promise<MailOutbox> {
+  mkdirSync(options.dir, { recursive: true });
+  const messages: OutboxMessage[] = [];
+  let counter = 0;
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://outbox');
+    if (url.pathname !== '/messages') return sendJson(response, 404, { error: 'not found' });
+    if (request.method === 'GET') {
+      const to = url.searchParams.get('to')?.toLowerCase();
+      return sendJson(response, 200, {
+        messages: to === undefined ? messages : messages.filter((message) => message.to.toLowerCase() === to),
+      });
+    }
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readBody(request));
+    } catch {
+      return sendJson(response, 400, { error: 'a JSON body up to 1 MiB is required' });
+    }
+    if (!isMessage(payload)) return sendJson(response, 400, { error: 'from, to, subject, text and html are required' });
+    counter += 1;
+    const file = join(options.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${counter}.eml`);
+    writeFileSync(file, toEml(payload), { mode: 0o600 });
+    const message = {
+      from: payload.from,
+      to: payload.to,
+      subject: payload.subject,
+      text: payload.text,
+      html: payload.html,
+      file,
+    };
+    messages.push(message);
+    options.onMessage?.(message);
+    sendJson(response, 201, { file });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    hostPort: `127.0.0.1:${port}`,
+    messages,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// POST /api/auth/verify-email/request: emails the signed-in user a verification link (24 h).
+
+import { deliverLater } from '../../email/deliver.ts';
+import { verificationEmail } from '../../email/messages.ts';
+import type { AppRouteHandler } from '../../env.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { authenticatedRoute } from '../authenticated.ts';
+import { createVerificationToken, newEmailToken } from '../email-tokens.ts';
+import { limitAuthAttempts } from '../rate-limit.ts';
+import { sessionEnded } from '../require-user.ts';
+import { Accepted } from '../schemas.ts';
+
+export const route = authenticatedRoute({
+  method: 'post',
+  path: '/api/auth/verify-email/request',
+  tags: ['Auth'],
+  summary: 'Email a link that confirms the account\u2019s address',
+  middleware: [limitAuthAttempts, withDatabase] as const,
+  responses: {
+    202: {
+      description: 'Accepted; a verification link (valid 24 h) goes to the account\u2019s current address',
+      content: { 'application/json': { schema: Accepted } },
+    },
+    ...problemResponses(429, 500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const { token, hash } = await newEmailToken();
+  // One statement: the token, only while the caller's session is live (else 401).
+  const sendTo = await createVerificationToken(c.get('db'), c.get('caller'), hash);
+  if (sendTo === undefined) throw sessionEnded();
+  deliverLater(c, 'verify_email', verificationEmail(sendTo, c.get('config').APP_URL, token));
+  return c.json({}, 202);
+};

@@ -1,0 +1,32 @@
+// POST /api/auth/verify-email: the token from a verification email marks the address verified.
+import { createRoute } from '@hono/zod-openapi';
+import type { AppRouteHandler } from '../../env.ts';
+import { AppError } from '../../http/errors.ts';
+import { jsonBody } from '../../http/json-body.ts';
+import { problemResponses } from '../../http/openapi.ts';
+import { withDatabase } from '../../http/with-database.ts';
+import { auditAuth } from '../audit.ts';
+import { hashEmailToken, verifyEmailWithToken } from '../email-tokens.ts';
+import { VerifyEmailBody } from '../schemas.ts';
+
+export const route = createRoute({
+  method: 'post',
+  path: '/api/auth/verify-email',
+  tags: ['Auth'],
+  summary: 'Confirm the account\u2019s address with the token from a verification email',
+  middleware: [jsonBody, withDatabase] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: VerifyEmailBody } } } },
+  responses: {
+    204: { description: 'The address is verified; the token is used up' },
+    ...problemResponses(400, 413, 415, 500, 503),
+  },
+});
+
+export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const { token } = c.req.valid('json');
+  const userId = await verifyEmailWithToken(c.get('db'), await hashEmailToken(token));
+  if (!userId)
+    throw new AppError('TOKEN_INVALID', 'The link is unknown, expired, already used, or no longer matches the account');
+  await auditAuth(c, 'email_verified', 'success', { userId });
+  return c.body(null, 204);
+};
