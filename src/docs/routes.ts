@@ -3,10 +3,9 @@
 // (static assets built from the pinned npm package), under a Content-Security-Policy that allows only
 // this origin: the page works offline and cannot load anything from elsewhere.
 import { createRoute } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
-import type { AppEnv } from '../env.ts';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
 import * as z from '../lib/zod.ts';
+import { renderDocsPage } from './page.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 /** Copied from @scalar/api-reference by scripts/build-docs-assets.mjs into the Worker's static assets. */
@@ -82,19 +81,15 @@ export function registerDocsRoutes(app: OpenApiApp): void {
       200,
     ),
   );
-  app.openapi(docsRoute, async (c, next) => {
+  app.openapi(docsRoute, (c) => {
     const nonce = newNonce();
-    const scalar = Scalar<AppEnv>({
-      url: OPENAPI_PATH,
-      pageTitle: 'Task API reference',
-      cdn: DOCS_SCRIPT_PATH,
+    c.header('Content-Security-Policy', docsContentSecurityPolicy(nonce));
+    const html = renderDocsPage({
+      title: 'Task API reference',
+      documentUrl: OPENAPI_PATH,
+      scriptPath: DOCS_SCRIPT_PATH,
       nonce,
-      withDefaultFonts: false, // the default fonts come from fonts.scalar.com
-      telemetry: false,
-      hideClientButton: false,
     });
-    const response = (await scalar(c, next)) as Response;
-    response.headers.set('Content-Security-Policy', docsContentSecurityPolicy(nonce));
-    return response as never;
+    return c.html(html, 200);
   });
 }
