@@ -4,7 +4,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { columnNames } from '../db/rows.ts';
-import { sessions, users } from '../db/schema.ts';
+import { retiredRefreshTokens, sessions, users } from '../db/schema.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from './email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from './repository.ts';
@@ -153,7 +153,8 @@ export type Rotation =
   | { outcome: 'reused' };
 
 /**
- * One refresh, decided by one UPDATE on the session whose current or previous token hash matches.
+ * One refresh, decided by one statement: an UPDATE on the session whose current or previous token hash
+ * matches (and, for an older token of the session, the revocation of that session).
  * Concurrent refreshes of one session serialize on its row: the second re-reads the row as the first
  * left it (PostgreSQL re-checks an UPDATE's WHERE on the newest version), so it sees its token as the
  * previous one, within the window. Ended sessions match nothing (undefined → 401).
@@ -165,25 +166,45 @@ export async function rotateRefreshToken(
   idleSeconds: number,
 ): Promise<Rotation | undefined> {
   const isCurrent = sql`s.refresh_token_hash = ${presentedHash}`;
-  const isStale = sql`s.refresh_token_hash <> ${presentedHash} and s.rotated_at <= now() - ${seconds(REFRESH_REUSE_WINDOW_SECONDS)}`;
+  const window = seconds(REFRESH_REUSE_WINDOW_SECONDS);
+  const isStale = sql`s.refresh_token_hash <> ${presentedHash} and s.rotated_at <= now() - ${window}`;
+  // One statement: the token it replaces moves to the retired list when the current token rotates; a
+  // retired token presented after the window ends its session (a thief who refreshed twice cannot keep
+  // the session by outrunning the owner); otherwise the session's own row decides, as described above.
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    update ${sessions} s set
-      refresh_token_hash = case when ${isCurrent} then ${next.hash} else s.refresh_token_hash end,
-      previous_token_hash = case when ${isCurrent} then ${presentedHash} else s.previous_token_hash end,
-      next_token_sealed = case when ${isCurrent} then ${next.sealed} else s.next_token_sealed end,
-      rotated_at = case when ${isCurrent} then now() else s.rotated_at end,
-      last_used_at = now(),
-      idle_expires_at = least(now() + ${seconds(idleSeconds)}, s.expires_at),
-      revoked_at = case when ${isStale} then now() end,
-      revoked_reason = case when ${isStale} then 'refresh_token_reused' end
-    from ${users} u
-    where u.id = s.user_id
-      and (s.refresh_token_hash = ${presentedHash} or s.previous_token_hash = ${presentedHash})
-      and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
-    returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
-              s.next_token_sealed as sealed_next, s.revoked_at is not null as revoked`);
+    with before as (
+      select id, previous_token_hash from ${sessions} where refresh_token_hash = ${presentedHash}),
+    retire as (
+      insert into ${retiredRefreshTokens} (${columnNames(retiredRefreshTokens.tokenHash, retiredRefreshTokens.sessionId)})
+      select previous_token_hash, id from before where previous_token_hash is not null
+      on conflict do nothing),
+    replayed as (
+      update ${sessions} s set revoked_at = now(), revoked_reason = 'refresh_token_reused'
+        from ${retiredRefreshTokens} r
+       where r.token_hash = ${presentedHash} and s.id = r.session_id and s.revoked_at is null
+         and r.retired_at <= now() - ${window}
+      returning s.id),
+    rotated as (
+      update ${sessions} s set
+        refresh_token_hash = case when ${isCurrent} then ${next.hash} else s.refresh_token_hash end,
+        previous_token_hash = case when ${isCurrent} then ${presentedHash} else s.previous_token_hash end,
+        next_token_sealed = case when ${isCurrent} then ${next.sealed} else s.next_token_sealed end,
+        rotated_at = case when ${isCurrent} then now() else s.rotated_at end,
+        last_used_at = now(),
+        idle_expires_at = least(now() + ${seconds(idleSeconds)}, s.expires_at),
+        revoked_at = case when ${isStale} then now() end,
+        revoked_reason = case when ${isStale} then 'refresh_token_reused' end
+      from ${users} u
+      where u.id = s.user_id
+        and (s.refresh_token_hash = ${presentedHash} or s.previous_token_hash = ${presentedHash})
+        and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
+      returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
+                s.next_token_sealed as sealed_next, s.revoked_at is not null as revoked)
+    select exists (select 1 from replayed) as replayed, rotated.* from (select 1) one left join rotated on true`);
   const row = rows[0];
-  if (!row) return undefined;
+  if (!row || row.session_id === null || row.session_id === undefined) {
+    return row?.replayed === true ? { outcome: 'reused' } : undefined;
+  }
   if (row.revoked === true) return { outcome: 'reused' };
   if (row.current_hash === next.hash) return { outcome: 'rotated', opened: readOpened(row) };
   return { outcome: 'raced', opened: readOpened(row), sealedNext: row.sealed_next as string };

@@ -126,6 +126,27 @@ export const sessions = pgTable(
 );
 
 /**
+ * Refresh tokens a session has gone past (older than its previous one), as hashes: presenting one later
+ * is a replay of a stolen token, whatever its age, and ends the session. Deleted with their session.
+ */
+export const retiredRefreshTokens = pgTable(
+  'retired_refresh_tokens',
+  {
+    tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+    sessionId: varchar('session_id', { length: 36 }).notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'fk_retired_refresh_tokens_session_id',
+      columns: [t.sessionId],
+      foreignColumns: [sessions.id],
+    }).onDelete('cascade'),
+    index('ix_retired_refresh_tokens_session_id').on(t.sessionId),
+  ],
+);
+
+/**
  * Single-use tokens sent by email (password reset, email verification). Only the SHA-256 hash of a
  * token is stored; `email` is the address it was sent to, so a token stops working once the account's
  * address has changed. Rows of deleted accounts go with them (ON DELETE CASCADE).

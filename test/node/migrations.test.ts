@@ -9,8 +9,9 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 
 const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
-// 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at.
-const MIGRATION_COUNT = 8;
+// 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
+// refresh tokens.
+const MIGRATION_COUNT = 9;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -192,7 +193,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0007 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0008 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -221,6 +222,17 @@ describe('rollback', () => {
       });
       const rowsBefore0007 = await withClient(db.url, userAndSessionRows);
 
+      await withClient(db.url, (client) =>
+        client.query(
+          `insert into retired_refresh_tokens (token_hash, session_id) select repeat('r', 64), id from sessions limit 1`,
+        ),
+      );
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(`select to_regclass('public.retired_refresh_tokens') is null as gone`);
+        expect(rows[0].gone).toBe(true);
+        expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);
+      });
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0007_email_tokens/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(
@@ -234,6 +246,7 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
       await withClient(db.url, async (client) => {
         expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);
         const { rows } = await client.query('select count(*)::int as n from users where email_verified_at is not null');

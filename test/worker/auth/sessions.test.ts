@@ -66,6 +66,24 @@ describe('refresh', () => {
     expect((await me(late.accessToken)).status).toBe(401);
   });
 
+  it('a token two or more rotations old (a thief refreshed twice): its replay after 10 s ends the session', async () => {
+    const user = await signUp();
+    const first = await refreshed(user.refreshToken); // the thief, with the stolen token
+    const second = await refreshed(first.refreshToken);
+    // Within the window a retired token is refused without ending anything (a very slow tab).
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect((await me(second.accessToken)).status).toBe(200);
+    await queryDatabase(
+      `update retired_refresh_tokens set retired_at = now() - interval '11 seconds' where session_id = $1`,
+      [user.sessionId],
+    );
+    // The owner comes back with the original token: the whole session ends, the thief's tokens too.
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect(await sessionRow(user.sessionId)).toMatchObject({ revoked_reason: 'refresh_token_reused' });
+    expect((await refresh(second.refreshToken)).status).toBe(401);
+    expect((await me(second.accessToken)).status).toBe(401);
+  });
+
   it('unknown, malformed or missing refresh tokens → 401 or 400, never 500', async () => {
     expect((await refresh('x'.repeat(43))).status).toBe(401);
     const response = await refresh('');
