@@ -327,7 +327,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -353,6 +356,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -700,7 +712,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: end this session (its access and refresh tokens stop working at once) */
+        /**
+         * Sign out: end this session (its access and refresh tokens stop working at once)
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -724,6 +739,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -763,7 +787,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out everywhere: end every session of the account, this one included */
+        /**
+         * Sign out everywhere: end every session of the account, this one included
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -787,6 +814,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -824,7 +860,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your live sessions, newest first */
+        /**
+         * Your live sessions, newest first
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -850,6 +889,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -892,7 +940,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** End one of your sessions; its tokens stop working at once */
+        /**
+         * End one of your sessions; its tokens stop working at once
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -936,6 +987,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem404"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -1168,7 +1228,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Email a link that confirms the account’s address */
+        /**
+         * Email a link that confirms the account’s address
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1194,6 +1257,15 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem401"];
+                    };
+                };
+                /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem413"];
                     };
                 };
                 /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */

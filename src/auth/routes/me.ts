@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
@@ -12,10 +13,11 @@ export const route = authenticatedRoute({
   path: '/api/auth/me',
   tags: ['Auth'],
   summary: 'The signed-in user',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   responses: {
     200: { description: 'The user the token belongs to', content: { 'application/json': { schema: UserEnvelope } } },
-    ...problemResponses(500, 503),
+    ...problemResponses(413, 500, 503),
   },
 });
 

@@ -1,6 +1,7 @@
 // DELETE /api/auth/sessions/:id: end one session of the account (e.g. a lost device).
 import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
@@ -13,11 +14,12 @@ export const route = authenticatedRoute({
   path: '/api/auth/sessions/{id}',
   tags: ['Auth'],
   summary: 'End one of your sessions; its tokens stop working at once',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   request: { params: SessionIdParams },
   responses: {
     204: { description: 'The session has ended' },
-    ...problemResponses(400, 404, 500, 503),
+    ...problemResponses(400, 404, 413, 500, 503),
   },
 });
 

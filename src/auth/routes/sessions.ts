@@ -1,5 +1,6 @@
 // GET /api/auth/sessions: the account's live sessions (never a token or a hash).
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
@@ -12,10 +13,11 @@ export const route = authenticatedRoute({
   path: '/api/auth/sessions',
   tags: ['Auth'],
   summary: 'Your live sessions, newest first',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   responses: {
     200: { description: 'Live sessions', content: { 'application/json': { schema: SessionList } } },
-    ...problemResponses(500, 503),
+    ...problemResponses(413, 500, 503),
   },
 });
 

@@ -1,5 +1,6 @@
 // POST /api/auth/signout-all: every session of the account stops working at once.
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
@@ -11,10 +12,11 @@ export const route = authenticatedRoute({
   path: '/api/auth/signout-all',
   tags: ['Auth'],
   summary: 'Sign out everywhere: end every session of the account, this one included',
-  middleware: [withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [ignoredBody, withDatabase] as const,
   responses: {
     204: { description: 'Every session has ended' },
-    ...problemResponses(500, 503),
+    ...problemResponses(413, 500, 503),
   },
 });
 

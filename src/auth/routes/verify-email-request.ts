@@ -3,6 +3,7 @@
 import { deliverLater } from '../../email/deliver.ts';
 import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
+import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
@@ -16,13 +17,14 @@ export const route = authenticatedRoute({
   path: '/api/auth/verify-email/request',
   tags: ['Auth'],
   summary: 'Email a link that confirms the account\u2019s address',
-  middleware: [limitAuthAttempts, withDatabase] as const,
+  description: IGNORED_BODY_RULE,
+  middleware: [limitAuthAttempts, ignoredBody, withDatabase] as const,
   responses: {
     202: {
       description: 'Accepted; a verification link (valid 24 h) goes to the account\u2019s current address',
       content: { 'application/json': { schema: Accepted } },
     },
-    ...problemResponses(429, 500, 503),
+    ...problemResponses(413, 429, 500, 503),
   },
 });
 

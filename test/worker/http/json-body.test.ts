@@ -7,6 +7,7 @@ import { bearer } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
 
 interface Operation {
+  security?: unknown[];
   description?: string;
   requestBody?: unknown;
   responses: Record<string, unknown>;
@@ -75,5 +76,35 @@ describe('task operations that take no body', () => {
       }
     }
     expect(exercised).toBe(2);
+  });
+});
+
+describe('authenticated operations outside /api/tasks that take no body', () => {
+  it('follow the same rule: documented, and a body over 64 KiB is 413 before anything happens', async () => {
+    const doc = (await (await api('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => !path.startsWith('/api/tasks'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, operation]) => operation.requestBody === undefined && (operation.security?.length ?? 0) > 0)
+          .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+      );
+    expect(operations.length).toBeGreaterThanOrEqual(6);
+    const client = await newClient();
+    for (const { method, path, operation } of operations) {
+      expect(operation.description, `${method} ${path}`).toBe(IGNORED_BODY_RULE);
+      expect(operation.responses['413'], `${method} ${path}`).toBeDefined();
+      if (method === 'GET') continue; // fetch cannot send a body with GET
+      const url = path.replace('{id}', crypto.randomUUID());
+      const big = await api(url, {
+        ...withBody(method, client.token, 'x'.repeat(MAX_BODY_BYTES + 1), 'text/plain'),
+        headers: { ...bearer(client.token), 'Content-Type': 'text/plain', 'CF-Connecting-IP': '10.77.0.1' },
+      });
+      expect(big.status, `${method} ${path}`).toBe(413);
+    }
+    // Nothing happened: the session still works (sign-out and sign-out-all were refused, not run).
+    expect((await api('/api/auth/me', { headers: bearer(client.token) })).status).toBe(200);
   });
 });
