@@ -2,14 +2,17 @@
 // the reset email lands as an .eml file under .data/mail/, its link carries the token in the fragment,
 // and confirming it changes the password. The dev server runs in a state directory of its own.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/local-postgres.ts';
 import { ROOT } from '../../scripts/lib/migrations.ts';
 
-const RUN_DEV = `import { runDev } from './scripts/lib/run-dev.ts'; process.exit(await runDev({ stateDir: process.env.DEV_STATE_DIR }));`;
+// What `npm run dev` runs (scripts/dev.ts), with the state directory moved out of the repository.
+const RUN_DEV = `import { runDev } from ${JSON.stringify(join(ROOT, 'scripts', 'lib', 'run-dev.ts'))};
+process.exit(await runDev({ stateDir: process.env.DEV_STATE_DIR }));
+`;
 
 describe('npm run dev: email goes to .data/mail/', () => {
   let dir: string;
@@ -22,7 +25,9 @@ describe('npm run dev: email goes to .data/mail/', () => {
     chmodSync(dir, 0o755); // as root, embedded PostgreSQL runs as the `postgres` user, which must enter it
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    dev = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['--eval', RUN_DEV], {
+    const script = join(dir, 'run-dev.mts');
+    writeFileSync(script, RUN_DEV);
+    dev = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [script], {
       cwd: ROOT,
       detached: true, // its own process group: stopping it stops wrangler and PostgreSQL too
       env: { ...process.env, DEV_STATE_DIR: dir, PORT: String(port), LOCAL_PG_PORT: String(await freePort()) },
