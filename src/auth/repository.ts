@@ -2,12 +2,10 @@
 // Repositories never see HTTP.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { constraintName, sqlState } from '../db/errors.ts';
+import { constraintName, sqlState, UNIQUE_VIOLATION } from '../db/errors.ts';
 import { rowReader } from '../db/rows.ts';
 import { type UserRow, users } from '../db/schema.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
-
-const UNIQUE_VIOLATION = '23505';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
 const publicColumns = {

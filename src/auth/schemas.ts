@@ -1,5 +1,6 @@
 // Request and response shapes of the auth routes: these zod schemas validate requests and generate
 // the OpenAPI document.
+import { Timestamp } from '../lib/timestamp.ts';
 import * as z from '../lib/zod.ts';
 import { codePointLength, MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS, utf8Length } from './passwords.ts';
 
@@ -59,8 +60,6 @@ export const VerifyEmailBody = z.strictObject({ token: EmailToken }).openapi('Ve
 export const Accepted = z.strictObject({}).openapi('Accepted');
 
 export const DeleteAccountBody = z.strictObject({ password: SanePassword }).openapi('DeleteAccountBody');
-
-const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04T10:11:12.345Z' });
 
 export const User = z
   .object({

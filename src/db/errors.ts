@@ -1,5 +1,9 @@
-// Telling "the database is unreachable" (503, retry) apart from bugs (500).
+// Telling "the database is unreachable" (503, retry) apart from bugs (500), and the SQLSTATEs that
+// concurrent requests can meet and the routes map to their statuses.
 import { NeonDbError } from '@neondatabase/serverless';
+
+export const UNIQUE_VIOLATION = '23505';
+export const FOREIGN_KEY_VIOLATION = '23503';
 
 // SQLSTATE classes/codes that mean the server is not available rather than the query being wrong.
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|53000)$/;

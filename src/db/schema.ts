@@ -16,7 +16,7 @@ import {
 
 // `timestamp` columns of `tasks` hold UTC without a zone (as the pre-accounts app wrote them);
 // mode 'string' keeps their microseconds, which keyset pagination needs to be exact.
-const utcNow = sql`(now() at time zone 'utc')`;
+export const utcNow = sql`(now() at time zone 'utc')`;
 
 export const users = pgTable(
   'users',

@@ -5,12 +5,10 @@ import { getTableName, sql } from 'drizzle-orm';
 import { type Caller, liveSessionCondition } from '../auth/caller.ts';
 import type { UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
-import { sqlState } from '../db/errors.ts';
+import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
 import type { TaskFields } from './repository.ts';
-
-const FOREIGN_KEY_VIOLATION = '23503';
 
 export type IdempotentCreate =
   | { outcome: 'created' | 'replayed'; task: TaskRow }

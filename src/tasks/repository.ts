@@ -5,15 +5,13 @@ import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from
 import { type AsCaller, asCallerStatement, type Caller, liveSessionCondition, runAsCaller } from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
-import { constraintName, sqlState } from '../db/errors.ts';
+import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
-import { idempotencyKeys, type TaskRow, tasks } from '../db/schema.ts';
+import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
 import type { IfMatch } from './versions.ts';
 
-const utcNow = sql`(now() at time zone 'utc')`;
 const readTask = rowReader(tasks);
-const FOREIGN_KEY_VIOLATION = '23503';
 
 export type TaskStatus = 'all' | 'pending' | 'completed';
 export interface TaskFields {

@@ -1,5 +1,6 @@
 // Request and response shapes of the task routes: they validate requests and generate the OpenAPI.
 import { MAX_TASK_ID, type TaskRow } from '../db/schema.ts';
+import { Timestamp } from '../lib/timestamp.ts';
 import * as z from '../lib/zod.ts';
 
 // Text must be text (400 otherwise, before anything is stored):
@@ -103,8 +104,6 @@ export const ListTasksQuery = z.object({
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
 });
-
-const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-02-04T10:11:12.345Z' });
 
 export const Task = z
   .object({
