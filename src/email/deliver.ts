@@ -13,7 +13,12 @@ interface DeliveryContext {
 }
 
 export function deliverLater(c: DeliveryContext, kind: string, message: OutgoingEmail): void {
-  const sending = emailTransport(c.env, c.var.config)
+  c.executionCtx.waitUntil(sendLogged(c, kind, message));
+}
+
+/** Sends now; a failure is logged (as above), never thrown. */
+export function sendLogged(c: DeliveryContext, kind: string, message: OutgoingEmail): Promise<void> {
+  return emailTransport(c.env, c.var.config)
     .send(message)
     .catch((error: unknown) => {
       logEvent('error', {
@@ -28,5 +33,4 @@ export function deliverLater(c: DeliveryContext, kind: string, message: Outgoing
             : 'unknown',
       });
     });
-  c.executionCtx.waitUntil(sending);
 }
