@@ -253,11 +253,17 @@ export async function startSqlOverHttp(
       }
       throw new HttpFailure(500, 'could not connect to postgres in compute');
     }
+    let broken = false;
+    // A checked-out client has no listener of the pool's: a server shutting down between two queries of
+    // this request would otherwise be an unhandled 'error' event. The query in flight fails on its own.
+    const onClientError = () => {
+      broken = true;
+    };
+    client.on('error', onClientError);
     const counted = async <T>(run: () => Promise<T>): Promise<T> => {
       if (counts && applicationName) counts.set(applicationName, (counts.get(applicationName) ?? 0) + 1);
       return run();
     };
-    let broken = false;
     try {
       if ('queries' in payload) {
         const mode = [
@@ -292,6 +298,7 @@ export async function startSqlOverHttp(
       broken = true;
       throw new HttpFailure(500, 'connection to postgres in compute was lost');
     } finally {
+      client.off('error', onClientError);
       client.release(broken);
     }
   }
