@@ -5,10 +5,12 @@
 //   POST /messages  {"from","to","subject","text","html"}  → 201, one <time>-<n>.eml in the directory
 //   GET  /messages?to=<address>                             → {"messages": [{from,to,subject,text,html,file}]}
 //                                                             oldest first (all messages without `to`)
+
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { readBody, sendJson } from './local-http.ts';
 
 export interface OutboxMessage {
   from: string;
@@ -61,27 +63,6 @@ export function toEml(message: Omit<OutboxMessage, 'file'>, date = new Date()): 
   ].join('\r\n');
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
 function isMessage(value: unknown): value is Omit<OutboxMessage, 'file'> {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
@@ -109,7 +90,7 @@ export async function startMailOutbox(options: {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
     let payload: unknown;
     try {
-      payload = JSON.parse(await readBody(request));
+      payload = JSON.parse(await readBody(request, MAX_BODY_BYTES, () => new Error('too large')));
     } catch {
       return sendJson(response, 400, { error: 'a JSON body up to 1 MiB is required' });
     }

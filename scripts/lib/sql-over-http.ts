@@ -16,10 +16,12 @@
 // As in Neon's proxy, connections are pooled per user/password/host/port/database (application_name
 // is not part of the key) and parameters go through the extended protocol, so a query is one statement.
 // Only loopback hosts are allowed: this can never be used to reach another machine.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { LOCAL_HOSTS } from '../../src/db/client.ts';
+import { readBody, sendJson } from './local-http.ts';
 
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
@@ -184,28 +186,6 @@ async function runQuery(client: pg.PoolClient, data: QueryData, defaultArrayMode
   };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpFailure(413, 'request body too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
-}
-
 /**
  * Starts the endpoint on loopback. With `countStatements`, it also answers
  * `GET /statements?application_name=…` with the number of statements run for connection strings of that
@@ -232,7 +212,9 @@ export async function startSqlOverHttp(
     const { key, config, applicationName } = parseConnectionString(
       request.headers['neon-connection-string'] as string | undefined,
     );
-    const payload = parsePayload(await readBody(request));
+    const payload = parsePayload(
+      await readBody(request, MAX_BODY_BYTES, () => new HttpFailure(413, 'request body too large')),
+    );
     const arrayMode = request.headers['neon-array-mode'] === 'true';
     if (request.headers['neon-raw-text-output'] !== 'true') {
       // Neon's proxy would convert values to JSON types; the driver always asks for text.

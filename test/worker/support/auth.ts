@@ -85,3 +85,12 @@ export function headersWithoutRequestId(response: Response): Record<string, stri
   delete headers['x-request-id'];
   return headers;
 }
+
+/** DELETE /api/auth/me with the user's password, from the given client address. */
+export function deleteAccount(user: { token: string; password: string }, ip = freshIp()): Promise<Response> {
+  return api('/api/auth/me', {
+    method: 'DELETE',
+    headers: { ...bearer(user.token), 'Content-Type': 'application/json', 'CF-Connecting-IP': ip },
+    body: JSON.stringify({ password: user.password }),
+  });
+}

@@ -2,15 +2,10 @@
 // these read the messages back from it. Sending happens after the response, so reads poll briefly.
 import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
+import type { OutboxMessage } from '../../../scripts/lib/mail-outbox.ts';
 
-export interface SentEmail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  file: string;
-}
+/** A message as the outbox stores and serves it. */
+export type SentEmail = OutboxMessage;
 
 const outbox = () => (env as { LOCAL_OUTBOX: string }).LOCAL_OUTBOX;
 

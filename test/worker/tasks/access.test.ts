@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, queryDatabase } from '../support/api.ts';
-import { bearer, bodyWithoutRequestId, headersWithoutRequestId, signUp } from '../support/auth.ts';
+import { bearer, bodyWithoutRequestId, deleteAccount, headersWithoutRequestId, signUp } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
 
 const ACTIONS: [string, (id: number) => string, unknown][] = [
@@ -93,11 +93,7 @@ describe('object-level access', () => {
           body: JSON.stringify({ title: `race ${i}` }),
         }),
       );
-      const deletion = api('/api/auth/me', {
-        method: 'DELETE',
-        headers: { ...bearer(user.token), 'Content-Type': 'application/json', 'CF-Connecting-IP': `10.99.${round}.1` },
-        body: JSON.stringify({ password: user.password }),
-      });
+      const deletion = deleteAccount(user, `10.99.${round}.1`);
       const statuses = (await Promise.all(creates)).map((response) => response.status);
       expect((await deletion).status).toBe(204);
       expect(

@@ -12,16 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, queryDatabase } from '../support/api.ts';
-import { bearer, signUp } from '../support/auth.ts';
+import { bearer, deleteAccount, signUp } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
-
-function deleteAccount(user: { token: string; password: string }, ip: string) {
-  return api('/api/auth/me', {
-    method: 'DELETE',
-    headers: { ...bearer(user.token), 'Content-Type': 'application/json', 'CF-Connecting-IP': ip },
-    body: JSON.stringify({ password: user.password }),
-  });
-}
 
 describe('concurrent changes', () => {
   it('two PATCHes of different fields racing: both changes are kept (20 rounds)', async () => {
