@@ -37,6 +37,8 @@ export function docsContentSecurityPolicy(nonce: string): string {
 const openApiRoute = createRoute({
   method: 'get',
   path: OPENAPI_PATH,
+  operationId: 'getOpenApiDocument',
+  security: [],
   tags: ['Service'],
   summary: 'This document',
   responses: {
@@ -51,6 +53,8 @@ const openApiRoute = createRoute({
 const docsRoute = createRoute({
   method: 'get',
   path: '/api/docs',
+  operationId: 'getApiReference',
+  security: [],
   tags: ['Service'],
   summary: 'Interactive API reference',
   responses: {

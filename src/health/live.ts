@@ -9,6 +9,8 @@ const Live = z.object({ status: z.literal('ok') }).openapi('Live', { example: { 
 export const route = createRoute({
   method: 'get',
   path: '/api/health/live',
+  operationId: 'getLiveness',
+  security: [],
   tags: ['Service'],
   summary: 'Liveness, without the database',
   responses: {

@@ -19,6 +19,8 @@ const Health = z
 export const route = createRoute({
   method: 'get',
   path: '/api/health',
+  operationId: 'getHealth',
+  security: [],
   tags: ['Service'],
   summary: 'Liveness and database reachability',
   description: `A healthy database check is reused for up to ${HEALTHY_FOR_MS / 1000} s; a failure is checked again on the next request. Limited per client network (429 with Retry-After).`,

@@ -52,12 +52,46 @@ describe('GET /api/openapi.json', () => {
         }
         // Which operations are secured, and that they really answer 401, is proven against the Worker
         // from this same document (test/worker/auth/authenticated.test.ts).
-        if (operation.security) {
+        if (operation.security?.length) {
           expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
           expect(Object.keys(operation.responses), `${method} ${path}`).toContain('401');
         }
       }
     }
+  });
+
+  it('names every operation with a unique camelCase operationId', async () => {
+    const { doc } = await document();
+    const ids = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.operationId),
+    );
+    expect(ids).toHaveLength(25);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('states security on every operation: the bearer scheme, or `[]` on exactly the public ones', async () => {
+    const { doc } = await document();
+    const publicOperations: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.security, `${method} ${path}`).toBeInstanceOf(Array);
+        if (operation.security.length === 0) publicOperations.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    // Adding to this list makes an operation public: a decision to review, not a default.
+    expect(publicOperations.sort()).toEqual([
+      'GET /api/docs',
+      'GET /api/health',
+      'GET /api/health/live',
+      'GET /api/openapi.json',
+      'POST /api/auth/password-reset',
+      'POST /api/auth/password-reset/confirm',
+      'POST /api/auth/refresh',
+      'POST /api/auth/signin',
+      'POST /api/auth/signup',
+      'POST /api/auth/verify-email',
+    ]);
   });
 
   it('429 and 503 declare Retry-After; each error status lists only its own codes', async () => {

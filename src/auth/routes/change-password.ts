@@ -16,6 +16,7 @@ import { changePasswordAndRestart } from '../sessions.ts';
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/password',
+  operationId: 'changePassword',
   tags: ['Auth'],
   summary: 'Change the password: every session of the account ends, a new one is returned',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,

@@ -14,6 +14,7 @@ import { DeleteAccountBody } from '../schemas.ts';
 export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/auth/me',
+  operationId: 'deleteAccount',
   tags: ['Auth'],
   summary: 'Delete the account, all its tasks and sessions (password required)',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,

@@ -11,6 +11,7 @@ import { toUserDto } from '../session-response.ts';
 export const route = authenticatedRoute({
   method: 'get',
   path: '/api/auth/me',
+  operationId: 'getMe',
   tags: ['Auth'],
   summary: 'The signed-in user',
   description: IGNORED_BODY_RULE,

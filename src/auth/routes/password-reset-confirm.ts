@@ -15,6 +15,8 @@ import { PasswordResetConfirmBody } from '../schemas.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/password-reset/confirm',
+  operationId: 'confirmPasswordReset',
+  security: [],
   tags: ['Auth'],
   summary: 'Set a new password with the token from a reset email; every session of the account ends',
   // Limited like the other password routes: each request costs a bcrypt hash before the statement.

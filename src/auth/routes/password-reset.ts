@@ -18,6 +18,8 @@ import { Accepted, PasswordResetBody } from '../schemas.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/password-reset',
+  operationId: 'requestPasswordReset',
+  security: [],
   tags: ['Auth'],
   summary: 'Email a password-reset link (the answer is the same whether or not the address has an account)',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,

@@ -15,6 +15,8 @@ import { rotateRefreshToken } from '../sessions.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/refresh',
+  operationId: 'refreshSession',
+  security: [],
   tags: ['Auth'],
   summary: 'Exchange a refresh token for new tokens of the same session (no access token needed)',
   description:

@@ -12,6 +12,7 @@ import { endSessionById } from '../sessions.ts';
 export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/auth/sessions/{id}',
+  operationId: 'revokeSession',
   tags: ['Auth'],
   summary: 'End one of your sessions; its tokens stop working at once',
   description: IGNORED_BODY_RULE,

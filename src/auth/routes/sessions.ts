@@ -11,6 +11,7 @@ import { listSessions } from '../sessions.ts';
 export const route = authenticatedRoute({
   method: 'get',
   path: '/api/auth/sessions',
+  operationId: 'listSessions',
   tags: ['Auth'],
   summary: 'Your live sessions, newest first',
   description: IGNORED_BODY_RULE,

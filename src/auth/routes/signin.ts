@@ -15,6 +15,8 @@ import { openSession } from '../sessions.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/signin',
+  operationId: 'signIn',
+  security: [],
   tags: ['Auth'],
   summary: 'Exchange email and password for a session',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,

@@ -10,6 +10,7 @@ import { endAllSessions } from '../sessions.ts';
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/signout-all',
+  operationId: 'signOutAll',
   tags: ['Auth'],
   summary: 'Sign out everywhere: end every session of the account, this one included',
   description: IGNORED_BODY_RULE,

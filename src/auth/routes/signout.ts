@@ -10,6 +10,7 @@ import { endSession } from '../sessions.ts';
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/signout',
+  operationId: 'signOut',
   tags: ['Auth'],
   summary: 'Sign out: end this session (its access and refresh tokens stop working at once)',
   description: IGNORED_BODY_RULE,

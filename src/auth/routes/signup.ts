@@ -17,6 +17,8 @@ import { signupWithSession } from '../sessions.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/signup',
+  operationId: 'signUp',
+  security: [],
   tags: ['Auth'],
   summary: 'Create an account and get a session; a verification link is emailed to the address',
   middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,

@@ -15,6 +15,7 @@ import { Accepted } from '../schemas.ts';
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/auth/verify-email/request',
+  operationId: 'requestEmailVerification',
   tags: ['Auth'],
   summary: 'Email a link that confirms the account\u2019s address',
   description: IGNORED_BODY_RULE,

@@ -12,6 +12,8 @@ import { VerifyEmailBody } from '../schemas.ts';
 export const route = createRoute({
   method: 'post',
   path: '/api/auth/verify-email',
+  operationId: 'verifyEmail',
+  security: [],
   tags: ['Auth'],
   summary: 'Confirm the account\u2019s address with the token from a verification email',
   middleware: [jsonBody, withDatabase] as const,

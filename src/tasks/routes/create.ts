@@ -36,6 +36,7 @@ const IdempotencyHeaders = z.object({
 export const route = authenticatedRoute({
   method: 'post',
   path: '/api/tasks',
+  operationId: 'createTask',
   tags: TAGS,
   summary: 'Create a task',
   middleware: [jsonBody, withDatabase] as const,

@@ -12,6 +12,7 @@ import { TAGS, written } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'delete',
   path: '/api/tasks/{id}',
+  operationId: 'deleteTask',
   tags: TAGS,
   summary: 'Delete a task',
   description: IGNORED_BODY_RULE,

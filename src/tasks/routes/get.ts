@@ -12,6 +12,7 @@ import { TAGS, taskNotFound } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'get',
   path: '/api/tasks/{id}',
+  operationId: 'getTask',
   tags: TAGS,
   summary: 'One of your tasks',
   description: IGNORED_BODY_RULE,

@@ -13,6 +13,7 @@ import { TAGS } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'get',
   path: '/api/tasks',
+  operationId: 'listTasks',
   tags: TAGS,
   summary: 'List your tasks, newest first by default, with keyset pagination',
   description: IGNORED_BODY_RULE,

@@ -13,6 +13,7 @@ import { TAGS, written } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'patch',
   path: '/api/tasks/{id}',
+  operationId: 'updateTask',
   tags: TAGS,
   summary: 'Change some fields of a task',
   middleware: [jsonBody, withDatabase] as const,

@@ -13,6 +13,7 @@ import { TAGS, written } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'put',
   path: '/api/tasks/{id}',
+  operationId: 'replaceTask',
   tags: TAGS,
   summary: 'Replace a task',
   middleware: [jsonBody, withDatabase] as const,

@@ -12,6 +12,7 @@ import { TAGS, written } from './not-found.ts';
 export const route = authenticatedRoute({
   method: 'patch',
   path: '/api/tasks/{id}/complete',
+  operationId: 'toggleTaskCompleted',
   tags: TAGS,
   summary: 'Toggle completed, atomically (a body is ignored)',
   description: IGNORED_BODY_RULE,

@@ -1,6 +1,6 @@
-// Docs and enforcement agree: every operation the OpenAPI document marks with `security` answers 401
-// without a token (and with a bad one), and every operation without it does not. The route list comes
-// from the served document, so a new route is covered the day it is added.
+// Docs and enforcement agree: every operation states its `security`; one that names the bearer scheme
+// answers 401 without a token (and with a bad one), and a public one (`security: []`) does not. The route
+// list comes from the served document, so a new route is covered the day it is added.
 import { describe, expect, it } from 'vitest';
 import { api } from '../support/api.ts';
 import { bearer, freshIp } from '../support/auth.ts';
@@ -14,11 +14,15 @@ async function operations(): Promise<{ method: string; path: string; secured: bo
   expect(response.status).toBe(200);
   const doc = (await response.json()) as { paths: Record<string, Record<string, Operation>> };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({
-      method: method.toUpperCase(),
-      path: path.replace(/\{[^}]+\}/g, '1'),
-      secured: (operation.security?.length ?? 0) > 0,
-    })),
+    Object.entries(methods).map(([method, operation]) => {
+      // Never left to a default: `[]` (public) or the bearer scheme, on every operation.
+      expect(operation.security, `${method} ${path} states its security`).toBeInstanceOf(Array);
+      return {
+        method: method.toUpperCase(),
+        path: path.replace(/\{[^}]+\}/g, '1'),
+        secured: (operation.security?.length ?? 0) > 0,
+      };
+    }),
   );
 }
 
