@@ -406,6 +406,7 @@ export interface components {
         Problem: {
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail: string;
             /** @enum {string} */
@@ -449,6 +450,7 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
             /**
+             * Format: int32
              * @description Seconds until the access token expires
              * @example 900
              */
@@ -509,12 +511,13 @@ export interface components {
         };
         SignupBody: {
             /**
-             * @description Trimmed and lower-cased before storage and lookup
+             * Format: email
+             * @description Trimmed and lower-cased before it is checked, stored or looked up
              * @example ada@example.com
              */
             email: string;
             /**
-             * @description At least 8 characters, at most 72 UTF-8 bytes; no composition rules
+             * @description At least 8 characters, at most 72 UTF-8 bytes (so 72 characters only if all are ASCII); no composition rules
              * @example correct horse battery staple
              */
             password: string;
@@ -538,7 +541,7 @@ export interface components {
             /** @example correct horse battery staple */
             currentPassword: string;
             /**
-             * @description At least 8 characters, at most 72 UTF-8 bytes; no composition rules
+             * @description At least 8 characters, at most 72 UTF-8 bytes (so 72 characters only if all are ASCII); no composition rules
              * @example correct horse battery staple
              */
             newPassword: string;
@@ -587,7 +590,8 @@ export interface components {
         Accepted: Record<string, never>;
         PasswordResetBody: {
             /**
-             * @description Trimmed and lower-cased before storage and lookup
+             * Format: email
+             * @description Trimmed and lower-cased before it is checked, stored or looked up
              * @example ada@example.com
              */
             email: string;
@@ -596,7 +600,7 @@ export interface components {
             /** @description The token from the link in the email (its #token= fragment) */
             token: string;
             /**
-             * @description At least 8 characters, at most 72 UTF-8 bytes; no composition rules
+             * @description At least 8 characters, at most 72 UTF-8 bytes (so 72 characters only if all are ASCII); no composition rules
              * @example correct horse battery staple
              */
             newPassword: string;
@@ -760,6 +764,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Live"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
         };

@@ -7,6 +7,7 @@ import { logEvent } from './lib/log.ts';
 
 const MIN_SECRET_BYTES = 32; // HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2)
 export const DEFAULT_BCRYPT_COST = 12;
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 24 * 3600;
 
 const integer = (min: number, max: number, fallback: number) =>
   z.preprocess(
@@ -58,7 +59,7 @@ const ConfigSchema = z
           .filter(Boolean),
       )
       .pipe(z.array(origin)),
-    ACCESS_TOKEN_TTL_SECONDS: integer(1, 24 * 3600, 15 * 60),
+    ACCESS_TOKEN_TTL_SECONDS: integer(1, MAX_ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     // A session ends after this long without a refresh, and at the latest SESSION_MAX_TTL_SECONDS after signin.
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),

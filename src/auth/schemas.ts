@@ -18,7 +18,11 @@ export const Email = z
   .toLowerCase()
   .max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
   .pipe(z.email('must be an email address'))
-  .openapi({ example: 'ada@example.com', description: 'Trimmed and lower-cased before storage and lookup' });
+  .openapi({
+    format: 'email',
+    example: 'ada@example.com',
+    description: 'Trimmed and lower-cased before it is checked, stored or looked up',
+  });
 
 export const NewPassword = z
   .string()
@@ -29,8 +33,12 @@ export const NewPassword = z
     error: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   })
   .openapi({
+    // JSON Schema counts characters, not bytes: more than 72 characters is always more than 72 bytes, so
+    // maxLength is a true bound, but the byte limit (in the description) is the one the server checks.
+    minLength: MIN_PASSWORD_CODE_POINTS,
+    maxLength: MAX_PASSWORD_BYTES,
     example: 'correct horse battery staple',
-    description: `At least ${MIN_PASSWORD_CODE_POINTS} characters, at most ${MAX_PASSWORD_BYTES} UTF-8 bytes; no composition rules`,
+    description: `At least ${MIN_PASSWORD_CODE_POINTS} characters, at most ${MAX_PASSWORD_BYTES} UTF-8 bytes (so ${MAX_PASSWORD_BYTES} characters only if all are ASCII); no composition rules`,
   });
 
 const SanePassword = z.string().min(1).max(SANE_LENGTH).openapi({ example: 'correct horse battery staple' });
@@ -79,7 +87,18 @@ export const Session = z
       description: 'HS256 JWT naming the user (sub) and the session (sid); send as Authorization: Bearer <token>',
     }),
     tokenType: z.literal('Bearer'),
-    expiresIn: z.number().int().openapi({ description: 'Seconds until the access token expires', example: 900 }),
+    // The maximum is config.ts's bound on ACCESS_TOKEN_TTL_SECONDS (a test compares them; not imported,
+    // since the browser example type-checks this file without the Worker's types).
+    expiresIn: z
+      .number()
+      .int()
+      .openapi({
+        format: 'int32',
+        minimum: 1,
+        maximum: 24 * 3600,
+        description: 'Seconds until the access token expires',
+        example: 900,
+      }),
     refreshToken: z.string().openapi({
       description:
         'Opaque, 256 random bits, good for one POST /api/auth/refresh (rotation). Presented again within 10 s of its use it returns the same new token (tabs racing); later, it revokes the whole session.',
@@ -115,7 +134,7 @@ export const SessionIdParams = z.object({
       'must be a session id (UUID)',
     )
     .transform((id) => id.toLowerCase())
-    .openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
+    .openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', minLength: 36, maxLength: 36 }),
 });
 
 export const UserEnvelope = z.object({ user: User }).openapi('UserEnvelope');

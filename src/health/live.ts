@@ -2,6 +2,7 @@
 // also checks the database). The benchmark's no-database baseline.
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../env.ts';
+import { problemResponses } from '../http/openapi.ts';
 import * as z from '../lib/zod.ts';
 
 const Live = z.object({ status: z.literal('ok') }).openapi('Live', { example: { status: 'ok' } });
@@ -15,6 +16,8 @@ export const route = createRoute({
   summary: 'Liveness, without the database',
   responses: {
     200: { description: 'The API answers', content: { 'application/json': { schema: Live } } },
+    // Like every route, behind the configuration check: a broken configuration is 500 CONFIG_INVALID.
+    ...problemResponses(500),
   },
 });
 

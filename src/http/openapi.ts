@@ -47,7 +47,7 @@ export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().int().openapi({ format: 'int32', minimum: 400, maximum: 599 }),
     detail: z.string(),
     code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
     requestId: z.string(),
@@ -77,9 +77,13 @@ const codesFor = (status: number) =>
     .filter(([, problem]) => problem.status === status)
     .map(([code]) => code as ProblemCode);
 
-// Statuses whose answers carry Retry-After (seconds).
+// Statuses whose answers carry Retry-After (seconds): a rate limiter's period (Workers rate limiting
+// allows 10 or 60 s) or DATABASE_RETRY_AFTER_SECONDS.
 const RETRY_AFTER = {
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 1 } },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying',
+    schema: { type: 'integer' as const, format: 'int32', minimum: 1, maximum: 60 },
+  },
 };
 
 /** The Problem schema with `code` narrowed to the codes this status can carry (e.g. 404 → NOT_FOUND). */

@@ -60,11 +60,14 @@ export const CreateTaskBody = z
 export const PatchTaskBody = z
   .strictObject({ title: Title.optional(), description: Description.optional(), completed: z.boolean().optional() })
   .refine((body) => Object.keys(body).length > 0, { error: 'send at least one of title, description, completed' })
-  .openapi('PatchTaskBody');
+  .openapi('PatchTaskBody', { minProperties: 1 });
 
 export const PutTaskBody = z
   .strictObject({ title: Title, description: Description, completed: z.boolean() })
   .openapi('PutTaskBody');
+
+/** The most tasks one page of the list holds (its `limit`). */
+export const MAX_PAGE_SIZE = 100;
 
 export const TaskIdParams = z.object({
   id: z
@@ -93,11 +96,18 @@ export const ListTasksQuery = z.object({
     .openapi({ param: { name: 'order', in: 'query' }, description: 'By creation time' }),
   limit: z
     .string()
-    .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
+    .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
     .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= 100, 'must be an integer from 1 to 100')
+    .refine((limit) => limit >= 1 && limit <= MAX_PAGE_SIZE, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
     .default(20)
-    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: 20,
+    }),
   cursor: z
     .string()
     .max(512)
@@ -120,7 +130,9 @@ export const Task = z
   })
   .openapi('Task');
 
-export const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() }).openapi('TaskPage');
+export const TaskPage = z
+  .object({ items: z.array(Task).openapi({ maxItems: MAX_PAGE_SIZE }), nextCursor: z.string().nullable() })
+  .openapi('TaskPage');
 
 export type TaskDto = z.infer<typeof Task>;
 export type TaskPageDto = z.infer<typeof TaskPage>;

@@ -44,7 +44,12 @@ export const IfMatchHeaders = z.object({
     .string()
     .refine((value) => parseIfMatch(value) !== null, 'must be * or a comma-separated list of entity tags ("…")')
     .optional()
-    .openapi({ param: { name: 'if-match', in: 'header' }, description: IF_MATCH_DESCRIPTION, example: '"3"' }),
+    .openapi({
+      param: { name: 'if-match', in: 'header' },
+      maxLength: MAX_IF_MATCH_LENGTH,
+      description: IF_MATCH_DESCRIPTION,
+      example: '"3"',
+    }),
 });
 
 /** The If-Match condition of a validated request, or undefined without the header (or with `*`). */

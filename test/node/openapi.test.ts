@@ -3,6 +3,12 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS } from '../../src/auth/passwords.ts';
+import { AUTH_RATE_LIMIT_PERIOD_SECONDS } from '../../src/auth/rate-limit.ts';
+import { MAX_EMAIL_LENGTH } from '../../src/auth/schemas.ts';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/config.ts';
+import { MAX_TASK_ID } from '../../src/db/schema.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/http/errors.ts';
 
 const bindings = {
   APP_ENV: 'test',
@@ -112,5 +118,45 @@ describe('GET /api/openapi.json', () => {
       }
     }
     expect(checked).toBeGreaterThan(3);
+  });
+
+  it('every operation declares 500: the configuration check in front of every route can answer it', async () => {
+    const { doc } = await document();
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toContain('500');
+      }
+    }
+  });
+
+  it('states the limits the server enforces in the schemas, not only in prose', async () => {
+    const { doc } = await document();
+    const schemas = doc.components.schemas;
+    expect(schemas.SignupBody.properties.email).toMatchObject({ format: 'email', maxLength: MAX_EMAIL_LENGTH });
+    expect(schemas.PasswordResetBody.properties.email).toMatchObject({ format: 'email', maxLength: MAX_EMAIL_LENGTH });
+    // Characters in JSON Schema; the byte limit the server checks is stricter, and more than 72
+    // characters is always more than 72 bytes, so maxLength never admits a password the server refuses
+    // for its length in characters.
+    const password = { minLength: MIN_PASSWORD_CODE_POINTS, maxLength: MAX_PASSWORD_BYTES };
+    expect(schemas.SignupBody.properties.password).toMatchObject(password);
+    expect(schemas.ChangePasswordBody.properties.newPassword).toMatchObject(password);
+    expect(schemas.PasswordResetConfirmBody.properties.newPassword).toMatchObject(password);
+    expect(schemas.PatchTaskBody.minProperties).toBe(1);
+    expect(schemas.TaskPage.properties.items.maxItems).toBe(100);
+    expect(schemas.Session.properties.expiresIn).toMatchObject({ minimum: 1, maximum: MAX_ACCESS_TOKEN_TTL_SECONDS });
+
+    const taskOperation = doc.paths['/api/tasks/{id}'].patch;
+    const parameter = (name: string) => taskOperation.parameters.find((p: any) => p.name === name).schema;
+    expect(parameter('id')).toMatchObject({ type: 'integer', format: 'int64', minimum: 1, maximum: MAX_TASK_ID });
+    expect(parameter('if-match').maxLength).toBeGreaterThan(0);
+    const sessionId = doc.paths['/api/auth/sessions/{id}'].delete.parameters[0].schema;
+    expect(sessionId).toMatchObject({ format: 'uuid', minLength: 36, maxLength: 36 });
+
+    // Every Retry-After the server sends lies within the declared bounds.
+    const retryAfter = doc.paths['/api/auth/signin'].post.responses['429'].headers['Retry-After'].schema;
+    for (const seconds of [AUTH_RATE_LIMIT_PERIOD_SECONDS, DATABASE_RETRY_AFTER_SECONDS]) {
+      expect(seconds).toBeGreaterThanOrEqual(retryAfter.minimum);
+      expect(seconds).toBeLessThanOrEqual(retryAfter.maximum);
+    }
   });
 });

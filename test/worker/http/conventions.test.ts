@@ -111,7 +111,7 @@ describe('configuration fails closed', () => {
       { APP_ENV: 'staging', BCRYPT_COST: '12', CORS_ORIGINS: 'http://app.example', ...DEPLOYED_EMAIL },
     ],
   ])('%s → 500 CONFIG_INVALID on every route, naming no secret', async (_name, overrides) => {
-    for (const path of ['/api/health', '/api/nope']) {
+    for (const path of ['/api/health', '/api/health/live', '/api/nope']) {
       const response = await apiWith(overrides, path);
       expect(response.status).toBe(500);
       expect(response.headers.get('Content-Type')).toBe('application/problem+json');
