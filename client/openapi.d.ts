@@ -2383,7 +2383,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
         responses: {
             /** @description The task with completed flipped */
             200: {

@@ -55,5 +55,15 @@ export const jsonBody = createMiddleware<AppEnv>((c, next) =>
  */
 export const IGNORED_BODY_RULE = 'Takes no request body: one of any type is ignored, but over 64 KiB it is 413.';
 
+/**
+ * The OpenAPI declaration of such a body, for a route where a client may well send one (PATCH): optional,
+ * any media type, any content. A non-zod schema, so the route validates nothing (and reads nothing).
+ */
+export const IGNORED_REQUEST_BODY = {
+  required: false,
+  description: IGNORED_BODY_RULE,
+  content: { '*/*': { schema: {} } },
+};
+
 /** For routes whose body is ignored: still limited to 64 KiB. */
 export const ignoredBody = createMiddleware<AppEnv>((c, next) => limitBody(c, next));

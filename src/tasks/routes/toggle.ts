@@ -1,7 +1,7 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_RULE, IGNORED_REQUEST_BODY, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { toggleTask } from '../repository.ts';
@@ -17,7 +17,7 @@ export const route = authenticatedRoute({
   summary: 'Toggle completed, atomically (a body is ignored)',
   description: IGNORED_BODY_RULE,
   middleware: [ignoredBody, withDatabase] as const,
-  request: { params: TaskIdParams, headers: IfMatchHeaders },
+  request: { params: TaskIdParams, headers: IfMatchHeaders, body: IGNORED_REQUEST_BODY },
   responses: {
     200: {
       description: 'The task with completed flipped',
