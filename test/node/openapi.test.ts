@@ -2,6 +2,7 @@
 // app serves — generated from the same definitions that route and validate requests.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
 import { createApp } from '../../src/app.ts';
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS } from '../../src/auth/passwords.ts';
 import { AUTH_RATE_LIMIT_PERIOD_SECONDS } from '../../src/auth/rate-limit.ts';
@@ -158,5 +159,20 @@ describe('GET /api/openapi.json', () => {
       expect(seconds).toBeGreaterThanOrEqual(retryAfter.minimum);
       expect(seconds).toBeLessThanOrEqual(retryAfter.maximum);
     }
+  });
+
+  it('declares its tags, licence, audience, and the JWT practice its bearer scheme follows', async () => {
+    const { doc } = await document();
+    const declared = (doc.tags as { name: string; description: string }[]).map((tag) => {
+      expect(tag.description, tag.name).toBeTruthy();
+      return tag.name;
+    });
+    const used = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((operations) =>
+      Object.values(operations).flatMap((operation) => operation.tags as string[]),
+    );
+    expect(declared.sort()).toEqual([...new Set(used)].sort());
+    expect(doc.info.license).toEqual({ name: 'MIT', identifier: packageJson.license });
+    expect(doc.servers).toEqual([{ url: 'http://localhost', 'x-internal': false }]);
+    expect(doc.components.securitySchemes.bearerAuth.description).toContain('RFC8725');
   });
 });
