@@ -70,7 +70,9 @@ describe('access tokens from a real Better Auth server', () => {
   }
 
   async function statementsRun(): Promise<number> {
-    const response = await fetch(`${endpoint.endpoint.replace(/\/sql$/, '')}/statements?application_name=${STATEMENTS_APP}`);
+    const response = await fetch(
+      `${endpoint.endpoint.replace(/\/sql$/, '')}/statements?application_name=${STATEMENTS_APP}`,
+    );
     return ((await response.json()) as { statements: number }).statements;
   }
 
@@ -85,7 +87,10 @@ describe('access tokens from a real Better Auth server', () => {
       return { response, statements: (await statementsRun()) - before };
     };
     // The first request creates this API's user for the identity, inside its one statement.
-    const created = await counted('/api/tasks', { method: 'POST', body: JSON.stringify({ title: 'from Better Auth' }) });
+    const created = await counted('/api/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'from Better Auth' }),
+    });
     expect(created.response.status).toBe(201);
     expect(created.statements).toBe(1);
     const task = (await created.response.json()) as { id: number; title: string };
@@ -120,12 +125,18 @@ describe('access tokens from a real Better Auth server', () => {
     });
   });
 
-  it('refuses a token from another Better Auth instance that claims the same issuer with its own key: 401', async () => {
+  it('refuses a token from another Better Auth instance that claims the same issuer with its own key: 401, refetching keys at most once a minute', async () => {
     const token = await impostor.signUpAndGetToken('mallory@better-auth.test');
     expect(decodeJwt(token).iss).toBe(trusted.url);
-    const response = await call('/api/tasks', token);
-    expect(response.status).toBe(401);
-    expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+    const fetchesBefore = trusted.jwksFetches();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await call('/api/tasks', token);
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+    }
+    // An unknown kid may mean the issuer rotated its keys: refetched, but at most once a minute, so a
+    // stream of forged tokens cannot make this API hammer the issuer.
+    expect(trusted.jwksFetches() - fetchesBefore).toBeLessThanOrEqual(1);
   });
 
   it("refuses a token whose aud is Better Auth's default (its base URL) where a dedicated audience is configured: 401", async () => {

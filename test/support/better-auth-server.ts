@@ -13,6 +13,8 @@ export interface BetterAuthServer {
   /** Its base URL (http://127.0.0.1:<port>), which is also its default `iss` and `aud`. */
   url: string;
   jwksUrl: string;
+  /** How many times its JWKS has been fetched. */
+  jwksFetches(): number;
   /** Signs a user up (email + password) and returns the access token the JWT plugin issues for them. */
   signUpAndGetToken(email: string): Promise<string>;
   /** Signs an arbitrary payload with this server's current key (its server-only signJWT endpoint). */
@@ -46,7 +48,12 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startBetterAuth(options: BetterAuthOptions): Promise<BetterAuthServer> {
   let handle: ReturnType<typeof toNodeHandler> | undefined;
-  const makeServer = () => createServer((request, response) => handle?.(request, response));
+  let jwksFetches = 0;
+  const makeServer = () =>
+    createServer((request, response) => {
+      if (request.url === '/api/auth/jwks') jwksFetches += 1;
+      handle?.(request, response);
+    });
   let server = makeServer();
   const port = await listen(server);
   const url = `http://127.0.0.1:${port}`;
@@ -66,6 +73,7 @@ export async function startBetterAuth(options: BetterAuthOptions): Promise<Bette
   return {
     url,
     jwksUrl: `${url}/api/auth/jwks`,
+    jwksFetches: () => jwksFetches,
     async signUpAndGetToken(email) {
       const signUp = await fetch(`${url}/api/auth/sign-up/email`, {
         method: 'POST',
