@@ -49,7 +49,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -194,7 +194,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -301,7 +301,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -376,7 +376,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -468,7 +468,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -574,7 +574,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -684,7 +684,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -741,6 +741,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
+                /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem403"];
+                    };
+                };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
                 413: {
                     headers: {
@@ -759,7 +768,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -816,6 +825,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
+                /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem403"];
+                    };
+                };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
                 413: {
                     headers: {
@@ -834,7 +852,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -909,7 +927,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1007,7 +1025,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1189,7 +1207,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1248,6 +1266,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem401"];
                     };
                 };
+                /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem403"];
+                    };
+                };
                 /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
                 413: {
                     headers: {
@@ -1277,7 +1304,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1362,7 +1389,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1453,7 +1480,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1551,7 +1578,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1648,7 +1675,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1754,7 +1781,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1847,7 +1874,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -1955,7 +1982,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -2066,7 +2093,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem500"];
                     };
                 };
-                /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+                /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
                 503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
@@ -2199,7 +2226,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -2216,7 +2243,7 @@ export interface components {
             /** @enum {number} */
             status?: 503;
             /** @enum {string} */
-            code?: "DATABASE_UNAVAILABLE";
+            code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
         };
         /**
          * @example {
@@ -2258,8 +2285,11 @@ export interface components {
              * @example 0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11
              */
             id: string;
-            /** @example ada@example.com */
-            email: string;
+            /**
+             * @description null for an account of a trusted external issuer, which owns the address
+             * @example ada@example.com
+             */
+            email: string | null;
             /** @description Whether the address was confirmed through a link sent to it */
             emailVerified: boolean;
             /**
@@ -2340,6 +2370,12 @@ export interface components {
         RefreshBody: {
             /** @description Session.refreshToken */
             refreshToken: string;
+        };
+        Problem403: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 403;
+            /** @enum {string} */
+            code?: "EXTERNAL_ACCOUNT";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
