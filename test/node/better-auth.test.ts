@@ -125,6 +125,31 @@ describe('access tokens from a real Better Auth server', () => {
     });
   });
 
+  it('a first request that is a retried create (Idempotency-Key) or a write to a missing task also creates the user', async () => {
+    const first = await trusted.signUpAndGetToken('lovelace@better-auth.test');
+    const create = () =>
+      fetch(`${worker.url}/api/tasks`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${first}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' },
+        body: JSON.stringify({ title: 'once' }),
+      });
+    const [a, b] = [await create(), await create()];
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(((await a.json()) as { id: number }).id).toBe(((await b.json()) as { id: number }).id);
+    expect(b.headers.get('Idempotent-Replayed')).toBe('true');
+
+    const second = await trusted.signUpAndGetToken('babbage@better-auth.test');
+    const patch = await call('/api/tasks/1', second, { method: 'PATCH', body: JSON.stringify({ title: 'x' }) });
+    expect(patch.status).toBe(404);
+    await withClient(inject('databaseUrl'), async (client) => {
+      const { rows } = await client.query(
+        'select count(*)::int as n from external_identities i join users u on u.id = i.user_id where i.subject = $1',
+        [decodeJwt(second).sub],
+      );
+      expect(rows[0].n).toBe(1);
+    });
+  });
+
   it('refuses a token from another Better Auth instance that claims the same issuer with its own key: 401, refetching keys at most once a minute', async () => {
     const token = await impostor.signUpAndGetToken('mallory@better-auth.test');
     expect(decodeJwt(token).iss).toBe(trusted.url);
@@ -196,6 +221,10 @@ describe('access tokens from a real Better Auth server', () => {
     const signout = await call('/api/auth/signout', token, { method: 'POST' });
     expect(signout.status).toBe(403);
     expect(((await signout.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
+    expect((await call('/api/auth/signout-all', token, { method: 'POST' })).status).toBe(403);
+    const sessions = await call('/api/auth/sessions', token);
+    expect(sessions.status).toBe(200);
+    expect(await sessions.json()).toEqual({ items: [] });
     // None of that ended anything: the token still works.
     expect((await call('/api/tasks', token)).status).toBe(200);
   });

@@ -20,6 +20,7 @@ describe('dev variables', () => {
         'CORS_ORIGINS',
         'DATABASE_URL',
         'EMAIL_TRANSPORT',
+        'TRUSTED_ISSUERS',
       ].sort(),
     );
   });
