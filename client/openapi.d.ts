@@ -410,7 +410,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -427,7 +427,7 @@ export interface components {
             /** @enum {number} */
             status?: 503;
             /** @enum {string} */
-            code?: "DATABASE_UNAVAILABLE";
+            code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
         };
         /**
          * @example {
@@ -470,8 +470,11 @@ export interface components {
              * @example 0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11
              */
             id: string;
-            /** @example ada@example.com */
-            email: string;
+            /**
+             * @description null for an account of a trusted external issuer, which owns the address
+             * @example ada@example.com
+             */
+            email: string | null;
             /** @description Whether the address was confirmed through a link sent to it */
             emailVerified: boolean;
             /**
@@ -553,6 +556,12 @@ export interface components {
         RefreshBody: {
             /** @description Session.refreshToken */
             refreshToken: string;
+        };
+        Problem403: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 403;
+            /** @enum {string} */
+            code?: "EXTERNAL_ACCOUNT";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
@@ -735,7 +744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -855,7 +864,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -946,7 +955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1004,7 +1013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1093,7 +1102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1184,7 +1193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1275,7 +1284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1313,6 +1322,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1331,7 +1349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1369,6 +1387,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1387,7 +1414,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1445,7 +1472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1521,7 +1548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1672,7 +1699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1712,6 +1739,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1741,7 +1777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1810,7 +1846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1884,7 +1920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1980,7 +2016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2060,7 +2096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2165,7 +2201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2253,7 +2289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2358,7 +2394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2455,7 +2491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
             };
-            /** @description Database unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE) */
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

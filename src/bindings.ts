@@ -20,6 +20,8 @@ export interface Bindings {
   EMAIL_FROM?: string;
   /** 'binding' (Cloudflare Email Service) or 'outbox' (the local outbox server; development and tests). */
   EMAIL_TRANSPORT?: string;
+  /** JSON array of external issuers whose access tokens are accepted: issuer, jwksUrl, audience, algorithms. */
+  TRUSTED_ISSUERS?: string;
   /** host:port of the local outbox server (scripts/lib/mail-outbox.ts), loopback only. */
   LOCAL_OUTBOX?: string;
   /** Cloudflare Email Service ([[env.*.send_email]] in wrangler.toml; not declared for local development). */

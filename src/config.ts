@@ -1,6 +1,7 @@
 // Deployment configuration, validated once per isolate. Anything wrong fails closed: every request
 // gets 500 CONFIG_INVALID (naming the bad keys, never their values) instead of a half-working API.
 import * as z from 'zod';
+import { TrustedIssuers } from './auth/trusted-issuers.ts';
 import type { Bindings } from './bindings.ts';
 import { AppError } from './http/errors.ts';
 import { logEvent } from './lib/log.ts';
@@ -85,6 +86,8 @@ const ConfigSchema = z
     EMAIL_TRANSPORT: z.enum(['binding', 'outbox']).optional(),
     // host:port of the local outbox server (scripts/lib/mail-outbox.ts): plain HTTP carrying whole
     // messages, links included, so loopback only.
+    // External issuers whose access tokens are accepted too (JSON array; see auth/trusted-issuers.ts).
+    TRUSTED_ISSUERS: TrustedIssuers,
     LOCAL_OUTBOX: z
       .string()
       .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5490')

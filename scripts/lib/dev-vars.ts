@@ -15,9 +15,16 @@ export function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? parseDotEnv(readFileSync(path, 'utf8')) : {};
 }
 
+/**
+ * Single-quoted values: dotenv (and wrangler) take them literally, so JSON such as TRUSTED_ISSUERS keeps
+ * its double quotes and backslashes. A value with a single quote or a line break cannot be written so.
+ */
 export function formatDotEnv(vars: Record<string, string>): string {
   return `${Object.entries(vars)
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .map(([key, value]) => {
+      if (/['\r\n]/.test(value)) throw new Error(`${key}: a value with a single quote or a line break cannot be written`);
+      return `${key}='${value}'`;
+    })
     .join('\n')}\n`;
 }
 

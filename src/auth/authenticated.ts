@@ -11,7 +11,8 @@ type RouteWithoutAuth = Omit<RouteConfig, 'security' | 'middleware'> & { middlew
 type WithRequireUser<M> = M extends readonly Middleware[] ? [typeof requireUser, ...M] : [typeof requireUser];
 
 export const BEARER_SECURITY = [{ bearerAuth: [] as string[] }];
-const unauthenticatedResponse = problemResponses(401);
+// 503: an external issuer's keys cannot be fetched (AUTH_PROVIDER_UNAVAILABLE).
+const unauthenticatedResponse = problemResponses(401, 503);
 
 export type AuthenticatedRoute<R extends RouteWithoutAuth> = Omit<R, 'middleware' | 'responses'> & {
   security: typeof BEARER_SECURITY;

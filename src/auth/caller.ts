@@ -1,21 +1,55 @@
 // Who a request speaks for: the user and the session named by its access token. Every authenticated
 // statement checks, inside itself, that this session is still live; `runAsCaller` wraps a statement
 // so that one round trip tells "session ended" (401) apart from "nothing found" (404).
+// A token from a trusted external issuer names no session of ours: its signature and `exp` are all
+// there is to check, and its user row is created by the first statement that runs for it.
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { sessions } from '../db/schema.ts';
+import { externalIdentities, sessions, users } from '../db/schema.ts';
 import type { UserId } from './user-id.ts';
 
-export interface Caller {
+/** Signed in here: the access token names one of our sessions. */
+export interface SessionCaller {
   userId: UserId;
   sessionId: string;
+  external?: undefined;
 }
 
-/** The session is the caller's, not revoked, and neither its idle nor its absolute end has passed. */
+/** Signed in at a trusted external issuer (TRUSTED_ISSUERS): no session of ours, no password. */
+export interface ExternalCaller {
+  userId: UserId;
+  sessionId?: undefined;
+  external: { issuer: string; subject: string };
+}
+
+export type Caller = SessionCaller | ExternalCaller;
+
+/**
+ * The session is the caller's, not revoked, and neither its idle nor its absolute end has passed.
+ * Always true for an external caller (the issuer ends its sessions; its tokens live minutes).
+ */
 export function liveSessionCondition(caller: Caller): SQL {
+  if (caller.external) return sql`true`;
   return sql`exists (select 1 from ${sessions}
     where ${sessions.id} = ${caller.sessionId} and ${sessions.userId} = ${caller.userId}
       and ${sessions.revokedAt} is null and ${sessions.idleExpiresAt} > now() and ${sessions.expiresAt} > now())`;
+}
+
+/**
+ * Common table expressions (each followed by a comma) that create an external caller's user and
+ * identity rows on first use, inside the statement that serves the request; `on conflict do nothing`
+ * makes them no-ops afterwards and race-free (the user id is derived from issuer and subject). Empty
+ * for a caller signed in here.
+ */
+export function externalAccountSetup(caller: Caller): SQL {
+  if (!caller.external) return sql``;
+  const { issuer, subject } = caller.external;
+  return sql`external_user as (
+      insert into ${users} (id) values (${caller.userId}) on conflict (id) do nothing returning *),
+    external_identity as (
+      insert into ${externalIdentities} (issuer, subject, user_id) values (${issuer}, ${subject}, ${caller.userId})
+      on conflict (issuer, subject) do nothing),
+    `;
 }
 
 export type AsCaller<T> = { sessionLive: false } | { sessionLive: true; value: T };
@@ -28,7 +62,7 @@ export type AsCaller<T> = { sessionLive: false } | { sessionLive: true; value: T
 /** The statement runAsCaller sends (exposed so tests can EXPLAIN exactly what runs). */
 export function asCallerStatement(caller: Caller, statement: (sessionLive: SQL) => SQLWrapper, orderBy?: SQL): SQL {
   return sql`
-    with live as (select ${liveSessionCondition(caller)} as alive),
+    with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
     result as (${statement(sql`(select alive from live)`).getSQL()})
     select live.alive as session_live, result.* from live left join result on true
     ${orderBy ? sql`order by ${orderBy}` : sql``}`;

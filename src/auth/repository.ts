@@ -1,13 +1,22 @@
 // Queries on `users`, each one statement that also checks the caller's session where there is one.
 // Repositories never see HTTP.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { constraintName, sqlState, UNIQUE_VIOLATION } from '../db/errors.ts';
 import { rowReader } from '../db/rows.ts';
 import { type UserRow, users } from '../db/schema.ts';
-import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
+import {
+  type AsCaller,
+  type Caller,
+  type ExternalCaller,
+  externalAccountSetup,
+  liveSessionCondition,
+  runAsCaller,
+} from './caller.ts';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
+/** A user who signs in here with a password (every user but those of external issuers). */
+export type PasswordUser = UserRow & { email: string; passwordHash: string };
 const publicColumns = {
   id: users.id,
   email: users.email,
@@ -28,34 +37,52 @@ export function isEmailTaken(error: unknown): boolean {
 }
 
 /** The signin lookup, through the unique index on lower(email). */
-export async function findUserWithHashByEmail(db: Database, normalizedEmail: string): Promise<UserRow | undefined> {
+export async function findUserWithHashByEmail(
+  db: Database,
+  normalizedEmail: string,
+): Promise<PasswordUser | undefined> {
   // Postgres text cannot hold U+0000, so no stored email has one (and the query would fail).
   if (normalizedEmail.includes('\u0000')) return undefined;
   const [user] = await db
     .select()
     .from(users)
-    .where(eq(sql`lower(${users.email})`, normalizedEmail))
+    .where(and(eq(sql`lower(${users.email})`, normalizedEmail), isNotNull(users.passwordHash)))
     .limit(1);
-  return user;
+  return user as PasswordUser | undefined;
 }
 
 /** The caller's user with its hash, for a password check; undefined when the session is over. */
-export async function findCallerWithHash(db: Database, caller: Caller): Promise<UserRow | undefined> {
+export async function findCallerWithHash(db: Database, caller: Caller): Promise<PasswordUser | undefined> {
   const [user] = await db
     .select()
     .from(users)
-    .where(and(eq(users.id, caller.userId), liveSessionCondition(caller)))
+    .where(and(eq(users.id, caller.userId), isNotNull(users.passwordHash), liveSessionCondition(caller)))
     .limit(1);
-  return user;
+  return user as PasswordUser | undefined;
 }
 
 /** The caller's user; undefined when the session is over (or the account is gone). */
 export async function findCaller(db: Database, caller: Caller): Promise<PublicUser | undefined> {
+  if (caller.external) return findExternalCaller(db, caller);
   const [user] = await db
     .select(publicColumns)
     .from(users)
     .where(and(eq(users.id, caller.userId), liveSessionCondition(caller)))
     .limit(1);
+  return user;
+}
+
+/**
+ * An external caller's user, created on first use by the same statement. The row is either the one
+ * just inserted or the one that already existed; only when a concurrent first request created it after
+ * this statement began is neither visible, and a second look finds it (rare path).
+ */
+async function findExternalCaller(db: Database, caller: ExternalCaller): Promise<PublicUser | undefined> {
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with ${externalAccountSetup(caller)}existing as (select * from ${users} where ${users.id} = ${caller.userId})
+    select * from external_user union all select * from existing`);
+  if (rows[0]) return readPublicUser(rows[0]);
+  const [user] = await db.select(publicColumns).from(users).where(eq(users.id, caller.userId)).limit(1);
   return user;
 }
 

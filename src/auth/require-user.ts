@@ -1,10 +1,12 @@
 // Authenticated routes: `Authorization: Bearer <token>` (scheme case-insensitive). The token in a query
 // string is never looked at. Sets `caller` (user and session) for the route's handler; anything else is
-// 401, and a genuine but expired token is 401 TOKEN_EXPIRED (zero database work either way).
+// 401, and a genuine but expired token is 401 TOKEN_EXPIRED (zero database work either way). A token
+// whose `iss` is a trusted external issuer is verified against that issuer's keys, and only those.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
-import type { AsCaller, Caller } from './caller.ts';
+import type { AsCaller, Caller, SessionCaller } from './caller.ts';
+import { claimedIssuer, verifyExternalToken } from './external-tokens.ts';
 import { verifyAccessToken } from './tokens.ts';
 
 export interface UserVariables {
@@ -32,6 +34,23 @@ export function whileSessionLive<T>(result: AsCaller<T>): T {
   return result.value;
 }
 
+/**
+ * The caller, for a route that acts on this API's own session or email (sign-out, verification): a
+ * caller from an external issuer has neither here, which is 403 EXTERNAL_ACCOUNT, not a silent no-op.
+ */
+export function sessionCaller(caller: Caller, action: string): SessionCaller {
+  if (!caller.external) return caller;
+  throw new AppError(
+    'EXTERNAL_ACCOUNT',
+    `This account signs in at ${caller.external.issuer}, which manages it: ${action} there`,
+  );
+}
+
+/** Password routes, for an account of an external issuer: it has no password here (401, as a wrong one). */
+export function noPasswordHere(issuer: string): AppError {
+  return new AppError('INVALID_CREDENTIALS', `This account has no password here; it signs in at ${issuer}`);
+}
+
 export const requireUser = createMiddleware<{
   Bindings: AppEnv['Bindings'];
   Variables: AppEnv['Variables'] & UserVariables;
@@ -39,9 +58,14 @@ export const requireUser = createMiddleware<{
   const header = c.req.header('Authorization');
   if (header === undefined) throw unauthenticated('Send an access token: Authorization: Bearer <token>', false);
   const token = header.length <= MAX_TOKEN_LENGTH ? header.match(BEARER)?.[1] : undefined;
-  const caller = token ? await verifyAccessToken(token, c.get('config')) : null;
+  const config = c.get('config');
+  const issuer = token ? claimedIssuer(token, config) : undefined;
+  let caller: Caller | 'expired' | null = null;
+  if (token)
+    caller = issuer ? await verifyExternalToken(token, issuer, config) : await verifyAccessToken(token, config);
   if (caller === 'expired') {
-    throw new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one from /api/auth/refresh', {
+    const renew = issuer ? `from ${issuer.issuer}` : 'from /api/auth/refresh';
+    throw new AppError('TOKEN_EXPIRED', `The access token has expired; get a new one ${renew}`, {
       headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="expired"' },
     });
   }

@@ -72,7 +72,10 @@ export const DeleteAccountBody = z.strictObject({ password: SanePassword }).open
 export const User = z
   .object({
     id: z.string().openapi({ format: 'uuid', example: '0b9e1f4e-5a0c-4a5e-9d57-4f1c2f0e8b11' }),
-    email: z.string().openapi({ example: 'ada@example.com' }),
+    email: z.string().nullable().openapi({
+      example: 'ada@example.com',
+      description: 'null for an account of a trusted external issuer, which owns the address',
+    }),
     emailVerified: z.boolean().openapi({ description: 'Whether the address was confirmed through a link sent to it' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -5,7 +5,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { columnNames } from '../db/rows.ts';
 import { retiredRefreshTokens, sessions, users } from '../db/schema.ts';
-import { type AsCaller, type Caller, liveSessionCondition, runAsCaller } from './caller.ts';
+import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from './caller.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from './email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from './repository.ts';
 
@@ -213,7 +213,7 @@ export async function rotateRefreshToken(
 const liveSession = sql`revoked_at is null and idle_expires_at > now() and expires_at > now()`;
 
 /** Ends the caller's session; false when it had already ended. */
-export async function endSession(db: Database, caller: Caller): Promise<boolean> {
+export async function endSession(db: Database, caller: SessionCaller): Promise<boolean> {
   const { rows } = await db.execute(sql`
     update ${sessions} set revoked_at = now(), revoked_reason = 'signed_out'
      where id = ${caller.sessionId} and user_id = ${caller.userId} and ${liveSession}
@@ -222,7 +222,7 @@ export async function endSession(db: Database, caller: Caller): Promise<boolean>
 }
 
 /** Ends every session of the caller's user; false when the caller's own session had already ended. */
-export async function endAllSessions(db: Database, caller: Caller): Promise<boolean> {
+export async function endAllSessions(db: Database, caller: SessionCaller): Promise<boolean> {
   const { rows } = await db.execute(sql`
     update ${sessions} set revoked_at = now(), revoked_reason = 'signed_out_everywhere'
      where user_id = ${caller.userId} and revoked_at is null and ${liveSessionCondition(caller)}

@@ -22,8 +22,10 @@ export const users = pgTable(
   'users',
   {
     id: varchar('id', { length: 36 }).primaryKey().default(sql`gen_random_uuid()`),
-    email: varchar('email', { length: 255 }).notNull(),
-    passwordHash: varchar('password_hash', { length: 60 }).notNull(),
+    // Both NULL for a user signed in through a trusted external issuer (see external_identities): the
+    // issuer owns the address, and there is no password here. Both set for every account made by signup.
+    email: varchar('email', { length: 255 }),
+    passwordHash: varchar('password_hash', { length: 60 }),
     // When the address was last proven by a verification link; NULL (unverified) for every row that
     // existed before verification did.
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
@@ -36,6 +38,28 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('ux_users_email_lower').on(sql`lower(${t.email})`),
     check('ck_users_password_hash_length', sql`char_length(${t.passwordHash}) = 60`),
+  ],
+);
+
+/**
+ * Users who sign in at a trusted external issuer (TRUSTED_ISSUERS): the issuer's `sub` → our user. The
+ * user id is derived from (issuer, subject) (auth/external-tokens.ts), and both rows are created by the
+ * first statement that runs for such a token.
+ */
+export const externalIdentities = pgTable(
+  'external_identities',
+  {
+    issuer: varchar('issuer', { length: 512 }).notNull(),
+    subject: varchar('subject', { length: 255 }).notNull(),
+    userId: varchar('user_id', { length: 36 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'pk_external_identities', columns: [t.issuer, t.subject] }),
+    foreignKey({ name: 'fk_external_identities_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('ux_external_identities_user_id').on(t.userId),
   ],
 );
 

@@ -9,6 +9,7 @@ export const PROBLEMS = {
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
+  EXTERNAL_ACCOUNT: { status: 403, title: 'Managed by an external issuer' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
@@ -20,6 +21,7 @@ export const PROBLEMS = {
   INTERNAL: { status: 500, title: 'Internal server error' },
   CONFIG_INVALID: { status: 500, title: 'Service misconfigured' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+  AUTH_PROVIDER_UNAVAILABLE: { status: 503, title: 'Sign-in provider unavailable' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

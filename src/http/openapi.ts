@@ -58,6 +58,7 @@ export const Problem = z
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
   401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
+  403: 'The account signs in at a trusted external issuer, which manages its sessions and email',
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
@@ -67,7 +68,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   422: 'Idempotency key reused with a different body',
   429: 'Rate limited; see Retry-After',
   500: 'Internal error or invalid configuration',
-  503: 'Database unavailable; see Retry-After',
+  503: 'Database or sign-in provider unavailable; see Retry-After',
 };
 
 type ProblemStatus = keyof typeof STATUS_DESCRIPTIONS & number;

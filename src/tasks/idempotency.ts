@@ -2,7 +2,7 @@
 // creating a duplicate. Keys are per user; the record holds the request's hash and a snapshot of the
 // task as first created. Creating and recording happen in one statement.
 import { getTableName, sql } from 'drizzle-orm';
-import { type Caller, liveSessionCondition } from '../auth/caller.ts';
+import { type Caller, externalAccountSetup, liveSessionCondition } from '../auth/caller.ts';
 import type { UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
@@ -77,7 +77,7 @@ export async function createTaskIdempotently(
   // can both get past `not exists`; the loser's claim then conflicts, and its value is the only one lost.)
   try {
     const { rows } = await db.execute<RecordRow>(sql`
-      with alive as (select ${live} as live),
+      with ${externalAccountSetup(caller)}alive as (select ${live} as live),
       claim as (
         insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
         select ${owner}, ${key}, ${hash}, nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name})),

@@ -2,7 +2,14 @@
 // caller's session inside itself (ownership check, liveness and write together; never read-then-write).
 // Repositories never see HTTP.
 import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { type AsCaller, asCallerStatement, type Caller, liveSessionCondition, runAsCaller } from '../auth/caller.ts';
+import {
+  type AsCaller,
+  asCallerStatement,
+  type Caller,
+  externalAccountSetup,
+  liveSessionCondition,
+  runAsCaller,
+} from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
@@ -162,7 +169,7 @@ async function writeTask(
   const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
   const where = versions === undefined ? target : (and(target, inArray(tasks.version, versions)) as SQL);
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with live as (select ${liveSessionCondition(caller)} as alive),
+    with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
     result as (${write(where).getSQL()})
     ${alsoWith ? sql`, ${alsoWith(sql`result`)}` : sql``}
     select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found, result.*

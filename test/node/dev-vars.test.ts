@@ -20,6 +20,7 @@ describe('dev variables', () => {
         'CORS_ORIGINS',
         'DATABASE_URL',
         'EMAIL_TRANSPORT',
+        'TRUSTED_ISSUERS',
       ].sort(),
     );
   });
@@ -41,7 +42,13 @@ describe('dev variables', () => {
   });
 
   it('what dev writes for wrangler reads back unchanged (quotes, = and # in values)', () => {
-    const vars = { A: 'plain', B: 'with=equals#hash', C: 'postgres://u:p@h:5432/db?sslmode=require' };
+    const vars = {
+      A: 'plain',
+      B: 'with=equals#hash',
+      C: 'postgres://u:p@h:5432/db?sslmode=require',
+      D: '[{"issuer":"https://auth.example","audience":"a\\b"}]', // JSON (TRUSTED_ISSUERS) stays literal
+    };
     expect(parseDotEnv(formatDotEnv(vars))).toEqual(vars);
+    expect(() => formatDotEnv({ E: "it's" })).toThrow(/E: a value with a single quote/);
   });
 });

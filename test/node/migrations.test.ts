@@ -10,8 +10,8 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
 // 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
-// refresh tokens.
-const MIGRATION_COUNT = 9;
+// refresh tokens, 0009 external identities (users.email and password_hash nullable).
+const MIGRATION_COUNT = 10;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -193,7 +193,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0008 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0009 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -227,6 +227,30 @@ describe('rollback', () => {
           `insert into retired_refresh_tokens (token_hash, session_id) select repeat('r', 64), id from sessions limit 1`,
         ),
       );
+      // 0009 refuses while a user of an external issuer exists (it would be lost), changing nothing.
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(`insert into users (id) values (gen_random_uuid()) returning id`);
+        await client.query(
+          `insert into external_identities (issuer, subject, user_id) values ('https://auth.example', 'sub-1', $1)`,
+          [rows[0].id],
+        );
+      });
+      await expect(npmRun('db:rollback', db.url)).rejects.toThrow(/rollback of 0009 refused: 1 user\(s\)/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query('select count(*)::int as n from external_identities');
+        expect(rows[0].n).toBe(1);
+        await client.query('delete from users where email is null');
+      });
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0009_external_identities/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select to_regclass('public.external_identities') is null as gone,
+                  (select count(*)::int from information_schema.columns
+                    where table_name = 'users' and column_name in ('email', 'password_hash') and is_nullable = 'NO') as required`,
+        );
+        expect(rows[0]).toEqual({ gone: true, required: 2 });
+        expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);
+      });
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(`select to_regclass('public.retired_refresh_tokens') is null as gone`);
@@ -246,6 +270,7 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0009_external_identities/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
       await withClient(db.url, async (client) => {
         expect(await userAndSessionRows(client)).toEqual(rowsBefore0007);

@@ -8,7 +8,7 @@ import { authenticatedRoute } from '../authenticated.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { findCallerWithHash } from '../repository.ts';
-import { sessionEnded, whileSessionLive } from '../require-user.ts';
+import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { prepareSession, sessionResponse } from '../session-response.ts';
 import { changePasswordAndRestart } from '../sessions.ts';
@@ -32,6 +32,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const config = c.get('config');
   const db = c.get('db');
   const caller = c.get('caller');
+  if (caller.external) throw noPasswordHere(caller.external.issuer);
   const user = await findCallerWithHash(db, caller);
   if (!user) throw sessionEnded();
   if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {

@@ -8,7 +8,7 @@ import { authenticatedRoute } from '../authenticated.ts';
 import { verifyPassword } from '../passwords.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
 import { deleteUser, findCallerWithHash } from '../repository.ts';
-import { sessionEnded, whileSessionLive } from '../require-user.ts';
+import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -29,6 +29,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { password } = c.req.valid('json');
   const db = c.get('db');
   const caller = c.get('caller');
+  if (caller.external) throw noPasswordHere(caller.external.issuer);
   const user = await findCallerWithHash(db, caller);
   if (!user) throw sessionEnded();
   const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);

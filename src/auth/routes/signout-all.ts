@@ -4,7 +4,7 @@ import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { sessionEnded } from '../require-user.ts';
+import { sessionCaller, sessionEnded } from '../require-user.ts';
 import { endAllSessions } from '../sessions.ts';
 
 export const route = authenticatedRoute({
@@ -17,11 +17,11 @@ export const route = authenticatedRoute({
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
     204: { description: 'Every session has ended' },
-    ...problemResponses(413, 500, 503),
+    ...problemResponses(403, 413, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  if (!(await endAllSessions(c.get('db'), c.get('caller')))) throw sessionEnded();
+  if (!(await endAllSessions(c.get('db'), sessionCaller(c.get('caller'), 'sign out')))) throw sessionEnded();
   return c.body(null, 204);
 };

@@ -45,6 +45,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     });
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
-  deliverLater(c, 'verify_email', verificationEmail(opened.user.email, config.APP_URL, verification.token));
+  deliverLater(c, 'verify_email', verificationEmail(email, config.APP_URL, verification.token));
   return c.json(await sessionResponse(opened, refreshToken, config), 201);
 };

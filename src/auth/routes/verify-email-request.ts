@@ -9,7 +9,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { createVerificationToken, newEmailToken } from '../email-tokens.ts';
 import { limitAuthAttempts } from '../rate-limit.ts';
-import { sessionEnded } from '../require-user.ts';
+import { sessionCaller, sessionEnded } from '../require-user.ts';
 import { Accepted } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -25,14 +25,15 @@ export const route = authenticatedRoute({
       description: 'Accepted; a verification link (valid 24 h) goes to the account\u2019s current address',
       content: { 'application/json': { schema: Accepted } },
     },
-    ...problemResponses(413, 429, 500, 503),
+    ...problemResponses(403, 413, 429, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { token, hash } = await newEmailToken();
   // One statement: the token, only while the caller's session is live (else 401).
-  const sendTo = await createVerificationToken(c.get('db'), c.get('caller'), hash);
+  const caller = sessionCaller(c.get('caller'), 'verify the email address');
+  const sendTo = await createVerificationToken(c.get('db'), caller, hash);
   if (sendTo === undefined) throw sessionEnded();
   deliverLater(c, 'verify_email', verificationEmail(sendTo, c.get('config').APP_URL, token));
   return c.json({}, 202);

@@ -1,0 +1,148 @@
+// Access tokens from a trusted external issuer (TRUSTED_ISSUERS): verified against the issuer's
+// published keys (its JWKS), fetched with jose's remote key set and kept per isolate. The issuer is the
+// one the token's `iss` names; its algorithms are pinned, `aud` must be exact, `exp`/`iat`/`sub` are
+// required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
+// Retry-After, never a 401 that would sign the user out.
+import { createRemoteJWKSet, customFetch, decodeJwt, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { Config } from '../config.ts';
+import { AppError } from '../http/errors.ts';
+import type { ExternalCaller } from './caller.ts';
+import type { TrustedIssuer } from './trusted-issuers.ts';
+import { toUserId, type UserId } from './user-id.ts';
+
+const CLOCK_SKEW_SECONDS = 30;
+const MAX_SUBJECT_LENGTH = 255;
+// A key set is kept for the issuer's Cache-Control max-age, within these bounds; an unknown `kid`
+// (the issuer rotated its keys) refetches at most once a minute.
+const MIN_KEYS_AGE_MS = 60_000;
+const MAX_KEYS_AGE_MS = 10 * 60_000;
+const FETCH_TIMEOUT_MS = 5_000;
+export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
+
+interface IssuerKeys {
+  getKey: JWTVerifyGetKey & { reload(): Promise<void>; coolingDown: boolean };
+  /** When the issuer's own Cache-Control says the keys are stale (ms since epoch). */
+  staleAt: number;
+}
+
+// Keyed by the Config object (parsed once per isolate), then by issuer.
+const keySets = new WeakMap<Config, Map<string, IssuerKeys>>();
+
+function maxAgeMs(response: Response): number {
+  const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(response.headers.get('Cache-Control') ?? '')?.[1];
+  const ms = maxAge === undefined ? MAX_KEYS_AGE_MS : Number(maxAge) * 1000;
+  return Math.min(MAX_KEYS_AGE_MS, Math.max(MIN_KEYS_AGE_MS, ms));
+}
+
+function issuerKeys(config: Config, issuer: TrustedIssuer): IssuerKeys {
+  let byIssuer = keySets.get(config);
+  if (!byIssuer) {
+    byIssuer = new Map();
+    keySets.set(config, byIssuer);
+  }
+  let keys = byIssuer.get(issuer.issuer);
+  if (!keys) {
+    const entry: IssuerKeys = {
+      staleAt: 0,
+      getKey: createRemoteJWKSet(new URL(issuer.jwksUrl), {
+        timeoutDuration: FETCH_TIMEOUT_MS,
+        cooldownDuration: MIN_KEYS_AGE_MS,
+        cacheMaxAge: MAX_KEYS_AGE_MS,
+        [customFetch]: async (url: string, init: RequestInit) => {
+          const response = await fetch(url, init);
+          entry.staleAt = Date.now() + maxAgeMs(response);
+          return response;
+        },
+      }),
+    };
+    keys = entry;
+    byIssuer.set(issuer.issuer, keys);
+  }
+  return keys;
+}
+
+/** jose's errors that mean "the key set could not be fetched or read", not "this token is bad". */
+function isKeySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true; // the fetch itself failed (network, DNS, TLS)
+  return (
+    error.code === 'ERR_JOSE_GENERIC' || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid
+  );
+}
+
+function providerUnavailable(issuer: string, cause: unknown): AppError {
+  return new AppError('AUTH_PROVIDER_UNAVAILABLE', `The signing keys of ${issuer} cannot be fetched; retry later`, {
+    headers: { 'Retry-After': String(AUTH_PROVIDER_RETRY_AFTER_SECONDS) },
+    cause,
+  });
+}
+
+/**
+ * This API's user id for an external identity: derived from (issuer, subject), so the row can be
+ * created by whichever statement first needs it, race-free (`on conflict do nothing`), without a lookup.
+ * SHA-256 of both, as a version-8 (custom) UUID.
+ */
+export async function externalUserId(issuer: string, subject: string): Promise<UserId> {
+  const input = new TextEncoder().encode(JSON.stringify([issuer, subject]));
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', input)).slice(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toUserId(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
+}
+
+/** The trusted issuer a token claims to come from (unverified `iss`), if any. */
+export function claimedIssuer(token: string, config: Config): TrustedIssuer | undefined {
+  if (config.TRUSTED_ISSUERS.length === 0) return undefined;
+  let iss: unknown;
+  try {
+    iss = decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+  return config.TRUSTED_ISSUERS.find((entry) => entry.issuer === iss);
+}
+
+/**
+ * The caller an external token stands for; 'expired' for a genuine one past its `exp`; null for anything
+ * else. Throws AUTH_PROVIDER_UNAVAILABLE (503) when the issuer's keys cannot be fetched.
+ */
+export async function verifyExternalToken(
+  token: string,
+  issuer: TrustedIssuer,
+  config: Config,
+): Promise<ExternalCaller | 'expired' | null> {
+  const keys = issuerKeys(config, issuer);
+  if (keys.staleAt !== 0 && Date.now() > keys.staleAt && !keys.getKey.coolingDown) {
+    // The issuer's max-age has passed: refresh now. If that fails, the keys jose still holds serve on.
+    await keys.getKey.reload().catch(() => {});
+  }
+  let unavailable: unknown;
+  const getKey: JWTVerifyGetKey = async (header, input) => {
+    try {
+      return await keys.getKey(header, input);
+    } catch (error) {
+      if (isKeySetUnavailable(error)) unavailable = error;
+      throw error;
+    }
+  };
+  try {
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: issuer.algorithms,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      requiredClaims: ['sub', 'iat', 'exp', 'iss', 'aud'],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
+    const subject = payload.sub;
+    if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return null;
+    return {
+      userId: await externalUserId(issuer.issuer, subject),
+      external: { issuer: issuer.issuer, subject },
+    };
+  } catch (error) {
+    if (unavailable !== undefined) throw providerUnavailable(issuer.issuer, unavailable);
+    if (error instanceof errors.JWTExpired) return 'expired';
+    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
