@@ -1,11 +1,12 @@
 // `npm run bench [-- --duration 5 --users 10000 --tasks 1000000]`
 // Drives the Worker under `wrangler dev` on loopback with autocannon. Its queries go over Neon's HTTP
 // path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
-// proxy. Prints, for each route, requests/s as a ratio to GET /api/health/live (same Worker, no
+// proxy; the endpoint runs in a process of its own (scripts/sql-over-http.ts), so that it does not share
+// an event loop with autocannon, which runs in this one. Prints, for each route, requests/s as a ratio to GET /api/health/live (same Worker, no
 // database) measured in the same run; p50 latency each route adds to that route at one connection;
 // statements per request as counted by PostgreSQL (pg_stat_statements); the Worker's CPU time per
 // request, read from /proc for the workerd process running it (wrangler dev reports none), as a ratio
-// to the no-database route; list latency at 1k vs 1M tasks; bundle and start-up. Writes
+// to the no-database route; the same for the SQL-over-HTTP endpoint's process; list latency at 1k vs 1M tasks; bundle and start-up. Writes
 // bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ import pg from 'pg';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
-import { startSqlOverHttp } from '../scripts/lib/sql-over-http.ts';
+import { startSqlOverHttpProcess } from '../scripts/lib/sql-over-http-process.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
 import { cpuMs, findWorkerd, type WorkerdProcesses } from './proc-cpu.ts';
 
@@ -46,6 +47,8 @@ interface Measured {
   workerCpuMs: number | null;
   /** The same for wrangler dev's proxy (a second workerd forwarding every request); not the Worker's. */
   proxyCpuMs: number | null;
+  /** The same for the local SQL-over-HTTP endpoint's process (Neon's proxy in production). */
+  sqlOverHttpCpuMs: number | null;
 }
 
 let workerd: WorkerdProcesses = { worker: [], proxy: [] };
@@ -64,7 +67,11 @@ async function measure(
   },
   connections = 10,
 ): Promise<Measured> {
-  const cpuBefore = { worker: cpuMs(workerd.worker), proxy: cpuMs(workerd.proxy) };
+  const cpuBefore = {
+    worker: cpuMs(workerd.worker),
+    proxy: cpuMs(workerd.proxy),
+    sqlOverHttp: cpuMs([sqlOverHttp.pid]),
+  };
   const result = await autocannon({
     url: `${base}${request.path}`,
     connections,
@@ -94,6 +101,7 @@ async function measure(
     non2xx: result.non2xx,
     workerCpuMs: perRequest(workerd.worker, cpuBefore.worker),
     proxyCpuMs: perRequest(workerd.proxy, cpuBefore.proxy),
+    sqlOverHttpCpuMs: perRequest([sqlOverHttp.pid], cpuBefore.sqlOverHttp),
   };
 }
 
@@ -110,7 +118,8 @@ const benchUrl = postgres.url.replace(/\/postgres$/, '/bench');
 await migrate(benchUrl, 'pipe');
 await admin.query('create extension if not exists pg_stat_statements');
 
-const sqlOverHttp = await startSqlOverHttp();
+// In its own process: in this one it would compete with autocannon for one event loop.
+const sqlOverHttp = await startSqlOverHttpProcess();
 const secret = randomBytes(32).toString('base64url');
 const workerVars = (databaseUrl: string) => ({
   APP_ENV: 'development',
@@ -139,6 +148,11 @@ results.workerd = {
   // Strings, not arrays: JSON.stringify's layout of a short array is not biome's.
   workerPids: workerd.worker.join(','),
   proxyPids: workerd.proxy.join(','),
+};
+results.sqlOverHttp = {
+  cpuSource:
+    '/proc/<pid>/stat utime+stime of the SQL-over-HTTP endpoint process (scripts/sql-over-http.ts), / requests',
+  pid: sqlOverHttp.pid,
 };
 if (workerd.worker.length !== 1 || workerd.proxy.length !== 1)
   process.stderr.write(`workerd processes: ${JSON.stringify(workerd)} (expected one Worker, one proxy)\n`);
@@ -359,6 +373,7 @@ const rows = Object.entries(throughput).map(([name, m]) => [
   single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(1) : '',
   m.workerCpuMs === null ? '' : m.workerCpuMs.toFixed(2),
   m.workerCpuMs === null || !baseline.workerCpuMs ? '' : (m.workerCpuMs / baseline.workerCpuMs).toFixed(2),
+  m.sqlOverHttpCpuMs === null ? '' : m.sqlOverHttpCpuMs.toFixed(2),
   String(m.non2xx),
 ]);
 const header = [
@@ -371,6 +386,7 @@ const header = [
   '+ms vs no-DB',
   'CPU ms/req',
   'CPU x no-DB',
+  'SQL CPU ms/req',
   'non-2xx',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -383,6 +399,9 @@ console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));
 console.log(
   '\nCPU ms/req: CPU time (user + system, /proc) of the workerd process running the Worker during the pass, divided by its requests; it includes workerd serving HTTP and fetch, not only JavaScript.',
+);
+console.log(
+  'SQL CPU ms/req: the same for the local SQL-over-HTTP endpoint (its own Node process, standing in for Neon’s proxy), over all requests of the pass.',
 );
 console.log('\nStatements per request (pg_stat_statements):');
 for (const [name, n] of Object.entries(results.statementsPerRequest as Record<string, number>))

@@ -10,11 +10,13 @@ import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config.ts';
-import * as schema from './schema.ts';
 
-export type Database = NeonHttpDatabase<typeof schema>;
+// No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
+// nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
+// no namespace object of the schema module and drizzle builds no relational config per client.
+export type Database = NeonHttpDatabase;
 /** A database handle that can run `db.transaction()`: a WebSocket session of its own. */
-export type TransactionalDatabase = NeonDatabase<typeof schema>;
+export type TransactionalDatabase = NeonDatabase;
 
 /** Loopback host names: a DATABASE_URL on one of these is reached through the local endpoint/pipe. */
 export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -75,7 +77,7 @@ export function createDatabase(config: Config): Database {
   let db = databases.get(config.DATABASE_URL);
   if (!db) {
     if (databases.size >= 16) databases.clear(); // only tests use more than one URL per isolate
-    db = drizzle({ client: neon(config.DATABASE_URL), schema });
+    db = drizzle({ client: neon(config.DATABASE_URL) });
     databases.set(config.DATABASE_URL, db);
   }
   return db;
@@ -110,5 +112,5 @@ export function createTransactionalDatabase(config: Config): {
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client's socket error must not become an unhandled exception.
   pool.on('error', () => {});
-  return { db: drizzleWs({ client: pool, schema }), close: () => pool.end() };
+  return { db: drizzleWs({ client: pool }), close: () => pool.end() };
 }

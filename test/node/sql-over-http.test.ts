@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { bigint, boolean, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/lib/local-postgres.ts';
+import { startSqlOverHttpProcess } from '../../scripts/lib/sql-over-http-process.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const things = pgTable('things', {
@@ -279,5 +280,28 @@ describe('drizzle-orm/neon-http against the endpoint', () => {
       .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(Error);
     expect(await db.select().from(things).where(eq(things.name, 'drizzle-batch-1'))).toEqual([]);
+  });
+});
+
+describe('the endpoint in a process of its own (scripts/sql-over-http.ts, used by npm run bench)', () => {
+  it('serves the driver from another process and stops when closed', async () => {
+    const server = await startSqlOverHttpProcess();
+    const alive = () => {
+      try {
+        process.kill(server.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      expect(server.pid).not.toBe(process.pid);
+      neonConfig.fetchEndpoint = server.endpoint;
+      expect(await neon(scratch.url).query('select 41 + 1 as answer')).toEqual([{ answer: 42 }]);
+    } finally {
+      neonConfig.fetchEndpoint = endpoint;
+      await server.close();
+    }
+    expect(alive()).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // The contract's conventions: problem+json, request ids, hardening headers, 404/405, config failures.
-import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bcrypt } from '../../../src/auth/passwords.ts';
 import { api, apiWith, jsonRequest } from '../support/api.ts';
 import { freshIp, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
 
