@@ -1,40 +1,25 @@
 // Access tokens from a trusted external issuer (TRUSTED_ISSUERS): verified against the issuer's
-// published keys (its JWKS), fetched with jose's remote key set and kept per isolate. The issuer is the
+// published keys (its JWKS, see issuer-keys.ts), kept per isolate. The issuer is the
 // one the token's `iss` names; its algorithms are pinned, `aud` must be exact, `exp`/`iat`/`sub` are
 // required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
 // Retry-After, never a 401 that would sign the user out.
-import { createRemoteJWKSet, customFetch, decodeJwt, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../config.ts';
 import { AppError } from '../http/errors.ts';
+import { fromBase64Url } from '../lib/base64url.ts';
 import type { ExternalCaller } from './caller.ts';
+import { issuerKeySet, KeySetUnavailable } from './issuer-keys.ts';
 import type { TrustedIssuer } from './trusted-issuers.ts';
 import { toUserId, type UserId } from './user-id.ts';
 
 const CLOCK_SKEW_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;
-// A key set is kept for the issuer's Cache-Control max-age, within these bounds; an unknown `kid`
-// (the issuer rotated its keys) refetches at most once a minute.
-const MIN_KEYS_AGE_MS = 60_000;
-const MAX_KEYS_AGE_MS = 10 * 60_000;
-const FETCH_TIMEOUT_MS = 5_000;
 export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
-interface IssuerKeys {
-  getKey: JWTVerifyGetKey & { reload(): Promise<void>; coolingDown: boolean };
-  /** When the issuer's own Cache-Control says the keys are stale (ms since epoch). */
-  staleAt: number;
-}
-
 // Keyed by the Config object (parsed once per isolate), then by issuer.
-const keySets = new WeakMap<Config, Map<string, IssuerKeys>>();
+const keySets = new WeakMap<Config, Map<string, JWTVerifyGetKey>>();
 
-function maxAgeMs(response: Response): number {
-  const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(response.headers.get('Cache-Control') ?? '')?.[1];
-  const ms = maxAge === undefined ? MAX_KEYS_AGE_MS : Number(maxAge) * 1000;
-  return Math.min(MAX_KEYS_AGE_MS, Math.max(MIN_KEYS_AGE_MS, ms));
-}
-
-function issuerKeys(config: Config, issuer: TrustedIssuer): IssuerKeys {
+function keysOf(config: Config, issuer: TrustedIssuer): JWTVerifyGetKey {
   let byIssuer = keySets.get(config);
   if (!byIssuer) {
     byIssuer = new Map();
@@ -42,31 +27,10 @@ function issuerKeys(config: Config, issuer: TrustedIssuer): IssuerKeys {
   }
   let keys = byIssuer.get(issuer.issuer);
   if (!keys) {
-    const entry: IssuerKeys = {
-      staleAt: 0,
-      getKey: createRemoteJWKSet(new URL(issuer.jwksUrl), {
-        timeoutDuration: FETCH_TIMEOUT_MS,
-        cooldownDuration: MIN_KEYS_AGE_MS,
-        cacheMaxAge: MAX_KEYS_AGE_MS,
-        [customFetch]: async (url: string, init: RequestInit) => {
-          const response = await fetch(url, init);
-          entry.staleAt = Date.now() + maxAgeMs(response);
-          return response;
-        },
-      }),
-    };
-    keys = entry;
+    keys = issuerKeySet(issuer.jwksUrl);
     byIssuer.set(issuer.issuer, keys);
   }
   return keys;
-}
-
-/** jose's errors that mean "the key set could not be fetched or read", not "this token is bad". */
-function isKeySetUnavailable(error: unknown): boolean {
-  if (!(error instanceof errors.JOSEError)) return true; // the fetch itself failed (network, DNS, TLS)
-  return (
-    error.code === 'ERR_JOSE_GENERIC' || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid
-  );
 }
 
 function providerUnavailable(issuer: string, cause: unknown): AppError {
@@ -93,9 +57,10 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
 /** The trusted issuer a token claims to come from (unverified `iss`), if any. */
 export function claimedIssuer(token: string, config: Config): TrustedIssuer | undefined {
   if (config.TRUSTED_ISSUERS.length === 0) return undefined;
+  // Only to pick the issuer: nothing read here is trusted until jwtVerify has checked the signature.
   let iss: unknown;
   try {
-    iss = decodeJwt(token).iss;
+    iss = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))).iss;
   } catch {
     return undefined;
   }
@@ -111,20 +76,7 @@ export async function verifyExternalToken(
   issuer: TrustedIssuer,
   config: Config,
 ): Promise<ExternalCaller | 'expired' | null> {
-  const keys = issuerKeys(config, issuer);
-  if (keys.staleAt !== 0 && Date.now() > keys.staleAt && !keys.getKey.coolingDown) {
-    // The issuer's max-age has passed: refresh now. If that fails, the keys jose still holds serve on.
-    await keys.getKey.reload().catch(() => {});
-  }
-  let unavailable: unknown;
-  const getKey: JWTVerifyGetKey = async (header, input) => {
-    try {
-      return await keys.getKey(header, input);
-    } catch (error) {
-      if (isKeySetUnavailable(error)) unavailable = error;
-      throw error;
-    }
-  };
+  const getKey = keysOf(config, issuer);
   try {
     const { payload } = await jwtVerify(token, getKey, {
       algorithms: issuer.algorithms,
@@ -140,7 +92,7 @@ export async function verifyExternalToken(
       external: { issuer: issuer.issuer, subject },
     };
   } catch (error) {
-    if (unavailable !== undefined) throw providerUnavailable(issuer.issuer, unavailable);
+    if (error instanceof KeySetUnavailable) throw providerUnavailable(issuer.issuer, error);
     if (error instanceof errors.JWTExpired) return 'expired';
     if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
     throw error;
