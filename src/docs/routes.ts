@@ -69,7 +69,7 @@ export function registerDocsRoutes(app: OpenApiApp): void {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'The accessToken of a Session (signup, signin or password change). Per RFC8725: HS256 only (pinned, not read from the token); iss, aud and exp checked.',
+      'An access token: the accessToken of a Session (HS256, pinned; iss, aud, exp checked), or an access token of an issuer listed in TRUSTED_ISSUERS (that issuer\u2019s asymmetric algorithms, pinned; iss, aud, exp checked against its JWKS). RFC8725.',
   });
   app.openapi(openApiRoute, (c) =>
     c.json(
