@@ -1,6 +1,12 @@
-// Copies the API reference's browser bundle (@scalar/api-reference, at the version package-lock.json
-// pins) into the Worker's static assets, so /api/docs needs nothing from the internet. wrangler runs
-// this before `wrangler dev` and `wrangler deploy` ([build] in wrangler.toml).
+// Builds the API reference at /api/docs as Workers static assets: its page, its start-up script, and the
+// browser bundle of @scalar/api-reference (at the version package-lock.json pins), so the reference needs
+// nothing from the internet and no code in the Worker. wrangler runs this before `wrangler dev` and
+// `wrangler deploy` ([build] in wrangler.toml).
+//
+// Layout (with the assets' default html_handling, "auto-trailing-slash"):
+//   .assets/api/docs.html       the page, served at /api/docs (/api/docs.html and /api/docs/ redirect there)
+//   .assets/api/docs/init.js    the start-up script: a file, not inline, so the CSP needs no nonce
+//   .assets/api/docs/scalar.js  Scalar's standalone bundle
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,14 +16,67 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packageDir = join(root, 'node_modules', '@scalar', 'api-reference');
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
-const target = join(root, '.assets', 'api', 'docs');
-mkdirSync(target, { recursive: true });
-copyFileSync(join(packageDir, 'dist', 'browser', 'standalone.js'), join(target, 'scalar.js'));
-// Static assets bypass the Worker's middleware: their headers are set here.
-writeFileSync(
-  join(root, '.assets', '_headers'),
-  `/api/docs/*\n  X-Content-Type-Options: nosniff\n  Cache-Control: public, max-age=300\n  Referrer-Policy: no-referrer\n`,
-);
+/** Served by the Worker (src/docs/routes.ts, OPENAPI_PATH). */
+const OPENAPI_PATH = '/api/openapi.json';
+const SCRIPT_PATH = '/api/docs/scalar.js';
+const INIT_PATH = '/api/docs/init.js';
+
+/**
+ * Scripts: files from this origin only (no inline script, no eval). Styles: the reference injects its
+ * stylesheet at run time, so inline styles are allowed; nothing else may be loaded from anywhere but this
+ * origin, and requests from "try it" go only to this API.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const config = {
+  url: OPENAPI_PATH,
+  withDefaultFonts: false, // Scalar's default fonts come from fonts.scalar.com
+  telemetry: false,
+};
+const init = `Scalar.createApiReference('#app', ${JSON.stringify(config)});\n`;
+const page = `<!doctype html>
+<html>
+  <head>
+    <title>Task API reference</title>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+  </head>
+  <body>
+    <div id="app"></div>
+    <script src="${SCRIPT_PATH}"></script>
+    <script src="${INIT_PATH}"></script>
+  </body>
+</html>
+`;
+
+// Static assets bypass the Worker and its middleware: their headers are set here. The page and its
+// scripts change only with a deployment, so they may be cached briefly.
+const assetHeaders = [
+  'X-Content-Type-Options: nosniff',
+  'Referrer-Policy: no-referrer',
+  'Cache-Control: public, max-age=300',
+];
+const headers = `/api/docs
+${[`Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`, ...assetHeaders].map((line) => `  ${line}\n`).join('')}/api/docs/*
+${assetHeaders.map((line) => `  ${line}\n`).join('')}`;
+
+const assets = join(root, '.assets');
+const docs = join(assets, 'api', 'docs');
+mkdirSync(docs, { recursive: true });
+copyFileSync(join(packageDir, 'dist', 'browser', 'standalone.js'), join(docs, 'scalar.js'));
+writeFileSync(join(docs, 'init.js'), init);
+writeFileSync(join(assets, 'api', 'docs.html'), page);
+writeFileSync(join(assets, '_headers'), headers);
 // .gitkeep keeps the (otherwise generated) directory in git; it is not an asset.
-writeFileSync(join(root, '.assets', '.assetsignore'), '.gitkeep\n');
-console.log(`docs assets: @scalar/api-reference ${version} -> .assets/api/docs/scalar.js`);
+writeFileSync(join(assets, '.assetsignore'), '.gitkeep\n');
+console.log(`docs assets: /api/docs with @scalar/api-reference ${version} -> .assets/api/docs.html, .assets/api/docs/`);

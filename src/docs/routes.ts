@@ -1,38 +1,11 @@
 // GET /api/openapi.json — the OpenAPI 3.1 document generated from the routes' zod schemas.
-// GET /api/docs — an interactive reference (Scalar) for it, whose script is served by this deployment
-// (static assets built from the pinned npm package), under a Content-Security-Policy that allows only
-// this origin: the page works offline and cannot load anything from elsewhere.
+// Its interactive reference, /api/docs, is not a route of the Worker: it is a static asset (page, start-up
+// script and Scalar's bundle, with their headers) built by scripts/build-docs-assets.mjs.
 import { createRoute } from '@hono/zod-openapi';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
 import * as z from '../lib/zod.ts';
-import { renderDocsPage } from './page.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
-/** Copied from @scalar/api-reference by scripts/build-docs-assets.mjs into the Worker's static assets. */
-export const DOCS_SCRIPT_PATH = '/api/docs/scalar.js';
-
-function newNonce(): string {
-  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-}
-
-/**
- * Scripts: this origin, plus the page's own inline start-up script (by nonce). Styles: the reference
- * injects its stylesheet at run time, so inline styles are allowed; nothing else may be loaded from
- * anywhere but this origin, and requests from "try it" go only to this API.
- */
-export function docsContentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    `style-src 'self' 'unsafe-inline'`,
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 const openApiRoute = createRoute({
   method: 'get',
@@ -50,26 +23,13 @@ const openApiRoute = createRoute({
   },
 });
 
-const docsRoute = createRoute({
-  method: 'get',
-  path: '/api/docs',
-  operationId: 'getApiReference',
-  security: [],
-  tags: ['Service'],
-  summary: 'Interactive API reference',
-  responses: {
-    200: { description: 'An HTML page rendering this document', content: { 'text/html': { schema: z.string() } } },
-    ...problemResponses(500),
-  },
-});
-
 export function registerDocsRoutes(app: OpenApiApp): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'The accessToken of a Session (signup, signin or password change). Per RFC8725: HS256 only (pinned, not read from the token); iss, aud and exp checked.',
+      'An access token: the accessToken of a Session (HS256, pinned; iss, aud, exp checked), or an access token of an issuer listed in TRUSTED_ISSUERS (that issuer\u2019s asymmetric algorithms, pinned; iss, aud, exp checked against its JWKS). RFC8725.',
   });
   app.openapi(openApiRoute, (c) =>
     c.json(
@@ -95,15 +55,4 @@ export function registerDocsRoutes(app: OpenApiApp): void {
       200,
     ),
   );
-  app.openapi(docsRoute, (c) => {
-    const nonce = newNonce();
-    c.header('Content-Security-Policy', docsContentSecurityPolicy(nonce));
-    const html = renderDocsPage({
-      title: 'Task API reference',
-      documentUrl: OPENAPI_PATH,
-      scriptPath: DOCS_SCRIPT_PATH,
-      nonce,
-    });
-    return c.html(html, 200);
-  });
 }
