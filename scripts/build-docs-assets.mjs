@@ -60,10 +60,12 @@ const page = `<!doctype html>
 `;
 
 // Static assets bypass the Worker and its middleware: their headers are set here. The page and its
-// scripts change only with a deployment, so they may be cached briefly.
+// scripts change only with a deployment, so they may be cached briefly. HSTS as the Worker sends it
+// (browsers ignore it over plain http, so local work is unaffected).
 const assetHeaders = [
   'X-Content-Type-Options: nosniff',
   'Referrer-Policy: no-referrer',
+  'Strict-Transport-Security: max-age=63072000; includeSubDomains',
   'Cache-Control: public, max-age=300',
 ];
 const headers = `/api/docs

@@ -22,7 +22,8 @@ export function readDotEnv(path: string): Record<string, string> {
 export function formatDotEnv(vars: Record<string, string>): string {
   return `${Object.entries(vars)
     .map(([key, value]) => {
-      if (/['\r\n]/.test(value)) throw new Error(`${key}: a value with a single quote or a line break cannot be written`);
+      if (/['\r\n]/.test(value))
+        throw new Error(`${key}: a value with a single quote or a line break cannot be written`);
       return `${key}='${value}'`;
     })
     .join('\n')}\n`;

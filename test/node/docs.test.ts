@@ -50,6 +50,7 @@ describe('GET /api/docs (static assets)', () => {
     expect(csp?.split('; ')).toContain("script-src 'self'");
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect(response.headers.get('Strict-Transport-Security')).toBe('max-age=63072000; includeSubDomains');
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=300');
 
     const html = await response.text();

@@ -109,8 +109,10 @@ async function signOut(): Promise<void> {
   }
 }
 
-async function enter(email: string): Promise<void> {
-  ui.showSignedIn(email);
+// `email` is null only for an account of an external issuer (TRUSTED_ISSUERS), which this app, signing
+// in with the API's own accounts, never sees; shown generically all the same.
+async function enter(email: string | null): Promise<void> {
+  ui.showSignedIn(email ?? 'your account');
   await loadTasks(true);
   await loadSessions();
 }
