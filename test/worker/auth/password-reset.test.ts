@@ -26,10 +26,12 @@ async function accountWithResetToken() {
   return { ...account, resetToken: await latestLinkToken(account.email, 'reset-password') };
 }
 
-function median(values: number[]): number {
+/** The mean of the middle 80% (the slowest and fastest tenth dropped: GC pauses, a busy machine). */
+function trimmedMean(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const cut = Math.floor(sorted.length / 10);
+  const middle = sorted.slice(cut, sorted.length - cut);
+  return middle.reduce((sum, value) => sum + value, 0) / middle.length;
 }
 
 describe('password reset', () => {
@@ -238,10 +240,12 @@ describe('password reset does not reveal which addresses have accounts', () => {
     expect(await settledEmailsTo(unknown)).toEqual([]);
   });
 
-  it('similar time: medians within 20% over 60 requests each, interleaved', async () => {
+  it('similar time: trimmed means within 20% (+0.5 ms) over 60 requests each, interleaved', async () => {
     // 60 accounts, so that every known request really stores a token and schedules an email. The clock
-    // inside workerd moves in whole milliseconds around I/O, and a request takes ~15 ms: 60 samples
-    // each keep a busy machine's jitter out of the medians.
+    // inside workerd moves in whole milliseconds around I/O and a request takes only a few of them, so
+    // a median is a whole number of ticks (3 against 4 ms is already 25%): trimmed means average the
+    // ticks out, and half a tick is allowed on top of 20%. Doing the statement or the email before the
+    // response (a write and a delivery for known addresses only) costs several milliseconds more.
     const ROUNDS = 60;
     const known: string[] = [];
     for (let i = 0; i < ROUNDS; i++) known.push((await signUp()).email);
@@ -257,10 +261,12 @@ describe('password reset does not reveal which addresses have accounts', () => {
         expect(response.status).toBe(202);
       }
     }
-    const knownMedian = median(times.known);
-    const unknownMedian = median(times.unknown);
-    console.info(`password-reset medians: known ${knownMedian.toFixed(1)} ms, unknown ${unknownMedian.toFixed(1)} ms`);
-    expect(Math.abs(knownMedian - unknownMedian) / Math.max(knownMedian, unknownMedian)).toBeLessThan(0.2);
+    const knownMean = trimmedMean(times.known);
+    const unknownMean = trimmedMean(times.unknown);
+    console.info(
+      `password-reset trimmed means: known ${knownMean.toFixed(2)} ms, unknown ${unknownMean.toFixed(2)} ms`,
+    );
+    expect(Math.abs(knownMean - unknownMean)).toBeLessThan(0.2 * Math.max(knownMean, unknownMean) + 0.5);
     await waitForLinks(known[ROUNDS - 1], 'reset-password', 1);
   }, 60_000);
 });
