@@ -20,7 +20,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { LOCAL_HOSTS } from '../../src/db/client.ts';
+import { LOOPBACK_HOSTS } from '../../src/lib/loopback.ts';
 import { readBody, sendJson } from './local-http.ts';
 
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
@@ -105,8 +105,8 @@ export function parseConnectionString(value: string | undefined): {
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new HttpFailure(400, 'Neon-Connection-String must be a postgresql:// URL');
   }
-  if (!LOCAL_HOSTS.has(url.hostname)) {
-    throw new HttpFailure(400, `only local database hosts are allowed (${[...LOCAL_HOSTS].join(', ')})`);
+  if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new HttpFailure(400, `only local database hosts are allowed (${[...LOOPBACK_HOSTS].join(', ')})`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const user = decodeURIComponent(url.username);

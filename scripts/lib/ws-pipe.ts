@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
-import { LOCAL_HOSTS } from '../../src/db/client.ts';
+import { LOOPBACK_HOSTS } from '../../src/lib/loopback.ts';
 import { StatementCounter } from './statement-counter.ts';
 
 // `import from 'ws'` can resolve to ws's browser build under vitest; require() always gets the Node one.
@@ -26,7 +26,7 @@ export interface WsPipe {
 export function localTarget(url: string | undefined): { host: string; port: number } | null {
   const address = new URL(url ?? '/', 'http://pipe').searchParams.get('address');
   const match = address?.match(/^(\[[^\]]+\]|[^:]+):(\d{1,5})$/);
-  if (!match || !LOCAL_HOSTS.has(match[1])) return null;
+  if (!match || !LOOPBACK_HOSTS.has(match[1])) return null;
   const port = Number(match[2]);
   if (port < 1 || port > 65535) return null;
   return { host: match[1].replace(/^\[|\]$/g, ''), port };

@@ -2,6 +2,7 @@
 // access tokens this API accepts besides its own. Validated with the rest of the configuration, so a
 // bad entry stops the deployment (fail closed) instead of accepting or refusing tokens at random.
 import * as z from 'zod';
+import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
 
 // Asymmetric only: a token is checked against the issuer's published public key. HS* is never allowed
 // here (the "key" would be public, RFC 8725 §3.1); `none` is not an algorithm jose accepts at all.
@@ -19,13 +20,11 @@ export const ASYMMETRIC_ALGORITHMS = [
   'PS512',
 ] as const;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 function isKeySetUrl(value: string): boolean {
   try {
     const url = new URL(value);
     // Keys fetched over plain http could be swapped by anyone on the path; loopback is local work.
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
   } catch {
     return false;
   }

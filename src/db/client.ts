@@ -10,6 +10,7 @@ import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config.ts';
+import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
 
 // No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
 // nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
@@ -18,15 +19,14 @@ export type Database = NeonHttpDatabase;
 /** A database handle that can run `db.transaction()`: a WebSocket session of its own. */
 export type TransactionalDatabase = NeonDatabase;
 
-/** Loopback host names: a DATABASE_URL on one of these is reached through the local endpoint/pipe. */
-export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 // Fail fast when the database is down: the client gets 503 within seconds, never a hung request. Over
 // HTTP this bounds the whole query (Neon waking a suspended compute takes well under this).
 const QUERY_TIMEOUT_MS = 8_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** A DATABASE_URL on a loopback host is reached through the local endpoint/pipe. */
 export function isLocalDatabase(url: string): boolean {
-  return LOCAL_HOSTS.has(new URL(url).hostname);
+  return LOOPBACK_HOSTS.has(new URL(url).hostname);
 }
 
 /**
@@ -64,7 +64,7 @@ function configureHttpDriver(config: Config): void {
   if (driverConfigured) return;
   neonConfig.fetchFunction = fetchWithinLimits;
   neonConfig.fetchEndpoint = (host, port, options) => {
-    if (LOCAL_HOSTS.has(host) && localEndpoint) return localEndpoint;
+    if (LOOPBACK_HOSTS.has(host) && localEndpoint) return localEndpoint;
     return typeof neonEndpoint === 'function' ? neonEndpoint(host, port, options) : neonEndpoint;
   };
   driverConfigured = true;
