@@ -16,19 +16,14 @@ const CLOCK_SKEW_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;
 export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
-// Keyed by the Config object (parsed once per isolate), then by issuer.
-const keySets = new WeakMap<Config, Map<string, JWTVerifyGetKey>>();
+// One cached key set per JWKS URL, for the life of the isolate (only configured URLs ever get here).
+const keySets = new Map<string, JWTVerifyGetKey>();
 
-function keysOf(config: Config, issuer: TrustedIssuer): JWTVerifyGetKey {
-  let byIssuer = keySets.get(config);
-  if (!byIssuer) {
-    byIssuer = new Map();
-    keySets.set(config, byIssuer);
-  }
-  let keys = byIssuer.get(issuer.issuer);
+function keysOf(issuer: TrustedIssuer): JWTVerifyGetKey {
+  let keys = keySets.get(issuer.jwksUrl);
   if (!keys) {
     keys = issuerKeySet(issuer.jwksUrl);
-    byIssuer.set(issuer.issuer, keys);
+    keySets.set(issuer.jwksUrl, keys);
   }
   return keys;
 }
@@ -74,11 +69,9 @@ export function claimedIssuer(token: string, config: Config): TrustedIssuer | un
 export async function verifyExternalToken(
   token: string,
   issuer: TrustedIssuer,
-  config: Config,
 ): Promise<ExternalCaller | 'expired' | null> {
-  const getKey = keysOf(config, issuer);
   try {
-    const { payload } = await jwtVerify(token, getKey, {
+    const { payload } = await jwtVerify(token, keysOf(issuer), {
       algorithms: issuer.algorithms,
       issuer: issuer.issuer,
       audience: issuer.audience,

@@ -61,9 +61,16 @@ export async function findCallerWithHash(db: Database, caller: Caller): Promise<
   return user as PasswordUser | undefined;
 }
 
-/** The caller's user; undefined when the session is over (or the account is gone). */
+/**
+ * The caller's user; undefined when the session is over (or the account is gone). An external caller's
+ * user is created on first use, by the first statement (see createExternalUser); the plain lookup below
+ * serves everyone else, and an external caller whose row that statement could not see.
+ */
 export async function findCaller(db: Database, caller: Caller): Promise<PublicUser | undefined> {
-  if (caller.external) return findExternalCaller(db, caller);
+  if (caller.external) {
+    const user = await createExternalUser(db, caller);
+    if (user) return user;
+  }
   const [user] = await db
     .select(publicColumns)
     .from(users)
@@ -73,17 +80,15 @@ export async function findCaller(db: Database, caller: Caller): Promise<PublicUs
 }
 
 /**
- * An external caller's user, created on first use by the same statement. The row is either the one
- * just inserted or the one that already existed; only when a concurrent first request created it after
- * this statement began is neither visible, and a second look finds it (rare path).
+ * An external caller's user, created if missing, in one statement: the row just inserted or the one that
+ * already existed. Only when a concurrent first request created it after this statement began is
+ * neither visible (undefined; findCaller then looks again, a rare second statement).
  */
-async function findExternalCaller(db: Database, caller: ExternalCaller): Promise<PublicUser | undefined> {
+async function createExternalUser(db: Database, caller: ExternalCaller): Promise<PublicUser | undefined> {
   const { rows } = await db.execute<Record<string, unknown>>(sql`
     with ${externalAccountSetup(caller)}existing as (select * from ${users} where ${users.id} = ${caller.userId})
     select * from external_user union all select * from existing`);
-  if (rows[0]) return readPublicUser(rows[0]);
-  const [user] = await db.select(publicColumns).from(users).where(eq(users.id, caller.userId)).limit(1);
-  return user;
+  return rows[0] ? readPublicUser(rows[0]) : undefined;
 }
 
 /**

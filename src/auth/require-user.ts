@@ -61,8 +61,7 @@ export const requireUser = createMiddleware<{
   const config = c.get('config');
   const issuer = token ? claimedIssuer(token, config) : undefined;
   let caller: Caller | 'expired' | null = null;
-  if (token)
-    caller = issuer ? await verifyExternalToken(token, issuer, config) : await verifyAccessToken(token, config);
+  if (token) caller = issuer ? await verifyExternalToken(token, issuer) : await verifyAccessToken(token, config);
   if (caller === 'expired') {
     const renew = issuer ? `from ${issuer.issuer}` : 'from /api/auth/refresh';
     throw new AppError('TOKEN_EXPIRED', `The access token has expired; get a new one ${renew}`, {

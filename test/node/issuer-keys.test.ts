@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../scripts/lib/local-postgres.ts';
 import { issuerKeySet, KeySetUnavailable } from '../../src/auth/issuer-keys.ts';
 
 interface Reply {
@@ -93,11 +94,7 @@ describe('issuer key sets', () => {
   });
 
   it('nothing listening → KeySetUnavailable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const keys = issuerKeySet(`http://127.0.0.1:${port}/jwks`);
+    const keys = issuerKeySet(`http://127.0.0.1:${await freePort()}/jwks`);
     await expect(jwtVerify(await token(), keys)).rejects.toBeInstanceOf(KeySetUnavailable);
   });
 });

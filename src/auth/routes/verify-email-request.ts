@@ -30,9 +30,9 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
+  const caller = sessionCaller(c.get('caller'), 'verify the email address');
   const { token, hash } = await newEmailToken();
   // One statement: the token, only while the caller's session is live (else 401).
-  const caller = sessionCaller(c.get('caller'), 'verify the email address');
   const sendTo = await createVerificationToken(c.get('db'), caller, hash);
   if (sendTo === undefined) throw sessionEnded();
   deliverLater(c, 'verify_email', verificationEmail(sendTo, c.get('config').APP_URL, token));
