@@ -5,7 +5,7 @@
 // are always signed with the current secret. The HMAC keys are imported once per isolate.
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
-import type { Caller } from './caller.ts';
+import type { Caller, SessionCaller } from './caller.ts';
 import { isUserId } from './user-id.ts';
 
 export const TOKEN_ISSUER = 'task-api';
@@ -61,6 +61,46 @@ export async function issueAccessToken(caller: Caller, config: Config): Promise<
  * null for anything else. Never throws on bad input.
  */
 export async function verifyAccessToken(token: string, config: Config): Promise<Caller | 'expired' | null> {
+  const cache = verifiedTokensOf(config);
+  const known = cache.get(token);
+  if (known) {
+    if (known.expiresAt > Date.now() / 1000 - CLOCK_SKEW_SECONDS) return known.caller;
+    cache.delete(token);
+    return 'expired';
+  }
+  const verified = await verifyWithJose(token, config);
+  if (verified !== 'expired' && verified !== null) {
+    if (cache.size >= MAX_VERIFIED_TOKENS) cache.delete(cache.keys().next().value as string);
+    cache.set(token, verified);
+    return verified.caller;
+  }
+  return verified;
+}
+
+// Tokens that verified in this isolate, by their exact text. A browser sends the same access token with
+// every request until it expires, and verifying it again (parse, HMAC, claims) is the largest piece of
+// JavaScript on an authenticated request's path. Only successes are kept, so junk tokens cannot fill it;
+// `exp` is checked on every use, with the same skew as jose. Keyed by the Config: a new secret comes with
+// new bindings, so a new Config and an empty cache. Oldest first out when full.
+const MAX_VERIFIED_TOKENS = 1000;
+const verifiedTokens = new WeakMap<Config, Map<string, VerifiedToken>>();
+
+interface VerifiedToken {
+  caller: SessionCaller;
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
+}
+
+function verifiedTokensOf(config: Config): Map<string, VerifiedToken> {
+  let cache = verifiedTokens.get(config);
+  if (!cache) {
+    cache = new Map();
+    verifiedTokens.set(config, cache);
+  }
+  return cache;
+}
+
+async function verifyWithJose(token: string, config: Config): Promise<VerifiedToken | 'expired' | null> {
   try {
     const keys = await signingKeys(config);
     const verify = (key: CryptoKey) =>
@@ -83,7 +123,8 @@ export async function verifyAccessToken(token: string, config: Config): Promise<
     // Both ids go into every statement's WHERE: they must be well-formed.
     const userId = typeof payload.sub === 'string' ? payload.sub.toLowerCase() : undefined;
     const sessionId = typeof payload.sid === 'string' ? payload.sid.toLowerCase() : undefined;
-    return isUserId(userId) && isUserId(sessionId) ? { userId, sessionId } : null;
+    if (!isUserId(userId) || !isUserId(sessionId) || typeof payload.exp !== 'number') return null;
+    return { caller: { userId, sessionId }, expiresAt: payload.exp };
   } catch (error) {
     // jose checks the signature before the claims: JWTExpired means a genuine token that ran out.
     if (error instanceof errors.JWTExpired) return 'expired';

@@ -1,7 +1,7 @@
 // Access token verification (SECURITY C 12–20, D 23–24).
 import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tokenKeyImports, verifyAccessToken } from '../../../src/auth/tokens.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -181,5 +181,73 @@ describe('signing-key rotation (BETTER_AUTH_SECRET_PREVIOUS)', () => {
     const before = tokenKeyImports();
     for (let i = 0; i < 5; i++) expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
     expect(tokenKeyImports() - before).toBe(1);
+  });
+});
+
+describe('tokens verified once per isolate', () => {
+  const configWith = (overrides: Record<string, string> = {}) => loadConfig({ ...(env as Bindings), ...overrides });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  it('a token that verified is not verified again: its next use computes no HMAC', async () => {
+    const config = configWith({ BETTER_AUTH_SECRET: 'a-secret-for-the-remembered-token-test-0123456789' });
+    const { userId, sessionId } = await signUp();
+    const token = await craftToken({ sub: userId, sid: sessionId, key: config.secretKey });
+    const hmac = vi.spyOn(crypto.subtle, 'verify');
+    for (let i = 0; i < 3; i++) expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
+    expect(hmac).toHaveBeenCalledTimes(1);
+  });
+
+  it('a remembered token still expires: TOKEN_EXPIRED once exp + 30 s has passed', async () => {
+    const config = configWith();
+    const { userId, sessionId } = await signUp();
+    const now = Math.floor(Date.now() / 1000);
+    const token = await craftToken({ sub: userId, sid: sessionId, exp: now + 5 });
+    expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((now + 5 + 29) * 1000);
+    expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
+    vi.setSystemTime((now + 5 + 31) * 1000);
+    expect(await verifyAccessToken(token, config)).toBe('expired');
+  });
+
+  it('a token remembered under one secret is not accepted under another (a rotated secret is a new configuration)', async () => {
+    const before = configWith({ BETTER_AUTH_SECRET: 'the-secret-before-the-change-0123456789-abcdefgh' });
+    const after = configWith({ BETTER_AUTH_SECRET: 'the-secret-after-the-change-0123456789-abcdefghij' });
+    const { userId, sessionId } = await signUp();
+    const token = await craftToken({ sub: userId, sid: sessionId, key: before.secretKey });
+    expect(await verifyAccessToken(token, before)).toEqual({ userId, sessionId });
+    expect(await verifyAccessToken(token, after)).toBeNull();
+  });
+
+  it('failures are never remembered: an edited copy of a remembered token is checked, and refused, every time', async () => {
+    const config = configWith({ BETTER_AUTH_SECRET: 'a-secret-for-the-edited-token-test-0123456789-ab' });
+    const { userId, sessionId } = await signUp();
+    const token = await craftToken({ sub: userId, sid: sessionId, key: config.secretKey });
+    expect(await verifyAccessToken(token, config)).toEqual({ userId, sessionId });
+    const [header, , signature] = token.split('.');
+    const edited = `${header}.${base64url(JSON.stringify({ sub: userId, sid: sessionId, iss: 'task-api', aud: 'task-api', iat: 1, exp: 4102444800 }))}.${signature}`;
+    const hmac = vi.spyOn(crypto.subtle, 'verify');
+    expect(await verifyAccessToken(edited, config)).toBeNull();
+    expect(await verifyAccessToken(edited, config)).toBeNull();
+    expect(hmac).toHaveBeenCalledTimes(2);
+  });
+
+  it('at most 1,000 tokens are remembered: the oldest is verified again once 1,000 newer ones came', async () => {
+    const config = configWith({ BETTER_AUTH_SECRET: 'a-secret-for-the-bounded-memory-test-0123456789' });
+    const { userId, sessionId } = await signUp();
+    const tokenAt = (iat: number) => craftToken({ sub: userId, sid: sessionId, iat, key: config.secretKey });
+    const first = await tokenAt(1_000_000);
+    await verifyAccessToken(first, config);
+    const hmac = vi.spyOn(crypto.subtle, 'verify');
+    for (let i = 1; i <= 999; i++) await verifyAccessToken(await tokenAt(1_000_000 + i), config);
+    await verifyAccessToken(first, config);
+    expect(hmac).toHaveBeenCalledTimes(999); // the first is still remembered: 1,000 in all
+    await verifyAccessToken(await tokenAt(2_000_000), config);
+    await verifyAccessToken(first, config);
+    expect(hmac).toHaveBeenCalledTimes(1001); // the 1,001st pushed it out: verified again
   });
 });
