@@ -2,12 +2,14 @@
 // Drives the Worker under `wrangler dev` on loopback with autocannon. Its queries go over Neon's HTTP
 // path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
 // proxy; the endpoint runs in a process of its own (scripts/sql-over-http.ts), so that it does not share
-// an event loop with autocannon, which runs in this one. Prints, for each route, requests/s as a ratio to GET /api/health/live (same Worker, no
-// database) measured in the same run; p50 latency each route adds to that route at one connection;
-// statements per request as counted by PostgreSQL (pg_stat_statements); the Worker's CPU time per
-// request, read from /proc for the workerd process running it (wrangler dev reports none), as a ratio
-// to the no-database route; the same for the SQL-over-HTTP endpoint's process; list latency at 1k vs 1M tasks; bundle and start-up. Writes
-// bench/results.json.
+// an event loop with autocannon, which runs in this one. Prints, for each route:
+// - requests/s as a ratio to GET /api/health/live (same Worker, no database), in the same run;
+// - the p50 latency each route adds to that route, one request at a time (bench/one-at-a-time.ts);
+// - the Worker's CPU time per request, read from /proc for the workerd process running it (wrangler dev
+//   reports none), as a ratio to the no-database route; the same for the SQL-over-HTTP endpoint;
+// then the same passes on the deployable bundle served by workerd alone (bench/workerd-direct.ts), to
+// tell the Worker's own cost from wrangler dev's; statements per request as counted by PostgreSQL
+// (pg_stat_statements); list latency at 1k vs 1M tasks; bundle and start-up. Writes bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,9 @@ import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
 import { startSqlOverHttpProcess } from '../scripts/lib/sql-over-http-process.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
-import { cpuMs, findWorkerd, type WorkerdProcesses } from './proc-cpu.ts';
+import { oneAtATime, type SentRequest } from './one-at-a-time.ts';
+import { cpuMs, findWorkerd } from './proc-cpu.ts';
+import { startWorkerdDirect } from './workerd-direct.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +38,15 @@ const DURATION = Number(values.duration);
 const SEED_USERS = Number(values.users);
 const SEED_TASKS = Number(values.tasks);
 const BASELINE = 'GET /api/health/live (no database)';
+const REJECTED = 'GET /api/tasks rejected token (no database)';
+const DIRECT_ROUTES = [
+  BASELINE,
+  'GET /api/tasks (page of 20)',
+  'POST /api/tasks',
+  'GET /api/tasks/:id',
+  'PATCH /api/tasks/:id',
+  REJECTED,
+];
 const randomIp = () =>
   `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
 
@@ -41,6 +54,8 @@ interface Measured {
   rps: number;
   p50: number;
   p99: number;
+  /** Mean latency (ms); from the one-at-a-time passes only. */
+  mean?: number;
   requests: number;
   non2xx: number;
   /** CPU time of the workerd process running the Worker, per request (ms); null where /proc is unreadable. */
@@ -49,60 +64,136 @@ interface Measured {
   proxyCpuMs: number | null;
   /** The same for the local SQL-over-HTTP endpoint's process (Neon's proxy in production). */
   sqlOverHttpCpuMs: number | null;
+  /** PostgreSQL's execution time per request (pg_stat_statements, commit excluded); one-at-a-time passes. */
+  postgresExecMs?: number;
 }
 
-let workerd: WorkerdProcesses = { worker: [], proxy: [] };
+/** Where the Worker runs: its URL and the processes whose CPU time is its own (and its dev proxy's). */
+interface Runtime {
+  base: string;
+  worker: number[];
+  proxy: number[];
+}
 
-async function measure(
-  base: string,
-  request: {
-    method?: string;
-    path: string;
-    headers?: Record<string, string>;
-    body?: string;
-    /** A fresh client address per request (the per-network rate limits would answer 429 otherwise). */
-    varyIp?: boolean;
-    /** Bodies to rotate through, one per request (the per-account signin limit). */
-    bodies?: string[];
-  },
-  connections = 10,
-): Promise<Measured> {
-  const cpuBefore = {
-    worker: cpuMs(workerd.worker),
-    proxy: cpuMs(workerd.proxy),
-    sqlOverHttp: cpuMs([sqlOverHttp.pid]),
-  };
-  const result = await autocannon({
-    url: `${base}${request.path}`,
-    connections,
-    duration: DURATION,
-    method: (request.method ?? 'GET') as 'GET',
-    headers: request.headers,
-    body: request.body,
-    requests: request.varyIp
-      ? [
-          {
-            setupRequest: (req: Record<string, any>) => ({
-              ...req,
-              headers: { ...req.headers, 'CF-Connecting-IP': randomIp() },
-              ...(request.bodies ? { body: request.bodies[Math.floor(Math.random() * request.bodies.length)] } : {}),
-            }),
-          },
-        ]
-      : undefined,
-  });
-  const perRequest = (pids: number[], before: number) =>
-    pids.length > 0 && result.requests.total > 0 ? (cpuMs(pids) - before) / result.requests.total : null;
+interface BenchRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A fresh client address per request (the per-network rate limits would answer 429 otherwise). */
+  varyIp?: boolean;
+  /** Bodies to rotate through, one per request (the per-account signin limit). */
+  bodies?: string[];
+}
+
+/** The request as sent: with a fresh client address and a body from `bodies` where asked. */
+function nextRequest(request: BenchRequest): SentRequest {
+  if (!request.varyIp) return request;
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    workerCpuMs: perRequest(workerd.worker, cpuBefore.worker),
-    proxyCpuMs: perRequest(workerd.proxy, cpuBefore.proxy),
-    sqlOverHttpCpuMs: perRequest([sqlOverHttp.pid], cpuBefore.sqlOverHttp),
+    ...request,
+    headers: { ...request.headers, 'CF-Connecting-IP': randomIp() },
+    ...(request.bodies ? { body: request.bodies[Math.floor(Math.random() * request.bodies.length)] } : {}),
   };
+}
+
+/** Runs `pass`, then divides the CPU time each process spent meanwhile by the requests it served. */
+async function withCpu(
+  runtime: Runtime,
+  pass: () => Promise<Omit<Measured, 'workerCpuMs' | 'proxyCpuMs' | 'sqlOverHttpCpuMs'>>,
+): Promise<Measured> {
+  const before = { worker: cpuMs(runtime.worker), proxy: cpuMs(runtime.proxy), sql: cpuMs([sqlOverHttp.pid]) };
+  const result = await pass();
+  const perRequest = (pids: number[], spent: number) =>
+    pids.length > 0 && result.requests > 0 ? (cpuMs(pids) - spent) / result.requests : null;
+  return {
+    ...result,
+    workerCpuMs: perRequest(runtime.worker, before.worker),
+    proxyCpuMs: perRequest(runtime.proxy, before.proxy),
+    sqlOverHttpCpuMs: perRequest([sqlOverHttp.pid], before.sql),
+  };
+}
+
+/** Throughput: autocannon with `connections` concurrent connections for DURATION seconds. */
+function measure(runtime: Runtime, request: BenchRequest, connections = 10): Promise<Measured> {
+  return withCpu(runtime, async () => {
+    const result = await autocannon({
+      url: `${runtime.base}${request.path}`,
+      connections,
+      duration: DURATION,
+      method: (request.method ?? 'GET') as 'GET',
+      headers: request.headers,
+      body: request.body,
+      requests: request.varyIp
+        ? [
+            {
+              setupRequest: (req: Record<string, any>) => {
+                const { headers, body } = nextRequest(request);
+                return { ...req, headers, ...(body === undefined ? {} : { body }) };
+              },
+            },
+          ]
+        : undefined,
+    });
+    return {
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+    };
+  });
+}
+
+/** Total execution time (ms) of every statement run in the bench database so far (pg_stat_statements). */
+async function postgresExecMs(): Promise<number> {
+  const { rows } = await admin.query(
+    `select coalesce(sum(total_exec_time), 0)::float8 as ms from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = 'bench')`,
+  );
+  return rows[0].ms as number;
+}
+
+/**
+ * Latency with no queueing: one request at a time for DURATION seconds, timed to the microsecond, with
+ * PostgreSQL's own execution time per request (so the latency a route adds can be split into parts).
+ */
+async function measureOneAtATime(runtime: Runtime, request: BenchRequest): Promise<Measured> {
+  const execBefore = await postgresExecMs();
+  const measured = await withCpu(runtime, async () => {
+    const result = await oneAtATime(runtime.base, () => nextRequest(request), DURATION);
+    return { ...result, rps: result.requests / DURATION };
+  });
+  return { ...measured, postgresExecMs: ((await postgresExecMs()) - execBefore) / measured.requests };
+}
+
+/**
+ * What waiting for a durable commit costs on this machine's disk: the same one-row insert, one at a
+ * time on one connection, with synchronous_commit on (as the server runs) and off (no wait for the WAL
+ * flush), alternating in blocks; the difference of the medians is the flush a write route waits for.
+ */
+async function durableCommitMs(url: string, rounds = 5, perBlock = 100): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  try {
+    // An ordinary table: a temporary one writes no WAL, so its commits would wait for nothing.
+    await client.query('create table commit_probe (id bigint generated always as identity, at timestamptz)');
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of ['on', 'off'] as const) {
+        await client.query(`set synchronous_commit = ${mode}`);
+        for (let i = 0; i < perBlock; i++) {
+          const started = process.hrtime.bigint();
+          await client.query('insert into commit_probe (at) values (now())');
+          times[mode].push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+      }
+    }
+    await client.query('drop table commit_probe');
+  } finally {
+    await client.end();
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return median(times.on) - median(times.off);
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'task-api-bench-'));
@@ -142,7 +233,8 @@ async function statementsPerRequest(send: () => Promise<Response>, count = 20): 
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), durationSeconds: DURATION };
 const worker = await startWranglerDev(workerVars(benchUrl));
-workerd = findWorkerd(worker.pid, worker.port);
+const workerd = findWorkerd(worker.pid, worker.port);
+const dev: Runtime = { base: worker.url, ...workerd };
 results.workerd = {
   cpuSource: '/proc/<pid>/stat utime+stime of the workerd process running the Worker, over each pass, / requests',
   // Strings, not arrays: JSON.stringify's layout of a short array is not biome's.
@@ -157,7 +249,7 @@ results.sqlOverHttp = {
 if (workerd.worker.length !== 1 || workerd.proxy.length !== 1)
   process.stderr.write(`workerd processes: ${JSON.stringify(workerd)} (expected one Worker, one proxy)\n`);
 try {
-  const base = worker.url;
+  const base = dev.base;
   const json = { 'Content-Type': 'application/json' };
   const email = 'bench@example.test';
   const password = 'bench password 123';
@@ -191,7 +283,7 @@ try {
   const { rows } = await benchDb.query('select id from tasks where user_id = $1 order by id limit 1', [user.id]);
   const taskId = rows[0].id as number;
 
-  const routes: [string, Parameters<typeof measure>[1], number?][] = [
+  const routes: [string, BenchRequest, number?][] = [
     [BASELINE, { path: '/api/health/live' }],
     ['GET /api/health (a healthy check is reused 5 s per isolate)', { path: '/api/health', varyIp: true }],
     ['GET /api/tasks (page of 20)', { path: '/api/tasks?limit=20', headers: auth }],
@@ -209,7 +301,7 @@ try {
         body: JSON.stringify({ completed: true }),
       },
     ],
-    ['GET /api/tasks rejected token (no database)', { path: '/api/tasks', headers: { Authorization: 'Bearer nope' } }],
+    [REJECTED, { path: '/api/tasks', headers: { Authorization: 'Bearer nope' } }],
     [
       'POST /api/auth/signin (bcrypt 12)',
       {
@@ -225,19 +317,40 @@ try {
   ];
   const throughput: Record<string, Measured> = {};
   // Warm-up: the first requests compile and cache in workerd; they are not what we measure.
-  for (const [, request] of routes.slice(0, 6)) await measure(base, request, 2).catch(() => undefined);
+  for (const [, request] of routes.slice(0, 6)) await measure(dev, request, 2).catch(() => undefined);
   for (const [name, request, connections] of routes) {
-    throughput[name] = await measure(base, request, connections);
+    throughput[name] = await measure(dev, request, connections);
     process.stderr.write(`measured ${name}\n`);
   }
   results.throughput = throughput;
   // Latency a route adds to the no-database route, one request at a time (no queueing in the numbers).
   const single: Record<string, Measured> = {};
   for (const [name, request] of routes.slice(0, 6)) {
-    single[name] = await measure(base, request, 1);
+    single[name] = await measureOneAtATime(dev, request);
     process.stderr.write(`measured ${name} at 1 connection\n`);
   }
   results.oneConnection = single;
+
+  // The same routes on the deployable bundle served by workerd alone (bench/workerd-direct.ts): what the
+  // Worker and its one round trip cost without wrangler dev's proxy, outbound interceptor and inspector.
+  // Same database, secret and token. GET /api/health is left out: its rate-limit binding is not bound there.
+  const direct = await startWorkerdDirect(workerVars(benchUrl));
+  try {
+    const runtime: Runtime = { base: direct.url, worker: [direct.pid], proxy: [] };
+    const directRoutes = routes.filter(([name]) => DIRECT_ROUTES.includes(name));
+    for (const [, request] of directRoutes) await measure(runtime, request, 2);
+    const directThroughput: Record<string, Measured> = {};
+    const directSingle: Record<string, Measured> = {};
+    for (const [name, request] of directRoutes) {
+      directThroughput[name] = await measure(runtime, request);
+      directSingle[name] = await measureOneAtATime(runtime, request);
+      process.stderr.write(`measured ${name} on workerd alone\n`);
+    }
+    results.workerdAlone = { throughput: directThroughput, oneConnection: directSingle };
+  } finally {
+    await direct.stop();
+  }
+  results.durableCommitMs = await durableCommitMs(benchUrl);
 
   const send =
     (path: string, init: RequestInit = {}) =>
@@ -287,14 +400,14 @@ try {
   };
 
   // Scaling: the same user's first page with 1,000 tasks in total, then with SEED_TASKS more.
-  const listAt1k = await measure(base, { path: '/api/tasks?limit=20', headers: auth });
+  const listAt1k = await measure(dev, { path: '/api/tasks?limit=20', headers: auth });
   process.stderr.write(`seeding ${SEED_TASKS} tasks across ${SEED_USERS} users\n`);
   await seed(benchUrl, { users: SEED_USERS, tasks: SEED_TASKS });
   // Settle the server after the bulk load (autovacuum, dirty buffers) so the comparison is about the plan.
   await benchDb.query('vacuum (analyze) tasks');
   await benchDb.query('checkpoint');
   const total = (await benchDb.query('select count(*)::int as n from tasks')).rows[0].n as number;
-  const listAtScale = await measure(base, { path: '/api/tasks?limit=20', headers: auth });
+  const listAtScale = await measure(dev, { path: '/api/tasks?limit=20', headers: auth });
   results.scaling = {
     smallTotal: 1000,
     largeTotal: total,
@@ -359,49 +472,70 @@ rmSync(dataDir, { recursive: true, force: true });
 
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-// The table.
-const throughput = results.throughput as Record<string, Measured>;
-const single = results.oneConnection as Record<string, Measured>;
-const baseline = throughput[BASELINE];
-const rows = Object.entries(throughput).map(([name, m]) => [
-  name,
-  m.rps.toFixed(0),
-  (m.rps / baseline.rps).toFixed(2),
-  m.p50.toFixed(0),
-  m.p99.toFixed(0),
-  single[name] ? single[name].p50.toFixed(1) : '',
-  single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(1) : '',
-  m.workerCpuMs === null ? '' : m.workerCpuMs.toFixed(2),
-  m.workerCpuMs === null || !baseline.workerCpuMs ? '' : (m.workerCpuMs / baseline.workerCpuMs).toFixed(2),
-  m.sqlOverHttpCpuMs === null ? '' : m.sqlOverHttpCpuMs.toFixed(2),
-  String(m.non2xx),
-]);
-const header = [
-  'route',
-  'req/s',
-  'x no-DB',
-  'p50 ms',
-  'p99 ms',
-  'p50 1 conn',
-  '+ms vs no-DB',
-  'CPU ms/req',
-  'CPU x no-DB',
-  'SQL CPU ms/req',
-  'non-2xx',
-];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(
-  `\nThroughput (autocannon, ${DURATION} s each, 10 connections unless noted, wrangler dev on loopback; ratios to ${BASELINE})`,
+// The tables.
+function printTable(title: string, throughput: Record<string, Measured>, single: Record<string, Measured>): void {
+  const baseline = throughput[BASELINE];
+  const rows = Object.entries(throughput).map(([name, m]) => [
+    name,
+    m.rps.toFixed(0),
+    (m.rps / baseline.rps).toFixed(2),
+    m.p50.toFixed(0),
+    m.p99.toFixed(0),
+    single[name] ? single[name].p50.toFixed(2) : '',
+    single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(2) : '',
+    m.workerCpuMs === null ? '' : m.workerCpuMs.toFixed(2),
+    m.workerCpuMs === null || !baseline.workerCpuMs ? '' : (m.workerCpuMs / baseline.workerCpuMs).toFixed(2),
+    single[name]?.workerCpuMs == null ? '' : single[name].workerCpuMs.toFixed(2),
+    single[name]?.sqlOverHttpCpuMs == null ? '' : single[name].sqlOverHttpCpuMs.toFixed(2),
+    single[name]?.postgresExecMs === undefined ? '' : single[name].postgresExecMs.toFixed(2),
+    m.sqlOverHttpCpuMs === null ? '' : m.sqlOverHttpCpuMs.toFixed(2),
+    String(m.non2xx),
+  ]);
+  const header = [
+    'route',
+    'req/s',
+    'x no-DB',
+    'p50 ms',
+    'p99 ms',
+    'p50 1 conn',
+    '+ms vs no-DB',
+    'CPU ms/req',
+    'CPU x no-DB',
+    'CPU 1 conn',
+    'SQL CPU 1 conn',
+    'PG exec 1 conn',
+    'SQL CPU ms/req',
+    'non-2xx',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+printTable(
+  `wrangler dev on loopback: autocannon, ${DURATION} s each, 10 connections unless noted; then one request at a time (p50 1 conn); ratios to ${BASELINE}`,
+  results.throughput as Record<string, Measured>,
+  results.oneConnection as Record<string, Measured>,
 );
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of rows) console.log(line(row));
+const alone = results.workerdAlone as { throughput: Record<string, Measured>; oneConnection: Record<string, Measured> };
+printTable(
+  'The deployable bundle on workerd alone (no wrangler dev): the same passes',
+  alone.throughput,
+  alone.oneConnection,
+);
 console.log(
-  '\nCPU ms/req: CPU time (user + system, /proc) of the workerd process running the Worker during the pass, divided by its requests; it includes workerd serving HTTP and fetch, not only JavaScript.',
+  '\nCPU ms/req: CPU time (user + system, /proc) of the workerd process running the Worker during the pass, divided by its requests; it includes workerd serving HTTP and fetch, not only JavaScript. CPU 1 conn: the same in the one-at-a-time pass.',
 );
 console.log(
   'SQL CPU ms/req: the same for the local SQL-over-HTTP endpoint (its own Node process, standing in for Neon’s proxy), over all requests of the pass.',
+);
+console.log(
+  'SQL CPU 1 conn, PG exec 1 conn: per request in the one-at-a-time pass, the SQL-over-HTTP endpoint’s CPU time and PostgreSQL’s execution time (pg_stat_statements total_exec_time; the commit’s WAL flush is not in it).',
+);
+console.log(
+  `Durable commit on this disk: ${(results.durableCommitMs as number).toFixed(2)} ms per one-row insert (median with synchronous_commit on − off, direct pg): part of what a write route adds.`,
 );
 console.log('\nStatements per request (pg_stat_statements):');
 for (const [name, n] of Object.entries(results.statementsPerRequest as Record<string, number>))

@@ -1,0 +1,104 @@
+// The deployable Worker (the bundle `wrangler deploy --dry-run` writes: minified, exactly what would be
+// uploaded) served by workerd itself, the runtime binary wrangler ships, with none of `wrangler dev`'s
+// development machinery around it: no second workerd proxying each request, no outbound interceptor
+// worker on each `fetch`, no inspector, no log collector. The bench measures the same routes here to
+// separate what the Worker and its one database round trip cost from what `wrangler dev` adds.
+// Bindings are plain text, as `[vars]` and secrets are deployed; the rate-limit and email bindings are
+// left out, so only routes that use neither are measured here.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../scripts/lib/local-postgres.ts';
+import { ROOT } from '../scripts/lib/migrations.ts';
+
+export interface WorkerdDirect {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The workerd binary of the wrangler this project pins (the runtime `wrangler dev` runs, too). */
+function workerdBinary(): string {
+  const fromWrangler = createRequire(createRequire(import.meta.url).resolve('wrangler/package.json'));
+  return (fromWrangler('workerd') as { default: string }).default;
+}
+
+/** wrangler.toml's compatibility_date, so both runtimes run the Worker with the same behaviour flags. */
+function compatibilityDate(): string {
+  const date = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date = "([\d-]+)"$/m)?.[1];
+  if (!date) throw new Error('wrangler.toml has no compatibility_date');
+  return date;
+}
+
+const capnpString = (value: string) => JSON.stringify(value); // capnp text literals use JSON's escapes
+
+export async function startWorkerdDirect(vars: Record<string, string>): Promise<WorkerdDirect> {
+  const dir = mkdtempSync(join(tmpdir(), 'task-api-workerd-'));
+  const build = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'wrangler'),
+    ['deploy', '--dry-run', '--outdir', dir, '--env', 'production'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+    },
+  );
+  if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}${build.stderr}`);
+  const port = await freePort();
+  const bindings = Object.entries(vars)
+    .map(([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(value)})`)
+    .join(',\n      ');
+  writeFileSync(
+    join(dir, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed "index.js")],
+  compatibilityDate = ${capnpString(compatibilityDate())},
+  bindings = [
+      ${bindings}
+  ],
+  globalOutbound = "internet",
+);
+`,
+  );
+  let output = '';
+  const child: ChildProcess = spawn(workerdBinary(), ['serve', join(dir, 'config.capnp')], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The Worker logs a line per request; read it so the pipe never fills, keep only the tail.
+  child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const response = await fetch(`${url}/api/health/live`);
+      await response.arrayBuffer();
+      if (response.status === 200) return { url, pid: child.pid ?? 0, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error(`workerd did not serve the Worker on ${url}:\n${output}`);
+}
