@@ -1,4 +1,4 @@
-// `npm run bench [-- --duration 5 --users 10000 --tasks 1000000]`
+// `npm run bench [-- --duration 3 --rounds 3 --users 10000 --tasks 1000000]`
 // Drives the Worker under `wrangler dev` on loopback with autocannon. Its queries go over Neon's HTTP
 // path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
 // proxy; the endpoint runs in a process of its own (scripts/sql-over-http.ts), so that it does not share
@@ -29,12 +29,16 @@ import { startWorkerdDirect } from './workerd-direct.ts';
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     users: { type: 'string', default: '10000' },
     tasks: { type: 'string', default: '1000000' },
   },
 });
 const DURATION = Number(values.duration);
+// Every pass is repeated ROUNDS times, the routes in turn within each round, and the tables show medians:
+// on a small shared machine one pass can come out a third faster or slower than the next.
+const ROUNDS = Number(values.rounds);
 const SEED_USERS = Number(values.users);
 const SEED_TASKS = Number(values.tasks);
 const BASELINE = 'GET /api/health/live (no database)';
@@ -166,6 +170,24 @@ async function measureOneAtATime(runtime: Runtime, request: BenchRequest): Promi
   return { ...measured, postgresExecMs: ((await postgresExecMs()) - execBefore) / measured.requests };
 }
 
+type RoundsOf = Record<string, Measured[]>;
+
+/** ROUNDS rounds; in each, every route once, in order: each route's passes, one per round. */
+async function inRounds(
+  routes: [string, BenchRequest, number?][],
+  pass: (request: BenchRequest, connections?: number) => Promise<Measured>,
+): Promise<RoundsOf> {
+  const rounds: RoundsOf = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, request, connections] of routes) {
+      rounds[name] ??= [];
+      rounds[name].push(await pass(request, connections));
+    }
+    process.stderr.write(`round ${round}/${ROUNDS}: ${routes.length} routes measured\n`);
+  }
+  return rounds;
+}
+
 /**
  * What waiting for a durable commit costs on this machine's disk: the same one-row insert, one at a
  * time on one connection, with synchronous_commit on (as the server runs) and off (no wait for the WAL
@@ -231,7 +253,11 @@ async function statementsPerRequest(send: () => Promise<Response>, count = 20): 
   return rows[0].calls / count;
 }
 
-const results: Record<string, unknown> = { date: new Date().toISOString(), durationSeconds: DURATION };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  durationSeconds: DURATION,
+  rounds: ROUNDS,
+};
 const worker = await startWranglerDev(workerVars(benchUrl));
 const workerd = findWorkerd(worker.pid, worker.port);
 const dev: Runtime = { base: worker.url, ...workerd };
@@ -315,21 +341,11 @@ try {
       2,
     ],
   ];
-  const throughput: Record<string, Measured> = {};
   // Warm-up: the first requests compile and cache in workerd; they are not what we measure.
   for (const [, request] of routes.slice(0, 6)) await measure(dev, request, 2).catch(() => undefined);
-  for (const [name, request, connections] of routes) {
-    throughput[name] = await measure(dev, request, connections);
-    process.stderr.write(`measured ${name}\n`);
-  }
-  results.throughput = throughput;
+  results.throughput = await inRounds(routes, (request, connections) => measure(dev, request, connections));
   // Latency a route adds to the no-database route, one request at a time (no queueing in the numbers).
-  const single: Record<string, Measured> = {};
-  for (const [name, request] of routes.slice(0, 6)) {
-    single[name] = await measureOneAtATime(dev, request);
-    process.stderr.write(`measured ${name} at 1 connection\n`);
-  }
-  results.oneConnection = single;
+  results.oneConnection = await inRounds(routes.slice(0, 6), (request) => measureOneAtATime(dev, request));
 
   // The same routes on the deployable bundle served by workerd alone (bench/workerd-direct.ts): what the
   // Worker and its one round trip cost without wrangler dev's proxy, outbound interceptor and inspector.
@@ -339,14 +355,10 @@ try {
     const runtime: Runtime = { base: direct.url, worker: [direct.pid], proxy: [] };
     const directRoutes = routes.filter(([name]) => DIRECT_ROUTES.includes(name));
     for (const [, request] of directRoutes) await measure(runtime, request, 2);
-    const directThroughput: Record<string, Measured> = {};
-    const directSingle: Record<string, Measured> = {};
-    for (const [name, request] of directRoutes) {
-      directThroughput[name] = await measure(runtime, request);
-      directSingle[name] = await measureOneAtATime(runtime, request);
-      process.stderr.write(`measured ${name} on workerd alone\n`);
-    }
-    results.workerdAlone = { throughput: directThroughput, oneConnection: directSingle };
+    results.workerdAlone = {
+      throughput: await inRounds(directRoutes, (request) => measure(runtime, request)),
+      oneConnection: await inRounds(directRoutes, (request) => measureOneAtATime(runtime, request)),
+    };
   } finally {
     await direct.stop();
   }
@@ -472,33 +484,78 @@ rmSync(dataDir, { recursive: true, force: true });
 
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-// The tables.
-function printTable(title: string, throughput: Record<string, Measured>, single: Record<string, Measured>): void {
+// The tables: medians over the rounds; ratios and differences are taken within each round first.
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const perRound = (rounds: Measured[], field: (m: Measured) => number | null | undefined) => {
+  const values = rounds.map(field).filter((value): value is number => typeof value === 'number');
+  return values.length === rounds.length ? values : null;
+};
+const fixed = (value: number | null, digits: number) => (value === null ? '' : value.toFixed(digits));
+const range = (values: number[], digits: number) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+function printTable(title: string, throughput: RoundsOf, single: RoundsOf): void {
   const baseline = throughput[BASELINE];
-  const rows = Object.entries(throughput).map(([name, m]) => [
-    name,
-    m.rps.toFixed(0),
-    (m.rps / baseline.rps).toFixed(2),
-    m.p50.toFixed(0),
-    m.p99.toFixed(0),
-    single[name] ? single[name].p50.toFixed(2) : '',
-    single[name] ? (single[name].p50 - single[BASELINE].p50).toFixed(2) : '',
-    m.workerCpuMs === null ? '' : m.workerCpuMs.toFixed(2),
-    m.workerCpuMs === null || !baseline.workerCpuMs ? '' : (m.workerCpuMs / baseline.workerCpuMs).toFixed(2),
-    single[name]?.workerCpuMs == null ? '' : single[name].workerCpuMs.toFixed(2),
-    single[name]?.sqlOverHttpCpuMs == null ? '' : single[name].sqlOverHttpCpuMs.toFixed(2),
-    single[name]?.postgresExecMs === undefined ? '' : single[name].postgresExecMs.toFixed(2),
-    m.sqlOverHttpCpuMs === null ? '' : m.sqlOverHttpCpuMs.toFixed(2),
-    String(m.non2xx),
-  ]);
+  const baselineSingle = single[BASELINE];
+  const rows = Object.entries(throughput).map(([name, rounds]) => {
+    const ratios = rounds.map((m, i) => m.rps / baseline[i].rps);
+    const alone = single[name];
+    const added = alone?.map((m, i) => m.p50 - baselineSingle[i].p50);
+    const cpu = perRound(rounds, (m) => m.workerCpuMs);
+    const baseCpu = perRound(baseline, (m) => m.workerCpuMs);
+    const cpuRatios = cpu && baseCpu ? cpu.map((value, i) => value / baseCpu[i]) : null;
+    const medianOf = (list: Measured[] | undefined, field: (m: Measured) => number | null | undefined) => {
+      const values = list ? perRound(list, field) : null;
+      return values ? median(values) : null;
+    };
+    return [
+      name,
+      median(rounds.map((m) => m.rps)).toFixed(0),
+      median(ratios).toFixed(2),
+      range(ratios, 2),
+      median(rounds.map((m) => m.p50)).toFixed(0),
+      median(rounds.map((m) => m.p99)).toFixed(0),
+      fixed(
+        medianOf(alone, (m) => m.p50),
+        2,
+      ),
+      added ? median(added).toFixed(2) : '',
+      added ? range(added, 2) : '',
+      fixed(cpu && median(cpu), 2),
+      fixed(cpuRatios && median(cpuRatios), 2),
+      fixed(
+        medianOf(alone, (m) => m.workerCpuMs),
+        2,
+      ),
+      fixed(
+        medianOf(alone, (m) => m.sqlOverHttpCpuMs),
+        2,
+      ),
+      fixed(
+        medianOf(alone, (m) => m.postgresExecMs),
+        2,
+      ),
+      fixed(
+        medianOf(rounds, (m) => m.sqlOverHttpCpuMs),
+        2,
+      ),
+      String(rounds.reduce((sum, m) => sum + m.non2xx, 0)),
+    ];
+  });
   const header = [
     'route',
     'req/s',
     'x no-DB',
+    'x range',
     'p50 ms',
     'p99 ms',
     'p50 1 conn',
     '+ms vs no-DB',
+    '+ms range',
     'CPU ms/req',
     'CPU x no-DB',
     'CPU 1 conn',
@@ -515,11 +572,11 @@ function printTable(title: string, throughput: Record<string, Measured>, single:
   for (const row of rows) console.log(line(row));
 }
 printTable(
-  `wrangler dev on loopback: autocannon, ${DURATION} s each, 10 connections unless noted; then one request at a time (p50 1 conn); ratios to ${BASELINE}`,
-  results.throughput as Record<string, Measured>,
-  results.oneConnection as Record<string, Measured>,
+  `wrangler dev on loopback: autocannon, ${DURATION} s per pass, 10 connections unless noted; then one request at a time (p50 1 conn). Medians of ${ROUNDS} rounds; ratios to ${BASELINE}`,
+  results.throughput as RoundsOf,
+  results.oneConnection as RoundsOf,
 );
-const alone = results.workerdAlone as { throughput: Record<string, Measured>; oneConnection: Record<string, Measured> };
+const alone = results.workerdAlone as { throughput: RoundsOf; oneConnection: RoundsOf };
 printTable(
   'The deployable bundle on workerd alone (no wrangler dev): the same passes',
   alone.throughput,
