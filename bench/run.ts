@@ -9,7 +9,8 @@
 //   reports none), as a ratio to the no-database route; the same for the SQL-over-HTTP endpoint;
 // then the same passes on the deployable bundle served by workerd alone (bench/workerd-direct.ts), to
 // tell the Worker's own cost from wrangler dev's; statements per request as counted by PostgreSQL
-// (pg_stat_statements); list latency at 1k vs 1M tasks; bundle and start-up. Writes bench/results.json.
+// (pg_stat_statements); list latency before and after 1M more tasks; bundle and start-up. Writes
+// bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -171,6 +172,12 @@ async function measureOneAtATime(runtime: Runtime, request: BenchRequest): Promi
 }
 
 type RoundsOf = Record<string, Measured[]>;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** ROUNDS rounds; in each, every route once, in order: each route's passes, one per round. */
 async function inRounds(
@@ -359,6 +366,29 @@ try {
       throughput: await inRounds(directRoutes, (request) => measure(runtime, request)),
       oneConnection: await inRounds(directRoutes, (request) => measureOneAtATime(runtime, request)),
     };
+
+    // Scaling: the same user's first page, one request at a time on workerd alone (the least noisy
+    // place to see the database's share), before and after SEED_TASKS more tasks of other users.
+    const list: [string, BenchRequest][] = [['list', { path: '/api/tasks?limit=20', headers: auth }]];
+    const countTasks = async () => (await benchDb.query('select count(*)::int as n from tasks')).rows[0].n as number;
+    const smallTotal = await countTasks();
+    const small = (await inRounds(list, (request) => measureOneAtATime(runtime, request))).list;
+    process.stderr.write(`seeding ${SEED_TASKS} tasks across ${SEED_USERS} users\n`);
+    await seed(benchUrl, { users: SEED_USERS, tasks: SEED_TASKS });
+    // Settle the server after the bulk load (autovacuum, dirty buffers) so the comparison is about the plan.
+    await benchDb.query('vacuum (analyze) tasks');
+    await benchDb.query('checkpoint');
+    const largeTotal = await countTasks();
+    const large = (await inRounds(list, (request) => measureOneAtATime(runtime, request))).list;
+    const medianOf = (rounds: Measured[], field: (m: Measured) => number) => median(rounds.map(field));
+    results.scaling = {
+      smallTotal,
+      largeTotal,
+      small,
+      large,
+      p50Ratio: medianOf(large, (m) => m.p50) / medianOf(small, (m) => m.p50),
+      postgresExecRatio: medianOf(large, (m) => m.postgresExecMs ?? 0) / medianOf(small, (m) => m.postgresExecMs ?? 0),
+    };
   } finally {
     await direct.stop();
   }
@@ -411,22 +441,6 @@ try {
     'rejected token': await statementsPerRequest(send('/api/tasks', { headers: { Authorization: 'Bearer nope' } })),
   };
 
-  // Scaling: the same user's first page with 1,000 tasks in total, then with SEED_TASKS more.
-  const listAt1k = await measure(dev, { path: '/api/tasks?limit=20', headers: auth });
-  process.stderr.write(`seeding ${SEED_TASKS} tasks across ${SEED_USERS} users\n`);
-  await seed(benchUrl, { users: SEED_USERS, tasks: SEED_TASKS });
-  // Settle the server after the bulk load (autovacuum, dirty buffers) so the comparison is about the plan.
-  await benchDb.query('vacuum (analyze) tasks');
-  await benchDb.query('checkpoint');
-  const total = (await benchDb.query('select count(*)::int as n from tasks')).rows[0].n as number;
-  const listAtScale = await measure(dev, { path: '/api/tasks?limit=20', headers: auth });
-  results.scaling = {
-    smallTotal: 1000,
-    largeTotal: total,
-    small: listAt1k,
-    large: listAtScale,
-    p50Ratio: listAtScale.p50 / listAt1k.p50,
-  };
   await benchDb.end();
 } finally {
   await worker.stop();
@@ -485,11 +499,6 @@ rmSync(dataDir, { recursive: true, force: true });
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 // The tables: medians over the rounds; ratios and differences are taken within each round first.
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const perRound = (rounds: Measured[], field: (m: Measured) => number | null | undefined) => {
   const values = rounds.map(field).filter((value): value is number => typeof value === 'number');
   return values.length === rounds.length ? values : null;
@@ -600,12 +609,14 @@ for (const [name, n] of Object.entries(results.statementsPerRequest as Record<st
 const scaling = results.scaling as {
   smallTotal: number;
   largeTotal: number;
-  small: Measured;
-  large: Measured;
+  small: Measured[];
+  large: Measured[];
   p50Ratio: number;
+  postgresExecRatio: number;
 };
+const medianField = (rounds: Measured[], field: (m: Measured) => number) => median(rounds.map(field)).toFixed(2);
 console.log(
-  `\nScaling: GET /api/tasks p50 ${scaling.small.p50} ms at ${scaling.smallTotal} tasks, ${scaling.large.p50} ms at ${scaling.largeTotal} tasks (ratio ${scaling.p50Ratio.toFixed(2)})`,
+  `\nScaling (GET /api/tasks, first page, one request at a time on workerd alone, medians of ${ROUNDS} rounds): p50 ${medianField(scaling.small, (m) => m.p50)} ms at ${scaling.smallTotal} tasks, ${medianField(scaling.large, (m) => m.p50)} ms at ${scaling.largeTotal} tasks (ratio ${scaling.p50Ratio.toFixed(2)}); PostgreSQL execution ${medianField(scaling.small, (m) => m.postgresExecMs ?? 0)} vs ${medianField(scaling.large, (m) => m.postgresExecMs ?? 0)} ms per request (ratio ${scaling.postgresExecRatio.toFixed(2)})`,
 );
 const bundle = results.bundle as {
   uploadKiB: number;
