@@ -16,7 +16,16 @@ import { ROOT } from '../scripts/lib/migrations.ts';
 export interface WorkerdDirect {
   url: string;
   pid: number;
+  /** The bundle served (removed by stop()). */
+  bundle: string;
   stop(): Promise<void>;
+}
+
+export interface WorkerdDirectOptions {
+  /** false: a readable bundle (names and lines kept), for CPU profiles (bench/profile.ts). */
+  minify?: boolean;
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this loopback port. */
+  inspectorPort?: number;
 }
 
 /** The workerd binary of the wrangler this project pins (the runtime `wrangler dev` runs, too). */
@@ -34,11 +43,22 @@ function compatibilityDate(): string {
 
 const capnpString = (value: string) => JSON.stringify(value); // capnp text literals use JSON's escapes
 
-export async function startWorkerdDirect(vars: Record<string, string>): Promise<WorkerdDirect> {
+export async function startWorkerdDirect(
+  vars: Record<string, string>,
+  options: WorkerdDirectOptions = {},
+): Promise<WorkerdDirect> {
   const dir = mkdtempSync(join(tmpdir(), 'task-api-workerd-'));
   const build = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'wrangler'),
-    ['deploy', '--dry-run', '--outdir', dir, '--env', 'production'],
+    [
+      'deploy',
+      '--dry-run',
+      '--outdir',
+      dir,
+      '--env',
+      'production',
+      ...(options.minify === false ? ['--minify=false'] : []),
+    ],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -71,7 +91,8 @@ const worker :Workerd.Worker = (
 `,
   );
   let output = '';
-  const child: ChildProcess = spawn(workerdBinary(), ['serve', join(dir, 'config.capnp')], {
+  const inspector = options.inspectorPort ? [`--inspector-addr=127.0.0.1:${options.inspectorPort}`] : [];
+  const child: ChildProcess = spawn(workerdBinary(), ['serve', join(dir, 'config.capnp'), ...inspector], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +114,7 @@ const worker :Workerd.Worker = (
     try {
       const response = await fetch(`${url}/api/health/live`);
       await response.arrayBuffer();
-      if (response.status === 200) return { url, pid: child.pid ?? 0, stop };
+      if (response.status === 200) return { url, pid: child.pid ?? 0, bundle: join(dir, 'index.js'), stop };
     } catch {
       // not listening yet
     }
