@@ -24,6 +24,7 @@ import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
 import { startSqlOverHttpProcess } from '../scripts/lib/sql-over-http-process.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
+import { quietWranglerEnv } from '../scripts/lib/wrangler-env.ts';
 import { oneAtATime, type SentRequest } from './one-at-a-time.ts';
 import { cpuMs, findWorkerd } from './proc-cpu.ts';
 import { startWorkerdDirect } from './workerd-direct.ts';
@@ -221,7 +222,6 @@ async function durableCommitMs(url: string, rounds = 5, perBlock = 100): Promise
   } finally {
     await client.end();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return median(times.on) - median(times.off);
 }
 
@@ -380,14 +380,17 @@ try {
     await benchDb.query('checkpoint');
     const largeTotal = await countTasks();
     const large = (await inRounds(list, (request) => measureOneAtATime(runtime, request))).list;
-    const medianOf = (rounds: Measured[], field: (m: Measured) => number) => median(rounds.map(field));
+    const medians = (rounds: Measured[]) => ({
+      p50: median(rounds.map((m) => m.p50)),
+      postgresExecMs: median(rounds.map((m) => m.postgresExecMs ?? 0)),
+    });
     results.scaling = {
       smallTotal,
       largeTotal,
       small,
       large,
-      p50Ratio: medianOf(large, (m) => m.p50) / medianOf(small, (m) => m.p50),
-      postgresExecRatio: medianOf(large, (m) => m.postgresExecMs ?? 0) / medianOf(small, (m) => m.postgresExecMs ?? 0),
+      smallMedians: medians(small),
+      largeMedians: medians(large),
     };
   } finally {
     await direct.stop();
@@ -454,7 +457,7 @@ const dryRun = spawnSync(
   {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+    env: quietWranglerEnv(),
   },
 );
 const sizes = dryRun.stdout.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
@@ -475,7 +478,7 @@ const startup = spawnSync(
   {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+    env: quietWranglerEnv(),
   },
 );
 const active = startup.stdout.match(/Active: ([\d.]+) ms/);
@@ -606,17 +609,16 @@ console.log(
 console.log('\nStatements per request (pg_stat_statements):');
 for (const [name, n] of Object.entries(results.statementsPerRequest as Record<string, number>))
   console.log(`  ${name}: ${n}`);
+type ScalingMedians = { p50: number; postgresExecMs: number };
 const scaling = results.scaling as {
   smallTotal: number;
   largeTotal: number;
-  small: Measured[];
-  large: Measured[];
-  p50Ratio: number;
-  postgresExecRatio: number;
+  smallMedians: ScalingMedians;
+  largeMedians: ScalingMedians;
 };
-const medianField = (rounds: Measured[], field: (m: Measured) => number) => median(rounds.map(field)).toFixed(2);
+const { smallMedians: before, largeMedians: after } = scaling;
 console.log(
-  `\nScaling (GET /api/tasks, first page, one request at a time on workerd alone, medians of ${ROUNDS} rounds): p50 ${medianField(scaling.small, (m) => m.p50)} ms at ${scaling.smallTotal} tasks, ${medianField(scaling.large, (m) => m.p50)} ms at ${scaling.largeTotal} tasks (ratio ${scaling.p50Ratio.toFixed(2)}); PostgreSQL execution ${medianField(scaling.small, (m) => m.postgresExecMs ?? 0)} vs ${medianField(scaling.large, (m) => m.postgresExecMs ?? 0)} ms per request (ratio ${scaling.postgresExecRatio.toFixed(2)})`,
+  `\nScaling (GET /api/tasks, first page, one request at a time on workerd alone, medians of ${ROUNDS} rounds): p50 ${before.p50.toFixed(2)} ms at ${scaling.smallTotal} tasks, ${after.p50.toFixed(2)} ms at ${scaling.largeTotal} tasks (ratio ${(after.p50 / before.p50).toFixed(2)}); PostgreSQL execution ${before.postgresExecMs.toFixed(2)} vs ${after.postgresExecMs.toFixed(2)} ms per request (ratio ${(after.postgresExecMs / before.postgresExecMs).toFixed(2)})`,
 );
 const bundle = results.bundle as {
   uploadKiB: number;

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/lib/local-postgres.ts';
 import { ROOT } from '../scripts/lib/migrations.ts';
+import { quietWranglerEnv } from '../scripts/lib/wrangler-env.ts';
 
 export interface WorkerdDirect {
   url: string;
@@ -62,7 +63,7 @@ export async function startWorkerdDirect(
     {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+      env: quietWranglerEnv(),
     },
   );
   if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}${build.stderr}`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { quietWranglerEnv } from './lib/wrangler-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,7 @@ try {
     {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+      env: quietWranglerEnv(),
     },
   );
   const sizes = dryRun.stdout.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { formatDotEnv } from './dev-vars.ts';
 import { freePort } from './local-postgres.ts';
 import { ROOT } from './migrations.ts';
+import { quietWranglerEnv } from './wrangler-env.ts';
 
 export interface WranglerDev {
   url: string;
@@ -43,7 +44,7 @@ export async function startWranglerDev(
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+      env: quietWranglerEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
