@@ -2,7 +2,8 @@
 // session (`sid`). Verification pins the algorithm, requires every claim, and allows at most 30 s of
 // clock skew. Whether the session is still live is checked by the statement each route runs.
 // Key rotation: a token signed with BETTER_AUTH_SECRET_PREVIOUS (when set) is accepted too; new tokens
-// are always signed with the current secret. The HMAC keys are imported once per isolate.
+// are always signed with the current secret. The HMAC keys are imported once per isolate, and a token
+// that verified is remembered there (below).
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
 import type { Caller, SessionCaller } from './caller.ts';
@@ -64,7 +65,8 @@ export async function verifyAccessToken(token: string, config: Config): Promise<
   const cache = verifiedTokensOf(config);
   const known = cache.get(token);
   if (known) {
-    if (known.expiresAt > Date.now() / 1000 - CLOCK_SKEW_SECONDS) return known.caller;
+    // jose's own test, on its whole-second clock: expired once exp <= now - skew.
+    if (known.expiresAt > Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) return known.caller;
     cache.delete(token);
     return 'expired';
   }
