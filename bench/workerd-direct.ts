@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../scripts/lib/local-postgres.ts';
+import { freePort } from '../scripts/lib/free-port.ts';
 import { ROOT } from '../scripts/lib/migrations.ts';
 import { quietWranglerEnv } from '../scripts/lib/wrangler-env.ts';
 

@@ -7,24 +7,31 @@ import type { AppFile } from './build.ts';
 
 export interface AppServer {
   url: string;
+  port: number;
   close(): Promise<void>;
 }
 
+/**
+ * Port 0 lets the system choose (the test binds its apps first, holding their ports, and only then
+ * starts the API with their origins); `apiUrl` may then be given as a function read on each request.
+ */
 export async function serveApp(options: {
   port: number;
-  apiUrl: string;
+  apiUrl: string | (() => string);
   files: () => Promise<Map<string, AppFile>> | Map<string, AppFile>;
 }): Promise<AppServer> {
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `connect-src ${new URL(options.apiUrl).origin}`,
-    "base-uri 'none'",
-    // The forms are handled by script; should it fail to load, a form must not send a password anywhere.
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  const apiUrl = options.apiUrl;
+  const policy = () =>
+    [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      `connect-src ${new URL(typeof apiUrl === 'function' ? apiUrl() : apiUrl).origin}`,
+      "base-uri 'none'",
+      // The forms are handled by script; should it fail to load, a form must not send a password anywhere.
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://app').pathname;
     const file = (await options.files()).get(path === '/index.html' ? '/' : path);
@@ -35,7 +42,7 @@ export async function serveApp(options: {
     response
       .writeHead(200, {
         'Content-Type': file.type,
-        'Content-Security-Policy': csp,
+        'Content-Security-Policy': policy(),
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
         'Cache-Control': 'no-store',
@@ -46,8 +53,10 @@ export async function serveApp(options: {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
   });
+  const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${options.port}`,
+    url: `http://127.0.0.1:${port}`,
+    port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

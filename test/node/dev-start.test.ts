@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
+import { startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { runDev } from '../../scripts/lib/run-dev.ts';
 
 function stateDir(): string {

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../scripts/lib/local-postgres.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 import { issuerKeySet, KeySetUnavailable } from '../../src/auth/issuer-keys.ts';
 
 interface Reply {

@@ -8,7 +8,7 @@ import { sql as drizzleSql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { bigint, boolean, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../scripts/lib/local-postgres.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 import { startSqlOverHttpProcess } from '../../scripts/lib/sql-over-http-process.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
