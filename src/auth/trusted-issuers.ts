@@ -3,6 +3,7 @@
 // bad entry stops the deployment (fail closed) instead of accepting or refusing tokens at random.
 import * as z from 'zod';
 import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
+import { TOKEN_ISSUER } from './tokens.ts';
 
 // Asymmetric only: a token is checked against the issuer's published public key. HS* is never allowed
 // here (the "key" would be public, RFC 8725 §3.1); `none` is not an algorithm jose accepts at all.
@@ -32,7 +33,13 @@ function isKeySetUrl(value: string): boolean {
 
 const TrustedIssuer = z.strictObject({
   // Compared exactly with the token's `iss` (Better Auth: its base URL unless `jwt.issuer` is set).
-  issuer: z.string().min(1).max(512),
+  // Not this API's own `iss`: requireUser picks the external path by `iss`, so such an entry would take
+  // every session token there, to be refused (everyone signed out) or judged by the wrong keys.
+  issuer: z
+    .string()
+    .min(1)
+    .max(512)
+    .refine((issuer) => issuer !== TOKEN_ISSUER, `must not be "${TOKEN_ISSUER}", the issuer of this API's own tokens`),
   jwksUrl: z.string().refine(isKeySetUrl, 'must be an https:// URL (http:// only on loopback)'),
   // Compared exactly with the token's `aud`: a dedicated value, so tokens minted for another service
   // of the same issuer are not accepted here.

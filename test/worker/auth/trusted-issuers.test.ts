@@ -38,6 +38,10 @@ describe('TRUSTED_ISSUERS', () => {
     ['no algorithm at all', [issuer({ algorithms: [] })]],
     ['keys over plain http off loopback', [issuer({ jwksUrl: 'http://auth.example.com/api/auth/jwks' })]],
     ['a key set URL that is not a URL', [issuer({ jwksUrl: 'auth.example.com/jwks' })]],
+    [
+      "this API's own issuer (its session tokens would be judged by that issuer's keys)",
+      [issuer({ issuer: 'task-api' })],
+    ],
     ['no audience', [{ ...issuer(), audience: undefined }]],
     ['an empty audience', [issuer({ audience: '' })]],
     ['an unknown field (a typo must not be ignored)', [issuer({ audiences: ['x'] })]],
