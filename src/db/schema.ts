@@ -38,6 +38,9 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('ux_users_email_lower').on(sql`lower(${t.email})`),
     check('ck_users_password_hash_length', sql`char_length(${t.passwordHash}) = 60`),
+    // The two kinds of account above, and no third: an address without a password could never sign in,
+    // and a password without an address could never be reset.
+    check('ck_users_email_with_password', sql`(${t.email} is null) = (${t.passwordHash} is null)`),
   ],
 );
 

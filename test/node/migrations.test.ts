@@ -10,8 +10,8 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
 // 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
-// refresh tokens, 0009 external identities (users.email and password_hash nullable).
-const MIGRATION_COUNT = 10;
+// refresh tokens, 0009 external identities (users.email and password_hash nullable), 0010 both or neither.
+const MIGRATION_COUNT = 11;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -105,6 +105,22 @@ describe('fresh database', () => {
     });
   });
 
+  it('a user has an email and a password hash together (signup) or neither (external issuer), nothing between', async () => {
+    await withClient(inject('databaseUrl'), async (client) => {
+      const hash = `$2b$12$${'h'.repeat(53)}`;
+      const insert = (email: string | null, passwordHash: string | null) =>
+        client.query('insert into users (email, password_hash) values ($1, $2) returning id', [email, passwordHash]);
+      const both = await insert('both@x.test', hash);
+      const neither = await insert(null, null);
+      await expect(insert('no-password@x.test', null)).rejects.toThrow(/ck_users_email_with_password/);
+      await expect(insert(null, hash)).rejects.toThrow(/ck_users_email_with_password/);
+      await expect(
+        client.query('update users set password_hash = null where id = $1', [both.rows[0].id]),
+      ).rejects.toThrow(/ck_users_email_with_password/);
+      await client.query('delete from users where id = any($1)', [[both.rows[0].id, neither.rows[0].id]]);
+    });
+  });
+
   it('email_tokens accepts only the two purposes', async () => {
     await withClient(inject('databaseUrl'), async (client) => {
       const { rows } = await client.query(
@@ -193,7 +209,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0009 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0010 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -227,7 +243,6 @@ describe('rollback', () => {
           `insert into retired_refresh_tokens (token_hash, session_id) select repeat('r', 64), id from sessions limit 1`,
         ),
       );
-      // 0009 refuses while a user of an external issuer exists (it would be lost), changing nothing.
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(`insert into users (id) values (gen_random_uuid()) returning id`);
         await client.query(
@@ -235,6 +250,17 @@ describe('rollback', () => {
           [rows[0].id],
         );
       });
+      // 0010 drops only its constraint.
+      const usersBefore0010 = await withClient(db.url, userAndSessionRows);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0010_users_email_with_password/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select count(*)::int as n from pg_constraint where conname = 'ck_users_email_with_password'`,
+        );
+        expect(rows[0].n).toBe(0);
+        expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
+      });
+      // 0009 refuses while a user of an external issuer exists (it would be lost), changing nothing.
       await expect(npmRun('db:rollback', db.url)).rejects.toThrow(/rollback of 0009 refused: 1 user\(s\)/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query('select count(*)::int as n from external_identities');
@@ -270,6 +296,7 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0010_users_email_with_password/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0009_external_identities/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
       await withClient(db.url, async (client) => {

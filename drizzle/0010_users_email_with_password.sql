@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD CONSTRAINT "ck_users_email_with_password" CHECK (("users"."email" is null) = ("users"."password_hash" is null));
