@@ -7,7 +7,6 @@ import type { AppFile } from './build.ts';
 
 export interface AppServer {
   url: string;
-  port: number;
   close(): Promise<void>;
 }
 
@@ -56,7 +55,6 @@ export async function serveApp(options: {
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
