@@ -40,9 +40,8 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const opened = await signupWithSession(c.get('db'), email, passwordHash, session, verification.hash);
   if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
-    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
-      errors: [{ path: 'email', message: 'is already registered' }],
-    });
+    // No `errors` list: that is for validation failures only, and this is a conflict.
+    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
   deliverLater(c, 'verify_email', verificationEmail(email, config.APP_URL, verification.token));
