@@ -2,10 +2,14 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const headers = c.res.headers;
   headers.set('X-Content-Type-Options', 'nosniff');
+  // JSON with its charset stated, as the API promises (Hono's c.json() sends the bare media type).
+  if (headers.get('Content-Type') === 'application/json') headers.set('Content-Type', JSON_UTF8);
   headers.set('Referrer-Policy', 'no-referrer');
   // Every API response is either per-user or carries a token, or is cheap to recompute: never cache.
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');

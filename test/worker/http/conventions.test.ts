@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bcrypt } from '../../../src/auth/passwords.ts';
 import { api, apiWith, jsonRequest } from '../support/api.ts';
 import { freshIp, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
+import { newClient } from '../support/tasks.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -50,6 +51,29 @@ describe('X-Request-Id', () => {
     const [a, b] = await Promise.all([api('/api/health'), api('/api/health')]);
     expect(a.headers.get('X-Request-Id')).toBeTruthy();
     expect(a.headers.get('X-Request-Id')).not.toBe(b.headers.get('X-Request-Id'));
+  });
+});
+
+describe('content types', () => {
+  it('JSON answers say application/json; charset=utf-8, problems application/problem+json', async () => {
+    const client = await newClient();
+    const task = await client.create();
+    for (const response of [
+      await api('/api/health'),
+      await api('/api/openapi.json'),
+      await client.request('GET', '/api/tasks'),
+      await client.request('GET', `/api/tasks/${task.id}`),
+      await client.request('PATCH', `/api/tasks/${task.id}`, { completed: true }),
+    ]) {
+      expect(response.status, response.url).toBe(200);
+      expect(response.headers.get('Content-Type'), response.url).toBe('application/json; charset=utf-8');
+    }
+    const created = await client.request('POST', '/api/tasks', { title: 'typed' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+    const refused = await client.request('POST', '/api/tasks', { title: '' });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('Content-Type')).toBe('application/problem+json');
   });
 });
 
