@@ -126,6 +126,8 @@ describe('validation', () => {
     ['whitespace title', { title: '   ' }],
     ['201-char title', { title: 'x'.repeat(201) }],
     ['1001-char description', { title: 'ok', description: 'd'.repeat(1001) }],
+    ['201-emoji title', { title: '\u{1F95B}'.repeat(201) }],
+    ['1001-emoji description', { title: 'ok', description: '\u{1F95B}'.repeat(1001) }],
     ['non-boolean completed', { title: 'ok', completed: 'yes' }],
     ['non-string title', { title: 42 }],
     ['missing title', { description: 'no title' }],
@@ -142,6 +144,18 @@ describe('validation', () => {
     const task = await client.create({ title: 't'.repeat(200), description: 'd'.repeat(1000) });
     expect(task.title).toHaveLength(200);
     expect((await client.request('PATCH', `/api/tasks/${task.id}`, {})).status).toBe(400);
+  });
+
+  it('lengths count characters, not UTF-16 units: 200 emoji (400 units) are a title, stored whole', async () => {
+    const client = await newClient();
+    const [title, description] = ['\u{1F95B}'.repeat(200), '\u{1F95B}'.repeat(1000)];
+    const task = await client.create({ title, description });
+    expect(task).toMatchObject({ title, description });
+    expect(
+      await queryDatabase('select char_length(title) as t, char_length(description) as d from tasks where id = $1', [
+        task.id,
+      ]),
+    ).toEqual([{ t: 200, d: 1000 }]);
   });
 
   it('malformed JSON → 400; text/plain → 415', async () => {
