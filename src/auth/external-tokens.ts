@@ -1,7 +1,7 @@
 // Access tokens from a trusted external issuer (TRUSTED_ISSUERS): verified against the issuer's
-// published keys (its JWKS, see issuer-keys.ts), kept per isolate. The issuer is the
-// one the token's `iss` names; its algorithms are pinned, `aud` must be exact, `exp`/`iat`/`sub` are
-// required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
+// published keys (its JWKS, see issuer-keys.ts), kept per isolate. The issuer is the one the token's
+// `iss` names; its `kid` must name one of that issuer's keys; its algorithms are pinned, `aud` must be
+// exact, `exp`/`iat`/`sub` are required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
 // Retry-After, never a 401 that would sign the user out.
 import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../config.ts';
@@ -49,16 +49,22 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
   return toUserId(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
 }
 
-/** The trusted issuer a token claims to come from (unverified `iss`), if any. */
-export function claimedIssuer(token: string, config: Config): TrustedIssuer | undefined {
-  if (config.TRUSTED_ISSUERS.length === 0) return undefined;
-  // Only to pick the issuer: nothing read here is trusted until jwtVerify has checked the signature.
-  let iss: unknown;
+/**
+ * One field of a token's header (part 0) or claims (part 1), unverified: only to decide how to verify,
+ * never trusted before jwtVerify has checked the signature. Undefined when the part is not JSON.
+ */
+function unverifiedField(token: string, part: 0 | 1, field: string): unknown {
   try {
-    iss = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))).iss;
+    return JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[part] ?? '')))?.[field];
   } catch {
     return undefined;
   }
+}
+
+/** The trusted issuer a token claims to come from (unverified `iss`), if any. */
+export function claimedIssuer(token: string, config: Config): TrustedIssuer | undefined {
+  if (config.TRUSTED_ISSUERS.length === 0) return undefined;
+  const iss = unverifiedField(token, 1, 'iss');
   return config.TRUSTED_ISSUERS.find((entry) => entry.issuer === iss);
 }
 
@@ -71,6 +77,8 @@ export async function verifyExternalToken(
   issuer: TrustedIssuer,
 ): Promise<ExternalCaller | 'expired' | null> {
   try {
+    // The key must be named: without a `kid`, jose would try the issuer's keys of the right type in turn.
+    if (typeof unverifiedField(token, 0, 'kid') !== 'string') return null;
     const { payload } = await jwtVerify(token, keysOf(issuer), {
       algorithms: issuer.algorithms,
       issuer: issuer.issuer,
