@@ -40,8 +40,11 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const opened = await signupWithSession(c.get('db'), email, passwordHash, session, verification.hash);
   if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
-    // No `errors` list: that is for validation failures only, and this is a conflict.
-    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+    // errors[] although this is not a validation failure: it names the field, so an app can show the
+    // message next to the email input.
+    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
+      errors: [{ path: 'email', message: 'is already registered' }],
+    });
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
   deliverLater(c, 'verify_email', verificationEmail(email, config.APP_URL, verification.token));
