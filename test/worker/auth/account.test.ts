@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
-import { authPost, bearer, signUp } from '../support/auth.ts';
+import { authPost, bearer, freshIp, signUp } from '../support/auth.ts';
+import { latestLinkToken } from '../support/mail.ts';
 
 function authed(token: string, method: string, path: string, body?: unknown) {
   return api(
@@ -152,5 +153,84 @@ describe('secrets stay secret', () => {
       expect(event).toMatchObject({ ip: '10.253.1.1', requestId: expect.any(String), time: expect.any(String) });
       expect(event.userId ?? event.emailHash).toEqual(expect.any(String));
     }
+  });
+
+  it('account deletion (wrong, then right password), reset confirm, signups refused for the password: no password, hash or reset token in a response or log line', async () => {
+    // The routes that handle a password other than signin's and the password change's: a wrong one
+    // that is refused, a new one that is hashed without a session, and one refused before hashing,
+    // whose validation error must not echo it.
+    const lines: string[] = [];
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      });
+    }
+    const responses: string[] = [];
+    const call = async (path: string, init: RequestInit) => {
+      const response = await apiWith({}, path, init);
+      responses.push(JSON.stringify(Object.fromEntries(response.headers)) + (await response.text()));
+      return response;
+    };
+    // A new address per request: this test is about what is said, not the per-network limit.
+    const post = (path: string, body: unknown) =>
+      call(path, jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp() } }));
+    const hashOf = async (email: string) =>
+      (await queryDatabase<{ password_hash: string }>('select password_hash from users where email = $1', [email]))[0]
+        .password_hash;
+    const hashes: string[] = [];
+
+    // Deletion, refused with a wrong password and then done with the right one.
+    const doomed = { email: `doomed-${crypto.randomUUID().slice(0, 8)}@example.test`, password: 'D3lete secret pass' };
+    expect((await post('/api/auth/signup', doomed)).status).toBe(201);
+    const doomedToken = (JSON.parse(responses[0].slice(responses[0].indexOf('}{') + 1)) as SessionDto).accessToken;
+    hashes.push(await hashOf(doomed.email));
+    const deleteWith = (password: string) =>
+      call(
+        '/api/auth/me',
+        jsonRequest(
+          { password },
+          { method: 'DELETE', headers: { ...bearer(doomedToken), 'CF-Connecting-IP': freshIp() } },
+        ),
+      );
+    expect((await deleteWith('Wr0ng guess secret')).status).toBe(401);
+    expect((await deleteWith(doomed.password)).status).toBe(204);
+
+    // A password reset: the old hash, the new password and its hash, and the token from the email.
+    const resetting = await signUp(`resetting-${crypto.randomUUID().slice(0, 8)}@example.test`, 'R3set old secret');
+    hashes.push(await hashOf(resetting.email));
+    expect((await post('/api/auth/password-reset', { email: resetting.email })).status).toBe(202);
+    const resetToken = await latestLinkToken(resetting.email, 'reset-password');
+    const confirmed = await post('/api/auth/password-reset/confirm', {
+      token: resetToken,
+      newPassword: 'R3set new secret',
+    });
+    expect(confirmed.status).toBe(204);
+    hashes.push(await hashOf(resetting.email));
+    expect(hashes[2]).not.toBe(hashes[1]);
+
+    // Signups refused for the password: too short (7 characters) and too long (73 bytes).
+    const short = 'Sh0rt7!';
+    const long = 'L0ng secret '.padEnd(73, 'z');
+    expect([short.length, new TextEncoder().encode(long).length]).toEqual([7, 73]);
+    for (const password of [short, long]) {
+      const response = await post('/api/auth/signup', {
+        email: `refused-${crypto.randomUUID()}@example.test`,
+        password,
+      });
+      expect(response.status).toBe(400);
+    }
+    expect(responses.at(-1)).toContain('VALIDATION_FAILED');
+
+    const secrets = ['D3lete secret', 'Wr0ng guess', 'R3set old', 'R3set new', short, 'L0ng secret', long, ...hashes];
+    for (const text of [...responses, ...lines]) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toContain('$2b$');
+    }
+    for (const line of lines) expect(line).not.toContain(resetToken);
+    // The routes did log, so the search above covered their lines: their audit events are there.
+    const events = lines.map((line) => JSON.parse(line) as { event?: string; outcome?: string });
+    expect(events.map((event) => `${event.event} ${event.outcome}`)).toEqual(
+      expect.arrayContaining(['account_delete failure', 'account_delete success', 'password_reset success']),
+    );
   });
 });

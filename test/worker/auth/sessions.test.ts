@@ -18,6 +18,16 @@ async function sessionRow(id: string) {
   return row;
 }
 
+/** The bytes a base64url string (no padding) decodes to; fails on any character outside the alphabet. */
+function base64urlBytes(text: string): Uint8Array {
+  expect(text).toMatch(/^[A-Za-z0-9_-]*$/);
+  const standard = text.replaceAll('-', '+').replaceAll('_', '/');
+  const binary = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
 describe('refresh', () => {
   it('rotates: same session, new access and refresh tokens; only a hash is stored', async () => {
     const user = await signUp();
@@ -31,6 +41,42 @@ describe('refresh', () => {
     expect(stored).not.toContain(user.refreshToken);
     expect(stored).not.toContain(next.refreshToken);
     expect(next.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
+  });
+
+  it('20 refreshes in a row: 21 distinct refresh tokens, each 32 bytes once base64url-decoded', async () => {
+    // 256 random bits per token: a repeat, or a shorter token, would make refresh tokens guessable.
+    const user = await signUp();
+    const tokens = [user.refreshToken];
+    for (let i = 0; i < 20; i++) tokens.push((await refreshed(tokens[tokens.length - 1])).refreshToken); // fresh IP each
+    expect(new Set(tokens).size).toBe(21);
+    for (const token of tokens) expect(base64urlBytes(token), token).toHaveLength(32);
+  });
+
+  it('after two rotations no refresh token seen is stored in clear: not in the sessions row, not among retired tokens', async () => {
+    // Someone who can read the database (a backup, a leaked dump) must not be able to take over a
+    // session: each row is searched whole as text, for the token and for its bytes in hex (a bytea).
+    const user = await signUp();
+    const first = await refreshed(user.refreshToken);
+    const second = await refreshed(first.refreshToken);
+    const seen = [user.refreshToken, first.refreshToken, second.refreshToken];
+    const [session] = await queryDatabase<{ text: string }>('select s::text as text from sessions s where s.id = $1', [
+      user.sessionId,
+    ]);
+    const retired = await queryDatabase<{ text: string }>(
+      'select r::text as text from retired_refresh_tokens r where r.session_id = $1',
+      [user.sessionId],
+    );
+    // The first token was retired by the second rotation: there is a row to search.
+    expect(retired).toHaveLength(1);
+    for (const text of [session.text, ...retired.map((row) => row.text)]) {
+      for (const token of seen) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(hex(base64urlBytes(token)));
+      }
+    }
+    // What the retired row does hold for the first token is its SHA-256.
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(user.refreshToken));
+    expect(retired[0].text).toContain(hex(new Uint8Array(digest)));
   });
 
   it('two tabs refreshing at once with one token both get a working Session (the same new refresh token)', async () => {
@@ -250,27 +296,73 @@ describe('ending sessions: the old tokens are refused on the very next request, 
       ),
     );
     const first = (await signup.json()) as { sessionId: string; refreshToken: string; refreshExpiresAt: string };
-    const [{ ms: absolute }] = await queryDatabase<{ ms: string }>(
-      'select floor(extract(epoch from expires_at) * 1000)::bigint as ms from sessions where id = $1',
-      [first.sessionId],
-    );
+    const absoluteEnd = () =>
+      queryDatabase<{ ms: string; exact: string }>(
+        'select floor(extract(epoch from expires_at) * 1000)::bigint as ms, expires_at::text as exact from sessions where id = $1',
+        [first.sessionId],
+      ).then((rows) => rows[0]);
+    const atSignup = await absoluteEnd();
+    // At signup the idle end (now + 100 s) comes 50 s before the absolute end (now + 150 s), both from
+    // one now(); the returned time has millisecond precision, the column microseconds.
+    expect(Math.abs(Number(atSignup.ms) - Date.parse(first.refreshExpiresAt) - 50_000)).toBeLessThanOrEqual(1);
     await queryDatabase(`update sessions set expires_at = now() + interval '60 seconds' where id = $1`, [
       first.sessionId,
     ]);
+    const before = await absoluteEnd();
     const response = await apiWith(
       settings,
       '/api/auth/refresh',
       jsonRequest({ refreshToken: first.refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
     );
+    expect(response.status).toBe(200);
     const next = (await response.json()) as { refreshExpiresAt: string };
-    const [row] = await queryDatabase<{ ms: string }>(
-      'select floor(extract(epoch from expires_at) * 1000)::bigint as ms from sessions where id = $1',
-      [first.sessionId],
-    );
+    const row = await absoluteEnd();
     // Idle would be now + 100 s; the absolute end (now + 60 s) caps it, and is itself unchanged.
     expect(Date.parse(next.refreshExpiresAt)).toBe(Number(row.ms));
     expect(Date.parse(next.refreshExpiresAt) - Date.now()).toBeLessThan(61_000);
-    expect(Date.parse(first.refreshExpiresAt)).toBeLessThanOrEqual(Number(absolute));
+    expect(row.exact).toBe(before.exact);
+  });
+});
+
+describe('session lifetimes follow the settings', () => {
+  it('SESSION_IDLE_TTL_SECONDS and SESSION_MAX_TTL_SECONDS set both ends; a refresh restarts only the idle one', async () => {
+    // Short, distinct values, so that a default (7 and 30 days) or the two swapped cannot pass. Times
+    // are measured against the database's now(), the clock the statements use.
+    const settings = { SESSION_IDLE_TTL_SECONDS: '100', SESSION_MAX_TTL_SECONDS: '1000' };
+    const ends = (id: string) =>
+      queryDatabase<{ idle: string; max: string; expires_at: string }>(
+        `select extract(epoch from idle_expires_at - now()) as idle, extract(epoch from expires_at - now()) as max,
+                expires_at::text as expires_at
+           from sessions where id = $1`,
+        [id],
+      ).then((rows) => rows[0]);
+    const signup = await apiWith(
+      settings,
+      '/api/auth/signup',
+      jsonRequest(
+        { email: uniqueEmail('lifetimes'), password: 'long enough pw' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(signup.status).toBe(201);
+    const { sessionId, refreshToken } = (await signup.json()) as { sessionId: string; refreshToken: string };
+    const opened = await ends(sessionId);
+    expect(Math.abs(Number(opened.idle) - 100)).toBeLessThanOrEqual(3);
+    expect(Math.abs(Number(opened.max) - 1000)).toBeLessThanOrEqual(3);
+
+    // Almost idle: a refresh now must give the session another 100 s, and not a second more at the end.
+    await queryDatabase(`update sessions set idle_expires_at = now() + interval '5 seconds' where id = $1`, [
+      sessionId,
+    ]);
+    const response = await apiWith(
+      settings,
+      '/api/auth/refresh',
+      jsonRequest({ refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+    );
+    expect(response.status).toBe(200);
+    const refreshedEnds = await ends(sessionId);
+    expect(Math.abs(Number(refreshedEnds.idle) - 100)).toBeLessThanOrEqual(3);
+    expect(refreshedEnds.expires_at).toBe(opened.expires_at);
   });
 });
 

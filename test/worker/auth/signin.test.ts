@@ -3,8 +3,8 @@
 import { Pool } from '@neondatabase/serverless';
 import { eq, sql as sqlTag } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import { describe, expect, it } from 'vitest';
-import { bcryptComparisons } from '../../../src/auth/passwords.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bcrypt, bcryptComparisons } from '../../../src/auth/passwords.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { users } from '../../../src/db/schema.ts';
 import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
@@ -48,6 +48,8 @@ function freshSlash64(): string {
 }
 
 describe('POST /api/auth/signin', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('200 with a fresh Session for the right password', async () => {
     const { email, password, userId } = await signUp();
     const response = await authPost('/api/auth/signin', { email, password });
@@ -163,6 +165,35 @@ describe('POST /api/auth/signin', () => {
       expect([200, 401]).toContain(response.status);
       expect(bcryptComparisons() - before).toBe(1);
     }
+  });
+
+  it('with production settings, an unknown email is compared once against a cost-12 dummy hash (401 INVALID_CREDENTIALS)', async () => {
+    // The dummy must cost what a real account's hash costs in production (12), or an unknown email
+    // would answer faster than a wrong password and tell which addresses have accounts. The Worker
+    // calls bcryptjs through the `bcrypt` object of src/auth/passwords.ts (named imports, so bcryptjs's
+    // own default export never sees the call): that object is what is spied on.
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const response = await apiWith(
+      {
+        APP_ENV: 'production',
+        BCRYPT_COST: undefined,
+        CORS_ORIGINS: 'https://app.example',
+        APP_URL: 'https://app.example',
+        EMAIL_FROM: 'no-reply@app.example',
+        EMAIL_TRANSPORT: undefined,
+      },
+      '/api/auth/signin',
+      jsonRequest(
+        { email: uniqueEmail('nobody12'), password: 'not anybody\u2019s password' },
+        { headers: { 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(compare).toHaveBeenCalledTimes(1);
+    const [password, hash] = compare.mock.calls[0];
+    expect(password).toBe('not anybody\u2019s password');
+    expect(hash).toMatch(/^\$2b\$12\$.{53}$/);
   });
 
   it('only checks for strings of sane length: a missing field or a 2 KB password is 400', async () => {
