@@ -1,7 +1,19 @@
 // Bring your own sign-in (SECURITY 47): access tokens issued by a real Better Auth server (its JWT
 // plugin, EdDSA keys published at /api/auth/jwks) are accepted by the real Worker under wrangler dev,
 // through TRUSTED_ISSUERS, and nothing else that merely looks like them is.
-import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { symmetricDecrypt } from 'better-auth/crypto';
+import {
+  base64url,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type SqlOverHttp, startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
@@ -12,6 +24,11 @@ import { createScratchDatabase, type ScratchDatabase, withClient } from '../supp
 // other service that trusts the same Better Auth app.
 const AUDIENCE = 'https://tasks.example.test';
 const STATEMENTS_APP = `better_auth_${process.pid}`;
+// The secret test/support/better-auth-server.ts starts Better Auth with, which encrypts its private keys
+// at rest: needed to sign, with the trusted issuer's own key, claims Better Auth never writes itself.
+const BETTER_AUTH_SERVER_SECRET = 'better-auth-test-secret-0123456789-abcdefghijklmnop';
+// A trusted issuer pinned to EdDSA whose JWKS (served here) also lists an ES256 key.
+const PINNED_ISSUER = 'https://pinned-issuer.example.test';
 
 describe('access tokens from a real Better Auth server', () => {
   let keysDb: ScratchDatabase;
@@ -22,8 +39,25 @@ describe('access tokens from a real Better Auth server', () => {
   let endpoint: SqlOverHttp;
   let worker: WranglerDev;
   let databaseUrl: string;
+  let pinnedKeys: Server; // PINNED_ISSUER's JWKS
+  let pinnedSigningKeys: { EdDSA: CryptoKey; ES256: CryptoKey };
 
   beforeAll(async () => {
+    const [ed, es] = await Promise.all([
+      generateKeyPair('EdDSA', { extractable: true }),
+      generateKeyPair('ES256', { extractable: true }),
+    ]);
+    pinnedSigningKeys = { EdDSA: ed.privateKey, ES256: es.privateKey };
+    const pinnedJwks = JSON.stringify({
+      keys: [
+        { ...(await exportJWK(ed.publicKey)), kid: 'EdDSA', alg: 'EdDSA', use: 'sig' },
+        { ...(await exportJWK(es.publicKey)), kid: 'ES256', alg: 'ES256', use: 'sig' },
+      ],
+    });
+    pinnedKeys = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(pinnedJwks);
+    });
+    await new Promise<void>((resolve) => pinnedKeys.listen(0, '127.0.0.1', resolve));
     keysDb = await createScratchDatabase(inject('serverUrl'), 'better_auth');
     otherKeysDb = await createScratchDatabase(inject('serverUrl'), 'better_auth_other');
     trusted = await startBetterAuth({ databaseUrl: keysDb.url, audience: AUDIENCE });
@@ -39,14 +73,20 @@ describe('access tokens from a real Better Auth server', () => {
       DATABASE_URL: databaseUrl,
       LOCAL_DB_HTTP: `127.0.0.1:${endpoint.port}`,
       BCRYPT_COST: '4',
-      TRUSTED_ISSUERS: JSON.stringify(
-        [trusted, outage].map((server) => ({
+      TRUSTED_ISSUERS: JSON.stringify([
+        ...[trusted, outage].map((server) => ({
           issuer: server.url,
           jwksUrl: server.jwksUrl,
           audience: AUDIENCE,
           algorithms: ['EdDSA'],
         })),
-      ),
+        {
+          issuer: PINNED_ISSUER,
+          jwksUrl: `http://127.0.0.1:${(pinnedKeys.address() as AddressInfo).port}/jwks`,
+          audience: AUDIENCE,
+          algorithms: ['EdDSA'],
+        },
+      ]),
     });
   }, 120_000);
 
@@ -54,6 +94,7 @@ describe('access tokens from a real Better Auth server', () => {
     await worker?.stop();
     await endpoint?.close();
     for (const server of [trusted, impostor, outage]) await server?.close();
+    await new Promise((resolve) => pinnedKeys?.close(resolve));
     await keysDb?.drop();
     await otherKeysDb?.drop();
   });
@@ -174,6 +215,55 @@ describe('access tokens from a real Better Auth server', () => {
     const defaultAudience = await trusted.signPayload({ sub, iat, aud: trusted.url });
     expect(decodeJwt(defaultAudience).aud).toBe(trusted.url);
     expect((await call('/api/tasks', defaultAudience)).status).toBe(401);
+  });
+
+  it("refuses the trusted issuer's own signature on a token whose iss is the issuer plus '/', or that has no iss or no aud: 401", async () => {
+    // The key Better Auth signs with now, read from its database as its signJWT does (decrypted).
+    const row = await withClient(keysDb.url, async (client) => {
+      const { rows } = await client.query(
+        `select id, "privateKey" as private_key from jwks
+          where "expiresAt" is null or "expiresAt" > now() order by "createdAt" desc limit 1`,
+      );
+      return rows[0] as { id: string; private_key: string };
+    });
+    const privateJwk = await symmetricDecrypt({ key: BETTER_AUTH_SERVER_SECRET, data: JSON.parse(row.private_key) });
+    const key = await importJWK(JSON.parse(privateJwk), 'EdDSA');
+    const sub = 'claims-check-user';
+    expect(decodeProtectedHeader(await trusted.signPayload({ sub })).kid).toBe(row.id);
+    const signed = (claims: JWTPayload) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: row.id }).sign(key);
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = { sub, iat, exp: iat + 600, iss: trusted.url, aud: AUDIENCE };
+    // The control: the same key and claims, complete, are accepted.
+    expect((await call('/api/tasks', await signed(claims))).status).toBe(200);
+
+    const { iss: _iss, ...withoutIss } = claims;
+    const { aud: _aud, ...withoutAud } = claims;
+    const refused = {
+      // Better Auth itself signs this one: only `iss` differs from its configured issuer.
+      'iss with a trailing slash': await trusted.signPayload({ sub, iat, iss: `${trusted.url}/` }),
+      // Better Auth always writes `iss` and `aud`: these two are signed here with its key.
+      'no iss': await signed(withoutIss),
+      'no aud': await signed(withoutAud),
+    };
+    expect(decodeJwt(refused['iss with a trailing slash']).iss).toBe(`${trusted.url}/`);
+    for (const [name, token] of Object.entries(refused)) {
+      const response = await call('/api/tasks', token);
+      expect(response.status, name).toBe(401);
+      expect(((await response.json()) as { code: string }).code, name).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it("refuses a token signed with another asymmetric algorithm (ES256) than the issuer's pinned one (EdDSA), though its JWKS serves that key: 401", async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'pinned-alg-user', iat, exp: iat + 600, iss: PINNED_ISSUER, aud: AUDIENCE };
+    const signed = (alg: 'EdDSA' | 'ES256') =>
+      new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid: alg }).sign(pinnedSigningKeys[alg]);
+    // The control: the pinned algorithm, from the same key set and issuer entry, is accepted.
+    expect((await call('/api/tasks', await signed('EdDSA'))).status).toBe(200);
+    const response = await call('/api/tasks', await signed('ES256'));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses alg switched to HS256 and signed with the public key (algorithm confusion): 401', async () => {

@@ -1,8 +1,9 @@
 // wrangler.toml's top level is local development: a `wrangler deploy` or `wrangler secret put`
 // without `--env` must never reach the production Worker.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Unstable_Config } from 'wrangler';
 
 const toml = readFileSync(resolve(import.meta.dirname, '../../wrangler.toml'), 'utf8');
 
@@ -39,5 +40,64 @@ describe('wrangler.toml', () => {
       const config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml'), env });
       expect(config.placement, env).toEqual({ mode: 'smart' });
     }
+  });
+});
+
+// The deployed environments as wrangler resolves them (inheritance included).
+const deployed = ['staging', 'production'] as const;
+async function deployedConfig(env: (typeof deployed)[number]): Promise<Unstable_Config> {
+  const { unstable_readConfig } = await import('wrangler');
+  return unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml'), env });
+}
+
+// README, Security → Rate limits: auth attempts and signin per account 10 per 60 s; refresh and
+// GET /api/health 60 per 60 s.
+const DOCUMENTED_LIMITS: Record<string, { limit: number; period: number }> = {
+  AUTH_RATE_LIMITER: { limit: 10, period: 60 },
+  SIGNIN_ACCOUNT_RATE_LIMITER: { limit: 10, period: 60 },
+  REFRESH_RATE_LIMITER: { limit: 60, period: 60 },
+  HEALTH_RATE_LIMITER: { limit: 60, period: 60 },
+};
+
+/** Every `…_RATE_LIMITER` binding the Worker's sources name. */
+function limitersUsedBySrc(): string[] {
+  const names = new Set<string>();
+  const src = resolve(import.meta.dirname, '../../src');
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    for (const [name] of readFileSync(resolve(src, file), 'utf8').matchAll(/\b[A-Z_]+_RATE_LIMITER\b/g)) {
+      names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+describe('wrangler.toml, deployed environments', () => {
+  it("leave signin's cost-12 bcrypt CPU headroom: limits.cpu_ms >= 2000 (Workers Paid)", async () => {
+    for (const env of deployed) {
+      const config = await deployedConfig(env);
+      expect(config.limits?.cpu_ms, env).toBeGreaterThanOrEqual(2000);
+    }
+  });
+
+  it('declare every rate limiter the Worker uses, with the documented limit and period', async () => {
+    // The table above covers exactly the limiters src/ uses: a new one must be documented here too.
+    expect(limitersUsedBySrc()).toEqual(Object.keys(DOCUMENTED_LIMITS).sort());
+    for (const env of deployed) {
+      const config = await deployedConfig(env);
+      const declared = Object.fromEntries(config.ratelimits.map((binding) => [binding.name, binding.simple]));
+      for (const [name, expected] of Object.entries(DOCUMENTED_LIMITS)) {
+        expect(declared[name], `${env} ${name}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('give each limiter its own counters: namespace ids unique per environment, none shared by staging and production', async () => {
+    const idsOf = async (env: (typeof deployed)[number]) =>
+      (await deployedConfig(env)).ratelimits.map((binding) => binding.namespace_id);
+    const staging = await idsOf('staging');
+    const production = await idsOf('production');
+    for (const ids of [staging, production]) expect(new Set(ids).size).toBe(ids.length);
+    expect(staging.filter((id) => production.includes(id))).toEqual([]);
   });
 });
