@@ -61,10 +61,16 @@ export function problemType(code: ProblemCode): string {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {
-    return new AppError('DATABASE_UNAVAILABLE', 'The database cannot be reached; nothing was written. Retry later.', {
-      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
-      cause: error,
-    });
+    // Not "nothing was written": after a timeout the statement may have committed before its answer was
+    // lost. A create retried with its Idempotency-Key, or a change sent with If-Match, stays safe.
+    return new AppError(
+      'DATABASE_UNAVAILABLE',
+      'The database cannot be reached or did not answer in time. Retry later.',
+      {
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+        cause: error,
+      },
+    );
   }
   if (error instanceof HTTPException) {
     // Hono's own validators throw these for unreadable bodies (e.g. malformed JSON).
