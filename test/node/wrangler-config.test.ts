@@ -92,12 +92,15 @@ describe('wrangler.toml, deployed environments', () => {
     }
   });
 
-  it('give each limiter its own counters: namespace ids unique per environment, none shared by staging and production', async () => {
-    const idsOf = async (env: (typeof deployed)[number]) =>
-      (await deployedConfig(env)).ratelimits.map((binding) => binding.namespace_id);
-    const staging = await idsOf('staging');
-    const production = await idsOf('production');
-    for (const ids of [staging, production]) expect(new Set(ids).size).toBe(ids.length);
-    expect(staging.filter((id) => production.includes(id))).toEqual([]);
+  it('give each limiter its own counters: namespace ids unique per Worker, none shared by dev, staging and production', async () => {
+    // The top level is the dev Worker (task-api-dev): deployed by a `wrangler deploy` without --env, it
+    // must not spend production's budgets.
+    const { unstable_readConfig } = await import('wrangler');
+    const top = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') });
+    const workers = [top, await deployedConfig('staging'), await deployedConfig('production')];
+    const idsOf = workers.map((config) => config.ratelimits.map((binding) => binding.namespace_id));
+    for (const ids of idsOf) expect(new Set(ids).size).toBe(ids.length);
+    const all = idsOf.flat();
+    expect(new Set(all).size, 'an id shared between Workers').toBe(all.length);
   });
 });
