@@ -17,16 +17,13 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type SqlOverHttp, startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
-import { type BetterAuthServer, startBetterAuth } from '../support/better-auth-server.ts';
+import { BETTER_AUTH_SERVER_SECRET, type BetterAuthServer, startBetterAuth } from '../support/better-auth-server.ts';
 import { createScratchDatabase, type ScratchDatabase, withClient } from '../support/scratch-database.ts';
 
 // A dedicated audience: Better Auth's default (its own base URL) would also be the audience of every
 // other service that trusts the same Better Auth app.
 const AUDIENCE = 'https://tasks.example.test';
 const STATEMENTS_APP = `better_auth_${process.pid}`;
-// The secret test/support/better-auth-server.ts starts Better Auth with, which encrypts its private keys
-// at rest: needed to sign, with the trusted issuer's own key, claims Better Auth never writes itself.
-const BETTER_AUTH_SERVER_SECRET = 'better-auth-test-secret-0123456789-abcdefghijklmnop';
 // A trusted issuer pinned to EdDSA whose JWKS (served here) also lists an ES256 key.
 const PINNED_ISSUER = 'https://pinned-issuer.example.test';
 
@@ -218,7 +215,8 @@ describe('access tokens from a real Better Auth server', () => {
   });
 
   it("refuses the trusted issuer's own signature on a token whose iss is the issuer plus '/', or that has no iss or no aud: 401", async () => {
-    // The key Better Auth signs with now, read from its database as its signJWT does (decrypted).
+    // The key Better Auth signs with now, read from its database as its signJWT does (decrypted with the
+    // server's secret): to sign, with the trusted issuer's own key, claims Better Auth never writes.
     const row = await withClient(keysDb.url, async (client) => {
       const { rows } = await client.query(
         `select id, "privateKey" as private_key from jwks

@@ -96,7 +96,7 @@ describe('wrangler.toml, deployed environments', () => {
     // The top level is the dev Worker (task-api-dev): deployed by a `wrangler deploy` without --env, it
     // must not spend production's budgets.
     const { unstable_readConfig } = await import('wrangler');
-    const top = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') });
+    const top: Unstable_Config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') });
     const workers = [top, await deployedConfig('staging'), await deployedConfig('production')];
     const idsOf = workers.map((config) => config.ratelimits.map((binding) => binding.namespace_id));
     for (const ids of idsOf) expect(new Set(ids).size).toBe(ids.length);

@@ -32,7 +32,8 @@ export interface BetterAuthOptions {
   audience?: string;
 }
 
-const SECRET = 'better-auth-test-secret-0123456789-abcdefghijklmnop';
+/** Better Auth's secret here; it also encrypts the JWT plugin's private keys at rest. */
+export const BETTER_AUTH_SERVER_SECRET = 'better-auth-test-secret-0123456789-abcdefghijklmnop';
 
 function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,7 +61,7 @@ export async function startBetterAuth(options: BetterAuthOptions): Promise<Bette
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
   const auth = betterAuth({
     baseURL: url,
-    secret: SECRET,
+    secret: BETTER_AUTH_SERVER_SECRET,
     database: pool,
     emailAndPassword: { enabled: true },
     telemetry: { enabled: false },
