@@ -7,10 +7,9 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.ts';
 import type { Caller, SessionCaller } from './caller.ts';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from './own-issuer.ts';
 import { isUserId } from './user-id.ts';
 
-export const TOKEN_ISSUER = 'task-api';
-export const TOKEN_AUDIENCE = 'task-api';
 const ALGORITHM = 'HS256';
 const CLOCK_SKEW_SECONDS = 30;
 
