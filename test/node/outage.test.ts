@@ -3,10 +3,8 @@
 // and once the database is back the same Worker serves again without a restart. Uses a database
 // server of its own, since it stops it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
@@ -137,91 +135,4 @@ describe('database outage', () => {
     const acknowledged = new Set(outcomes.filter((outcome) => outcome.status === 201).map((outcome) => outcome.title));
     expect([...stored].sort()).toEqual([...acknowledged].sort());
   }, 120_000);
-});
-
-// A database that hangs (SECURITY G38): the connection is accepted and the request read, but nothing is
-// ever answered. The Worker's own query timeout (8 s, src/db/client.ts) must still end the request with
-// a clean 503 DATABASE_UNAVAILABLE and Retry-After, well before a client or Cloudflare gives up.
-describe('a database that accepts connections and never answers', () => {
-  const SECRET = 'hang-test-secret-0123456789-abcdefghijklmnopqrst';
-  let listener: Server;
-  const sockets = new Set<Socket>();
-  let received = '';
-  let worker: WranglerDev;
-
-  beforeAll(async () => {
-    // Reads everything, writes nothing, closes nothing: a proxy or server that is stuck.
-    listener = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-      socket.on('error', () => {});
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const hung = `127.0.0.1:${(listener.address() as { port: number }).port}`;
-    // Every way the Worker reaches a local database leads to the listener: SQL over HTTP (all routes'
-    // queries) and the WebSocket pipe.
-    worker = await startWranglerDev({
-      APP_ENV: 'test',
-      BETTER_AUTH_SECRET: SECRET,
-      DATABASE_URL: `postgresql://hang:hang@${hung}/hang`,
-      LOCAL_DB_HTTP: hung,
-      LOCAL_DB_PIPE: hung,
-      BCRYPT_COST: '4',
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await worker?.stop();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => listener?.close(resolve));
-  });
-
-  /** An access token of this API, signed with the Worker's secret: no database is needed to get one. */
-  function accessToken(): Promise<string> {
-    return new SignJWT({ sid: crypto.randomUUID() })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(crypto.randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .setIssuer('task-api')
-      .setAudience('task-api')
-      .sign(new TextEncoder().encode(SECRET));
-  }
-
-  it('answers an authenticated task route and GET /api/health with 503 DATABASE_UNAVAILABLE + Retry-After in under 10 s', async () => {
-    const token = await accessToken();
-    const timed = async (path: string, headers: Record<string, string> = {}) => {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${worker.url}${path}`, {
-          headers: { 'CF-Connecting-IP': '10.8.0.1', ...headers },
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const body = (await response.json().catch(() => ({}))) as { code?: string };
-        const retryAfter = response.headers.get('Retry-After');
-        return { path, status: response.status, code: body.code, retryAfter, ms: performance.now() - started };
-      } catch (error) {
-        // Still unanswered after REQUEST_TIMEOUT_MS: the hang reached the client.
-        const status = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network';
-        return { path, status, code: undefined, retryAfter: null, ms: performance.now() - started };
-      }
-    };
-    const outcomes = await Promise.all([
-      timed('/api/tasks', { Authorization: `Bearer ${token}` }),
-      timed('/api/health'),
-    ]);
-    process.stdout.write(
-      `hung database: ${outcomes.map((outcome) => `${outcome.path} ${outcome.status} in ${outcome.ms.toFixed(0)} ms`).join(', ')}\n`,
-    );
-    for (const outcome of outcomes) {
-      expect(outcome.status, outcome.path).toBe(503);
-      expect(outcome.code, outcome.path).toBe('DATABASE_UNAVAILABLE');
-      expect(Number(outcome.retryAfter), outcome.path).toBeGreaterThanOrEqual(1);
-      expect(Number(outcome.retryAfter), outcome.path).toBeLessThanOrEqual(10);
-      expect(outcome.ms, outcome.path).toBeLessThan(10_000);
-    }
-    // The queries did reach the hanging listener (this is a timeout, not a refused connection).
-    expect(received).toMatch(/^POST \/sql /m);
-  }, 60_000);
 });
