@@ -13,6 +13,7 @@ import {
   bodyWithoutRequestId,
   freshIp,
   headersWithoutRequestId,
+  PRODUCTION_DEFAULTS,
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
@@ -174,14 +175,7 @@ describe('POST /api/auth/signin', () => {
     // own default export never sees the call): that object is what is spied on.
     const compare = vi.spyOn(bcrypt, 'compare');
     const response = await apiWith(
-      {
-        APP_ENV: 'production',
-        BCRYPT_COST: undefined,
-        CORS_ORIGINS: 'https://app.example',
-        APP_URL: 'https://app.example',
-        EMAIL_FROM: 'no-reply@app.example',
-        EMAIL_TRANSPORT: undefined,
-      },
+      PRODUCTION_DEFAULTS,
       '/api/auth/signin',
       jsonRequest(
         { email: uniqueEmail('nobody12'), password: 'not anybody\u2019s password' },

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
-import { authPost, signUp, uniqueEmail } from '../support/auth.ts';
+import { authPost, PRODUCTION_DEFAULTS, signUp, uniqueEmail } from '../support/auth.ts';
 
 const emoji19 = '😀'.repeat(19); // 76 UTF-8 bytes, .length 38
 
@@ -56,14 +56,7 @@ describe('POST /api/auth/signup', () => {
   it('the deployed default cost is 12 (no BCRYPT_COST configured, production env)', async () => {
     const email = uniqueEmail('cost12');
     const response = await apiWith(
-      {
-        APP_ENV: 'production',
-        BCRYPT_COST: undefined,
-        CORS_ORIGINS: 'https://app.example',
-        APP_URL: 'https://app.example',
-        EMAIL_FROM: 'no-reply@app.example',
-        EMAIL_TRANSPORT: undefined,
-      },
+      PRODUCTION_DEFAULTS,
       '/api/auth/signup',
       jsonRequest({ email, password: 'twelve rounds please' }, { headers: { 'CF-Connecting-IP': '10.250.0.12' } }),
     );

@@ -16,6 +16,16 @@ export function freshIp(): string {
   return `10.${rand[0]}.${rand[1]}.${ipCounter % 250}`;
 }
 
+/** The bindings of a valid production deployment that sets no BCRYPT_COST, so the default (12) applies. */
+export const PRODUCTION_DEFAULTS = {
+  APP_ENV: 'production',
+  BCRYPT_COST: undefined,
+  CORS_ORIGINS: 'https://app.example',
+  APP_URL: 'https://app.example',
+  EMAIL_FROM: 'no-reply@app.example',
+  EMAIL_TRANSPORT: undefined,
+};
+
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${crypto.randomUUID().slice(0, 12)}@example.test`;
 }
