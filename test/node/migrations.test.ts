@@ -260,6 +260,18 @@ describe('rollback', () => {
         expect(rows[0].n).toBe(0);
         expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
       });
+      // Re-applying 0010 over a row with an email and no password fails as a whole, changing nothing.
+      const halfRow = await withClient(db.url, async (client) => {
+        const { rows } = await client.query(`insert into users (email) values ('half@x.test') returning id`);
+        return rows[0].id as string;
+      });
+      await expect(npmRun('db:migrate', db.url)).rejects.toThrow(/ck_users_email_with_password/);
+      await withClient(db.url, async (client) => {
+        const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 1);
+        await client.query('delete from users where id = $1', [halfRow]);
+        expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
+      });
       // 0009 refuses while a user of an external issuer exists (it would be lost), changing nothing.
       await expect(npmRun('db:rollback', db.url)).rejects.toThrow(/rollback of 0009 refused: 1 user\(s\)/);
       await withClient(db.url, async (client) => {
