@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
 import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import { authPost, bearer, craftToken, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
+import { insideOneWindow } from '../support/rate-limit.ts';
 import { expectDeadEverywhere, refresh, refreshed } from '../support/sessions.ts';
 import { newClient } from '../support/tasks.ts';
 
@@ -145,6 +146,7 @@ describe('refresh', () => {
 
   it('over 60 refreshes per client network per 60 s → 429 with Retry-After, before any database work', async () => {
     const ip = freshIp();
+    await insideOneWindow();
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) statuses.push((await refresh('y'.repeat(43), ip)).status);
     expect(statuses.slice(0, 60).every((status) => status === 401)).toBe(true);
@@ -156,6 +158,7 @@ describe('refresh', () => {
   it('the refresh limit counts an IPv6 /64 as one network: rotating addresses inside it does not reset it', async () => {
     const [a, b] = crypto.getRandomValues(new Uint16Array(2));
     const net = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+    await insideOneWindow();
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++)
       statuses.push((await refresh('y'.repeat(43), `${net}::${(i + 1).toString(16)}`)).status);

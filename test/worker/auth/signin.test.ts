@@ -17,6 +17,7 @@ import {
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
+import { insideOneWindow } from '../support/rate-limit.ts';
 
 /** A rate-limit binding that never limits, for tests that are about something else. */
 const unlimited = { limit: async () => ({ success: true }) };
@@ -222,6 +223,7 @@ describe('POST /api/auth/signin', () => {
 describe('rate limiting of signin and signup', () => {
   it('the 11th attempt from one CF-Connecting-IP within 60 s is 429 RATE_LIMITED with Retry-After, before validation or bcrypt', async () => {
     const ip = freshIp();
+    await insideOneWindow();
     const attempt = (body: unknown, extra: Record<string, string> = {}) =>
       api('/api/auth/signin', jsonRequest(body, { headers: { 'CF-Connecting-IP': ip, ...extra } }));
     for (let i = 0; i < 10; i++) {
@@ -254,6 +256,7 @@ describe('rate limiting of signin and signup', () => {
 describe('rate limits that rotating addresses cannot step around', () => {
   it('11 signins from 11 addresses of one IPv6 /64 (any spelling): the 11th is 429, before any query or bcrypt', async () => {
     const net = freshSlash64();
+    await insideOneWindow();
     const spellings = (i: number) =>
       [`${net}::${i + 1}`, `${net.toUpperCase()}:0:0:${i}:1`, `${net}:${(i * 4099).toString(16)}:0:0:7`][i % 3];
     for (let i = 0; i < 10; i++) {
@@ -284,6 +287,7 @@ describe('rate limits that rotating addresses cannot step around', () => {
 
   it('an IPv4-mapped IPv6 address counts against its IPv4 address', async () => {
     const ip = freshIp();
+    await insideOneWindow();
     for (let i = 0; i < 10; i++) {
       const address = i % 2 ? ip : `::ffff:${ip}`;
       const response = await authPost(
@@ -299,6 +303,7 @@ describe('rate limits that rotating addresses cannot step around', () => {
   it('11 signins at one account from 11 unrelated networks: the 11th is 429 (any case), before any query or bcrypt; other accounts unaffected', async () => {
     const victim = await signUp();
     const attacker = freshIp();
+    await insideOneWindow();
     for (let i = 0; i < 10; i++) {
       const response = await authPost('/api/auth/signin', { email: victim.email, password: `guess number ${i}` });
       expect(response.status).toBe(401);

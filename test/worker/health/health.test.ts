@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../../../src/bindings.ts';
 import { api, apiWith, countingStatements, UNREACHABLE_DATABASE_URL } from '../support/api.ts';
 import { freshIp } from '../support/auth.ts';
+import { insideOneWindow } from '../support/rate-limit.ts';
 
 describe('GET /api/health', () => {
   it('answers 200 when the database answers', async () => {
@@ -52,6 +53,7 @@ describe('GET /api/health stays cheap for anonymous callers', () => {
 
   it('over 60 checks per client network per 60 s → 429 with Retry-After, without a query', async () => {
     const ip = freshIp();
+    await insideOneWindow();
     const check = () => api('/api/health', { headers: { 'CF-Connecting-IP': ip } });
     for (let i = 0; i < 60; i++) expect((await check()).status).toBe(200);
     const { response, statements } = await countingStatements('/api/health', { headers: { 'CF-Connecting-IP': ip } });
