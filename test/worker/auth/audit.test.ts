@@ -6,8 +6,7 @@ import { auditEmailHash } from '../../../src/auth/audit.ts';
 import { accountKey } from '../../../src/auth/rate-limit.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { apiWith, jsonRequest } from '../support/api.ts';
-import { freshIp, uniqueEmail } from '../support/auth.ts';
+import { authPostWith, uniqueEmail } from '../support/auth.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,11 +22,7 @@ describe('audit lines', () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const email = uniqueEmail('audit');
     for (let i = 0; i < 2; i++) {
-      const response = await apiWith(
-        {},
-        '/api/auth/signin',
-        jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-      );
+      const response = await authPostWith({}, '/api/auth/signin', { email, password: 'wrong password' });
       expect(response.status).toBe(401);
     }
     const hashes = lines.filter((line) => line.event === 'signin').map((line) => line.emailHash as string);

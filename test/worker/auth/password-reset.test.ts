@@ -3,8 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { hashEmailToken } from '../../../src/auth/email-tokens.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
-import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
-import { authPost, bearer, freshIp, headersWithoutRequestId, signUp, uniqueEmail } from '../support/auth.ts';
+import { api, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
+import {
+  authPost,
+  authPostWith,
+  bearer,
+  freshIp,
+  headersWithoutRequestId,
+  signUp,
+  uniqueEmail,
+} from '../support/auth.ts';
 import { latestLinkToken, settledEmailsTo, waitForLinks } from '../support/mail.ts';
 import { insideOneWindow } from '../support/rate-limit.ts';
 import { expectDeadEverywhere, refresh } from '../support/sessions.ts';
@@ -202,11 +210,9 @@ describe('password reset', () => {
 
   it('a failed send is logged and does not change the answer', async () => {
     const account = await signUp();
-    const response = await apiWith(
-      { LOCAL_OUTBOX: '127.0.0.1:9' },
-      '/api/auth/password-reset',
-      jsonRequest({ email: account.email }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith({ LOCAL_OUTBOX: '127.0.0.1:9' }, '/api/auth/password-reset', {
+      email: account.email,
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({});
   });

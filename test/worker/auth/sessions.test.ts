@@ -6,8 +6,8 @@ import { deleteEndedSessions } from '../../../src/auth/sessions.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
-import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
-import { authPost, bearer, craftToken, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
+import { api, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
+import { authPost, authPostWith, bearer, craftToken, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
 import { insideOneWindow } from '../support/rate-limit.ts';
 import { expectDeadEverywhere, refresh, refreshed } from '../support/sessions.ts';
 import { newClient } from '../support/tasks.ts';
@@ -290,14 +290,10 @@ describe('ending sessions: the old tokens are refused on the very next request, 
 
   it('refreshing moves the idle end but never the absolute end', async () => {
     const settings = { SESSION_IDLE_TTL_SECONDS: '100', SESSION_MAX_TTL_SECONDS: '150' };
-    const signup = await apiWith(
-      settings,
-      '/api/auth/signup',
-      jsonRequest(
-        { email: uniqueEmail('ends'), password: 'long enough pw' },
-        { headers: { 'CF-Connecting-IP': freshIp() } },
-      ),
-    );
+    const signup = await authPostWith(settings, '/api/auth/signup', {
+      email: uniqueEmail('ends'),
+      password: 'long enough pw',
+    });
     const first = (await signup.json()) as { sessionId: string; refreshToken: string; refreshExpiresAt: string };
     const absoluteEnd = () =>
       queryDatabase<{ ms: string; exact: string }>(
@@ -312,11 +308,7 @@ describe('ending sessions: the old tokens are refused on the very next request, 
       first.sessionId,
     ]);
     const before = await absoluteEnd();
-    const response = await apiWith(
-      settings,
-      '/api/auth/refresh',
-      jsonRequest({ refreshToken: first.refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith(settings, '/api/auth/refresh', { refreshToken: first.refreshToken });
     expect(response.status).toBe(200);
     const next = (await response.json()) as { refreshExpiresAt: string };
     const row = await absoluteEnd();
@@ -339,14 +331,10 @@ describe('session lifetimes follow the settings', () => {
            from sessions where id = $1`,
         [id],
       ).then((rows) => rows[0]);
-    const signup = await apiWith(
-      settings,
-      '/api/auth/signup',
-      jsonRequest(
-        { email: uniqueEmail('lifetimes'), password: 'long enough pw' },
-        { headers: { 'CF-Connecting-IP': freshIp() } },
-      ),
-    );
+    const signup = await authPostWith(settings, '/api/auth/signup', {
+      email: uniqueEmail('lifetimes'),
+      password: 'long enough pw',
+    });
     expect(signup.status).toBe(201);
     const { sessionId, refreshToken } = (await signup.json()) as { sessionId: string; refreshToken: string };
     const opened = await ends(sessionId);
@@ -357,11 +345,7 @@ describe('session lifetimes follow the settings', () => {
     await queryDatabase(`update sessions set idle_expires_at = now() + interval '5 seconds' where id = $1`, [
       sessionId,
     ]);
-    const response = await apiWith(
-      settings,
-      '/api/auth/refresh',
-      jsonRequest({ refreshToken }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith(settings, '/api/auth/refresh', { refreshToken });
     expect(response.status).toBe(200);
     const refreshedEnds = await ends(sessionId);
     expect(Math.abs(Number(refreshedEnds.idle) - 100)).toBeLessThanOrEqual(3);

@@ -10,6 +10,7 @@ import { users } from '../../../src/db/schema.ts';
 import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import {
   authPost,
+  authPostWith,
   bodyWithoutRequestId,
   freshIp,
   headersWithoutRequestId,
@@ -159,11 +160,7 @@ describe('POST /api/auth/signin', () => {
       { email: uniqueEmail('nobody'), password: 'wrong password' },
     ]) {
       const before = bcryptComparisons();
-      const response = await apiWith(
-        {},
-        '/api/auth/signin',
-        jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp() } }),
-      );
+      const response = await authPostWith({}, '/api/auth/signin', body);
       expect([200, 401]).toContain(response.status);
       expect(bcryptComparisons() - before).toBe(1);
     }
@@ -175,14 +172,10 @@ describe('POST /api/auth/signin', () => {
     // calls bcryptjs through the `bcrypt` object of src/auth/passwords.ts (named imports, so bcryptjs's
     // own default export never sees the call): that object is what is spied on.
     const compare = vi.spyOn(bcrypt, 'compare');
-    const response = await apiWith(
-      PRODUCTION_DEFAULTS,
-      '/api/auth/signin',
-      jsonRequest(
-        { email: uniqueEmail('nobody12'), password: 'not anybody\u2019s password' },
-        { headers: { 'CF-Connecting-IP': freshIp() } },
-      ),
-    );
+    const response = await authPostWith(PRODUCTION_DEFAULTS, '/api/auth/signin', {
+      email: uniqueEmail('nobody12'),
+      password: 'not anybody\u2019s password',
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(compare).toHaveBeenCalledTimes(1);
@@ -336,11 +329,10 @@ describe('rate limits that rotating addresses cannot step around', () => {
       },
     };
     const email = uniqueEmail('keyed');
-    const response = await apiWith(
-      { SIGNIN_ACCOUNT_RATE_LIMITER: recording },
-      '/api/auth/signin',
-      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith({ SIGNIN_ACCOUNT_RATE_LIMITER: recording }, '/api/auth/signin', {
+      email,
+      password: 'wrong password',
+    });
     expect(response.status).toBe(401);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^account:[0-9a-f]{32}$/);
@@ -352,14 +344,10 @@ describe('rate limits that rotating addresses cannot step around', () => {
   });
 
   it('without its binding, signin refuses to serve (500 CONFIG_INVALID), never unprotected', async () => {
-    const response = await apiWith(
-      { SIGNIN_ACCOUNT_RATE_LIMITER: undefined },
-      '/api/auth/signin',
-      jsonRequest(
-        { email: uniqueEmail('nolimit'), password: 'wrong password' },
-        { headers: { 'CF-Connecting-IP': freshIp() } },
-      ),
-    );
+    const response = await authPostWith({ SIGNIN_ACCOUNT_RATE_LIMITER: undefined }, '/api/auth/signin', {
+      email: uniqueEmail('nolimit'),
+      password: 'wrong password',
+    });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ code: 'CONFIG_INVALID' });
   });

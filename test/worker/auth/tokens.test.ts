@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tokenKeyImports, verifyAccessToken } from '../../../src/auth/tokens.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { api, apiWith, jsonRequest } from '../support/api.ts';
-import { base64url, bearer, craftToken, freshIp, secretKey, signUp, uniqueEmail } from '../support/auth.ts';
+import { api, apiWith } from '../support/api.ts';
+import { authPostWith, base64url, bearer, craftToken, secretKey, signUp, uniqueEmail } from '../support/auth.ts';
 
 async function me(headers: Record<string, string>, query = '') {
   return api(`/api/auth/me${query}`, { headers });
@@ -156,11 +156,7 @@ describe('signing-key rotation (BETTER_AUTH_SECRET_PREVIOUS)', () => {
 
   it('new tokens are signed with the current key only', async () => {
     const email = uniqueEmail('rotation');
-    const response = await apiWith(
-      rotating,
-      '/api/auth/signup',
-      jsonRequest({ email, password: 'rotation password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith(rotating, '/api/auth/signup', { email, password: 'rotation password' });
     expect(response.status).toBe(201);
     const { accessToken } = (await response.json()) as { accessToken: string };
     await expect(jwtVerify(accessToken, secretKey, { algorithms: ['HS256'] })).resolves.toBeTruthy();

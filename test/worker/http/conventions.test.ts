@@ -1,8 +1,8 @@
 // The contract's conventions: problem+json, request ids, hardening headers, 404/405, config failures.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bcrypt } from '../../../src/auth/passwords.ts';
-import { api, apiWith, jsonRequest } from '../support/api.ts';
-import { freshIp, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
+import { api, apiWith } from '../support/api.ts';
+import { authPostWith, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -172,14 +172,10 @@ describe('unexpected failures', () => {
     const failure = new Error(`select password_hash from users where email = 'x' -- ${TEST_SECRET}`);
     vi.spyOn(bcrypt, 'compare').mockRejectedValue(failure);
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const response = await apiWith(
-      {},
-      '/api/auth/signin',
-      jsonRequest(
-        { email: uniqueEmail('boom'), password: 'any password' },
-        { headers: { 'CF-Connecting-IP': freshIp() } },
-      ),
-    );
+    const response = await authPostWith({}, '/api/auth/signin', {
+      email: uniqueEmail('boom'),
+      password: 'any password',
+    });
     expect(response.status).toBe(500);
     expect(response.headers.get('Content-Type')).toBe('application/problem+json');
     const text = await response.text();

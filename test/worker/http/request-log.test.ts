@@ -1,8 +1,8 @@
 // One structured JSON log line per request, queryable in Workers Logs, with nothing secret in it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logEvent } from '../../../src/lib/log.ts';
-import { apiWith, jsonRequest } from '../support/api.ts';
-import { bearer, freshIp, signUp } from '../support/auth.ts';
+import { apiWith } from '../support/api.ts';
+import { authPostWith, bearer, signUp } from '../support/auth.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -84,11 +84,7 @@ describe('log lines cannot be forged', () => {
       vi.spyOn(console, method).mockImplementation((line: unknown) => raw.push(String(line)));
     }
     const email = 'evil\r\n{"level":"info","event":"signin","outcome":"success","userId":"x"}@example.test';
-    const response = await apiWith(
-      {},
-      '/api/auth/signin',
-      jsonRequest({ email, password: 'wrong password' }, { headers: { 'CF-Connecting-IP': freshIp() } }),
-    );
+    const response = await authPostWith({}, '/api/auth/signin', { email, password: 'wrong password' });
     expect(response.status).toBe(401);
     for (const line of raw) expect(line).not.toMatch(/[\r\n]/);
     const signins = raw.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.event === 'signin');

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
-import { api, jsonRequest } from './api.ts';
+import { api, apiWith, jsonRequest } from './api.ts';
 
 export const TEST_SECRET = (env as { BETTER_AUTH_SECRET: string }).BETTER_AUTH_SECRET;
 export const secretKey = new TextEncoder().encode(TEST_SECRET);
@@ -32,6 +32,11 @@ export function uniqueEmail(label = 'user'): string {
 
 export function authPost(path: string, body: unknown, headers: Record<string, string> = {}) {
   return api(path, jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp(), ...headers } }));
+}
+
+/** authPost with some bindings replaced (apiWith): another configuration for one request. */
+export function authPostWith(bindings: Parameters<typeof apiWith>[0], path: string, body: unknown) {
+  return apiWith(bindings, path, jsonRequest(body, { headers: { 'CF-Connecting-IP': freshIp() } }));
 }
 
 export async function signUp(email = uniqueEmail(), password = 'correct horse battery') {
