@@ -1,7 +1,7 @@
 // Deployment configuration, validated once per isolate. Anything wrong fails closed: every request
 // gets 500 CONFIG_INVALID (naming the bad keys, never their values) instead of a half-working API.
 import * as z from 'zod';
-import { TrustedIssuers } from './auth/trusted-issuers.ts';
+import { TrustedIssuers } from './auth/external/trusted-issuers.ts';
 import type { Bindings } from './bindings.ts';
 import { AppError } from './http/errors.ts';
 import { logEvent } from './lib/log.ts';

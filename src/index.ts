@@ -2,8 +2,8 @@
 // trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records, ended sessions and email
 // tokens that expired over a day ago.
 import { createApp } from './app.ts';
-import { deleteExpiredEmailTokens } from './auth/email-tokens.ts';
-import { deleteEndedSessions } from './auth/sessions.ts';
+import { deleteExpiredEmailTokens } from './auth/accounts/email-tokens.ts';
+import { deleteEndedSessions } from './auth/sessions/repository.ts';
 import type { Bindings } from './bindings.ts';
 import { loadConfig } from './config.ts';
 import { createDatabase } from './db/client.ts';

@@ -1,9 +1,9 @@
 // Security log lines for authentication outcomes: who (user id, or a keyed hash of the email), from
 // where, which request. Never a password, token or email in clear.
 import type { Config } from '../config.ts';
+import { clientIp } from '../http/network.ts';
 import { keyedHash } from '../lib/keyed-hash.ts';
 import { logEvent } from '../lib/log.ts';
-import { clientIp } from './network.ts';
 
 /**
  * 16 bytes of an HMAC of the email under a key derived from the secret (its own key, not the rate

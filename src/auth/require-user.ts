@@ -5,9 +5,9 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
+import { verifyAccessToken } from './access-tokens.ts';
 import type { AsCaller, Caller, SessionCaller } from './caller.ts';
-import { claimedIssuer, verifyExternalToken } from './external-tokens.ts';
-import { verifyAccessToken } from './tokens.ts';
+import { claimedIssuer, verifyExternalToken } from './external/verify.ts';
 
 export interface UserVariables {
   /** The signed-in user and session, from the access token (the session's liveness is checked by SQL). */

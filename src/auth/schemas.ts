@@ -2,7 +2,7 @@
 // the OpenAPI document.
 import { Timestamp } from '../lib/timestamp.ts';
 import * as z from '../lib/zod.ts';
-import { codePointLength, MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS, utf8Length } from './passwords.ts';
+import { codePointLength, MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS, utf8Length } from './accounts/passwords.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
 // Signin only checks that credentials are strings of sane length; every mismatch is one 401.

@@ -3,9 +3,9 @@
 // per isolate (src/health/check.ts) instead of a query per request.
 import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { limitPerNetwork } from '../auth/rate-limit.ts';
 import type { AppRouteHandler } from '../env.ts';
 import { problemResponses } from '../http/openapi.ts';
+import { limitPerNetwork } from '../http/rate-limit.ts';
 import { withDatabase } from '../http/with-database.ts';
 import * as z from '../lib/zod.ts';
 import { checkDatabase, HEALTHY_FOR_MS } from './check.ts';

@@ -16,7 +16,7 @@ import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts
 import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
-import type { IfMatch } from './versions.ts';
+import type { IfMatch } from './if-match.ts';
 
 const readTask = rowReader(tasks);
 

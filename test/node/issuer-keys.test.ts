@@ -1,4 +1,4 @@
-// The JWKS cache of an external issuer (src/auth/issuer-keys.ts), against a real HTTP server and real
+// The JWKS cache of an external issuer (src/auth/external/issuer-keys.ts), against a real HTTP server and real
 // keys: kept for the issuer's Cache-Control max-age (clamped to 1–10 minutes), an unknown kid refetches
 // at most once a minute, and every way the set can be missing is KeySetUnavailable (503 upstream), never
 // a verdict on the token. The clock is the only thing faked.
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
-import { issuerKeySet, KeySetUnavailable } from '../../src/auth/issuer-keys.ts';
+import { issuerKeySet, KeySetUnavailable } from '../../src/auth/external/issuer-keys.ts';
 
 interface Reply {
   status: number;

@@ -4,12 +4,12 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createApp } from '../../src/app.ts';
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS } from '../../src/auth/passwords.ts';
-import { AUTH_RATE_LIMIT_PERIOD_SECONDS } from '../../src/auth/rate-limit.ts';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CODE_POINTS } from '../../src/auth/accounts/passwords.ts';
 import { MAX_EMAIL_LENGTH } from '../../src/auth/schemas.ts';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/config.ts';
 import { MAX_TASK_ID } from '../../src/db/schema.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/http/errors.ts';
+import { AUTH_RATE_LIMIT_PERIOD_SECONDS } from '../../src/http/rate-limit.ts';
 
 const bindings = {
   APP_ENV: 'test',

@@ -2,16 +2,16 @@ import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
+import { findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { hashPassword, verifyPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
-import { findCallerWithHash } from '../repository.ts';
 import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
-import { prepareSession, sessionResponse } from '../session-response.ts';
-import { changePasswordAndRestart } from '../sessions.ts';
+import { changePasswordAndRestart } from '../sessions/repository.ts';
+import { prepareSession, sessionResponse } from '../sessions/response.ts';
 
 export const route = authenticatedRoute({
   method: 'post',

@@ -2,12 +2,12 @@ import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
+import { deleteUser, findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { verifyPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
-import { deleteUser, findCallerWithHash } from '../repository.ts';
 import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 

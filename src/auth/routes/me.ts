@@ -2,11 +2,11 @@ import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { findCaller } from '../accounts/repository.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { findCaller } from '../repository.ts';
 import { sessionEnded } from '../require-user.ts';
 import { UserEnvelope } from '../schemas.ts';
-import { toUserDto } from '../session-response.ts';
+import { toUserDto } from '../sessions/response.ts';
 
 export const route = authenticatedRoute({
   method: 'get',

@@ -5,11 +5,11 @@ import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { hashEmailToken, resetPasswordWithToken } from '../accounts/email-tokens.ts';
+import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
-import { hashEmailToken, resetPasswordWithToken } from '../email-tokens.ts';
-import { hashPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
 import { PasswordResetConfirmBody } from '../schemas.ts';
 
 export const route = createRoute({

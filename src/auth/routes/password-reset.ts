@@ -8,11 +8,11 @@ import { passwordResetEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { logEvent } from '../../lib/log.ts';
+import { createPasswordResetToken, newEmailToken } from '../accounts/email-tokens.ts';
 import { auditAuth } from '../audit.ts';
-import { createPasswordResetToken, newEmailToken } from '../email-tokens.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
 import { Accepted, PasswordResetBody } from '../schemas.ts';
 
 export const route = createRoute({

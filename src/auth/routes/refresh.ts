@@ -3,14 +3,14 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitRefreshAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
-import { limitRefreshAttempts } from '../rate-limit.ts';
-import { hashRefreshToken, newRefreshToken, openNextToken, sealNextToken } from '../refresh-tokens.ts';
 import { unauthenticated } from '../require-user.ts';
 import { RefreshBody, Session } from '../schemas.ts';
-import { sessionResponse } from '../session-response.ts';
-import { rotateRefreshToken } from '../sessions.ts';
+import { hashRefreshToken, newRefreshToken, openNextToken, sealNextToken } from '../sessions/refresh-tokens.ts';
+import { rotateRefreshToken } from '../sessions/repository.ts';
+import { sessionResponse } from '../sessions/response.ts';
 
 export const route = createRoute({
   method: 'post',

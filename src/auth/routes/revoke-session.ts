@@ -7,7 +7,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { whileSessionLive } from '../require-user.ts';
 import { SessionIdParams } from '../schemas.ts';
-import { endSessionById } from '../sessions.ts';
+import { endSessionById } from '../sessions/repository.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',

@@ -6,7 +6,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { whileSessionLive } from '../require-user.ts';
 import { SessionList } from '../schemas.ts';
-import { listSessions } from '../sessions.ts';
+import { listSessions } from '../sessions/repository.ts';
 
 export const route = authenticatedRoute({
   method: 'get',

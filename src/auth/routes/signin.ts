@@ -3,14 +3,14 @@ import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts, limitSigninPerAccount } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { hashCost, hashPassword, verifyPassword } from '../accounts/passwords.ts';
+import { findUserWithHashByEmail } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
-import { hashCost, hashPassword, verifyPassword } from '../passwords.ts';
-import { limitAuthAttempts, limitSigninPerAccount } from '../rate-limit.ts';
-import { findUserWithHashByEmail } from '../repository.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
-import { prepareSession, sessionResponse } from '../session-response.ts';
-import { openSession } from '../sessions.ts';
+import { openSession } from '../sessions/repository.ts';
+import { prepareSession, sessionResponse } from '../sessions/response.ts';
 
 export const route = createRoute({
   method: 'post',

@@ -5,7 +5,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionCaller, sessionEnded } from '../require-user.ts';
-import { endSession } from '../sessions.ts';
+import { endSession } from '../sessions/repository.ts';
 
 export const route = authenticatedRoute({
   method: 'post',

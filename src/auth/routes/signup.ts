@@ -5,14 +5,14 @@ import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { newEmailToken } from '../accounts/email-tokens.ts';
+import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
-import { newEmailToken } from '../email-tokens.ts';
-import { hashPassword } from '../passwords.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
 import { Session, SignupBody } from '../schemas.ts';
-import { prepareSession, sessionResponse } from '../session-response.ts';
-import { signupWithSession } from '../sessions.ts';
+import { signupWithSession } from '../sessions/repository.ts';
+import { prepareSession, sessionResponse } from '../sessions/response.ts';
 
 export const route = createRoute({
   method: 'post',

@@ -5,10 +5,10 @@ import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { createVerificationToken, newEmailToken } from '../accounts/email-tokens.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { createVerificationToken, newEmailToken } from '../email-tokens.ts';
-import { limitAuthAttempts } from '../rate-limit.ts';
 import { sessionCaller, sessionEnded } from '../require-user.ts';
 import { Accepted } from '../schemas.ts';
 

@@ -5,8 +5,8 @@ import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { hashEmailToken, verifyEmailWithToken } from '../accounts/email-tokens.ts';
 import { auditAuth } from '../audit.ts';
-import { hashEmailToken, verifyEmailWithToken } from '../email-tokens.ts';
 import { VerifyEmailBody } from '../schemas.ts';
 
 export const route = createRoute({

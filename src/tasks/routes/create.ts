@@ -10,11 +10,11 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
+import { TAGS } from '../errors.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
+import { ETAG_HEADER, etag } from '../if-match.ts';
 import { createTask, type TaskFields } from '../repository.ts';
 import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
-import { ETAG_HEADER, etag } from '../versions.ts';
-import { TAGS } from './not-found.ts';
 
 const IdempotencyHeaders = z.object({
   'idempotency-key': z

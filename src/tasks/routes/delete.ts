@@ -4,10 +4,10 @@ import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { TAGS, written } from '../errors.ts';
+import { IfMatchHeaders, ifMatchOf } from '../if-match.ts';
 import { deleteTask } from '../repository.ts';
 import { TaskIdParams } from '../schemas.ts';
-import { IfMatchHeaders, ifMatchOf } from '../versions.ts';
-import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',

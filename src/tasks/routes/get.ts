@@ -4,10 +4,10 @@ import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { TAGS, taskNotFound } from '../errors.ts';
+import { ETAG_HEADER, etag } from '../if-match.ts';
 import { findTask } from '../repository.ts';
 import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { ETAG_HEADER, etag } from '../versions.ts';
-import { TAGS, taskNotFound } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'get',

@@ -5,10 +5,10 @@ import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { TAGS, written } from '../errors.ts';
+import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../if-match.ts';
 import { updateTask } from '../repository.ts';
 import { PatchTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
-import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../versions.ts';
-import { TAGS, written } from './not-found.ts';
 
 export const route = authenticatedRoute({
   method: 'patch',

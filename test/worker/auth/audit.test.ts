@@ -3,9 +3,9 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { auditEmailHash } from '../../../src/auth/audit.ts';
-import { accountKey } from '../../../src/auth/rate-limit.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { accountKey } from '../../../src/http/rate-limit.ts';
 import { authPostWith, uniqueEmail } from '../support/auth.ts';
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,7 +1,7 @@
 // The client network the rate limits count (SECURITY H46): one key per IPv4 address or IPv6 /64, whatever
 // the spelling.
 import { describe, expect, it } from 'vitest';
-import { networkKey } from '../../../src/auth/network.ts';
+import { networkKey } from '../../../src/http/network.ts';
 
 describe('networkKey', () => {
   it('an IPv4 address is its own network', () => {

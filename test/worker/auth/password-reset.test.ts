@@ -1,7 +1,7 @@
 // Password reset by email: request (202 whatever the address), the link in the email, confirm (one
 // statement: token used up, new hash, every session revoked), and everything that must make a token fail.
 import { describe, expect, it } from 'vitest';
-import { hashEmailToken } from '../../../src/auth/email-tokens.ts';
+import { hashEmailToken } from '../../../src/auth/accounts/email-tokens.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { api, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import {

@@ -3,8 +3,8 @@
 // INVALID_CREDENTIALS. Driven at the statement level, where the race can be set up deterministically.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { deleteUser } from '../../../src/auth/repository.ts';
-import { changePasswordAndRestart } from '../../../src/auth/sessions.ts';
+import { deleteUser } from '../../../src/auth/accounts/repository.ts';
+import { changePasswordAndRestart } from '../../../src/auth/sessions/repository.ts';
 import { toUserId } from '../../../src/auth/user-id.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';

@@ -2,7 +2,7 @@
 // next request on every authenticated route, idle and absolute ends, TOKEN_EXPIRED, the sessions list.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { deleteEndedSessions } from '../../../src/auth/sessions.ts';
+import { deleteEndedSessions } from '../../../src/auth/sessions/repository.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';

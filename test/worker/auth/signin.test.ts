@@ -4,7 +4,7 @@ import { Pool } from '@neondatabase/serverless';
 import { eq, sql as sqlTag } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bcrypt, bcryptComparisons } from '../../../src/auth/passwords.ts';
+import { bcrypt, bcryptComparisons } from '../../../src/auth/accounts/passwords.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { users } from '../../../src/db/schema.ts';
 import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
@@ -169,7 +169,7 @@ describe('POST /api/auth/signin', () => {
   it('with production settings, an unknown email is compared once against a cost-12 dummy hash (401 INVALID_CREDENTIALS)', async () => {
     // The dummy must cost what a real account's hash costs in production (12), or an unknown email
     // would answer faster than a wrong password and tell which addresses have accounts. The Worker
-    // calls bcryptjs through the `bcrypt` object of src/auth/passwords.ts (named imports, so bcryptjs's
+    // calls bcryptjs through the `bcrypt` object of src/auth/accounts/passwords.ts (named imports, so bcryptjs's
     // own default export never sees the call): that object is what is spied on.
     const compare = vi.spyOn(bcrypt, 'compare');
     const response = await authPostWith(PRODUCTION_DEFAULTS, '/api/auth/signin', {

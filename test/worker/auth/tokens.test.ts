@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tokenKeyImports, verifyAccessToken } from '../../../src/auth/tokens.ts';
+import { tokenKeyImports, verifyAccessToken } from '../../../src/auth/access-tokens.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { api, apiWith } from '../support/api.ts';

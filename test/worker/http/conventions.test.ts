@@ -1,6 +1,6 @@
 // The contract's conventions: problem+json, request ids, hardening headers, 404/405, config failures.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bcrypt } from '../../../src/auth/passwords.ts';
+import { bcrypt } from '../../../src/auth/accounts/passwords.ts';
 import { api, apiWith } from '../support/api.ts';
 import { authPostWith, TEST_SECRET, uniqueEmail } from '../support/auth.ts';
 import { newClient } from '../support/tasks.ts';

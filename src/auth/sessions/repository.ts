@@ -2,12 +2,12 @@
 // statement), rotating refresh tokens, ending sessions, listing them, and the hourly clean-up.
 // One statement each; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { columnNames } from '../db/rows.ts';
-import { retiredRefreshTokens, sessions, users } from '../db/schema.ts';
-import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from './caller.ts';
-import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from './email-tokens.ts';
-import { isEmailTaken, type PublicUser, readPublicUser } from './repository.ts';
+import type { Database } from '../../db/client.ts';
+import { columnNames } from '../../db/rows.ts';
+import { retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
+import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
+import { isEmailTaken, type PublicUser, readPublicUser } from '../accounts/repository.ts';
+import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from '../caller.ts';
 
 /** A replay of the previous refresh token this soon after its rotation is two tabs racing, not theft. */
 export const REFRESH_REUSE_WINDOW_SECONDS = 10;

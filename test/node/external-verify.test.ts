@@ -1,4 +1,4 @@
-// verifyExternalToken (src/auth/external-tokens.ts) against a real key set served over HTTP: a token
+// verifyExternalToken (src/auth/external/verify.ts) against a real key set served over HTTP: a token
 // must name its key. Without a `kid`, jose would try every key of the issuer that fits the algorithm,
 // which is not what "the key named in the issuer's JWKS" promises. The rest of what an external token
 // must satisfy runs end to end against real Better Auth servers in better-auth.test.ts.
@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyExternalToken } from '../../src/auth/external-tokens.ts';
-import type { TrustedIssuer } from '../../src/auth/trusted-issuers.ts';
+import type { TrustedIssuer } from '../../src/auth/external/trusted-issuers.ts';
+import { verifyExternalToken } from '../../src/auth/external/verify.ts';
 
 describe('external tokens name their key', () => {
   let server: Server;

@@ -1,13 +1,13 @@
 // What signup, signin, refresh and password change return: the user, a fresh access token naming the
 // session, and the session's refresh token.
 import type { Context } from 'hono';
-import type { Config } from '../config.ts';
+import type { Config } from '../../config.ts';
+import { issueAccessToken } from '../access-tokens.ts';
+import type { PublicUser } from '../accounts/repository.ts';
+import type { SessionDto, UserDto } from '../schemas.ts';
+import { toUserId } from '../user-id.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
-import type { PublicUser } from './repository.ts';
-import type { SessionDto, UserDto } from './schemas.ts';
-import type { NewSession, OpenedSession } from './sessions.ts';
-import { issueAccessToken } from './tokens.ts';
-import { toUserId } from './user-id.ts';
+import type { NewSession, OpenedSession } from './repository.ts';
 
 const MAX_USER_AGENT_LENGTH = 512;
 

@@ -1,6 +1,6 @@
 // Rate limits from the Workers Rate Limiting bindings ([[ratelimits]] in wrangler.toml), decided before
 // any bcrypt work or query. Two kinds of key:
-// - the client network (src/auth/network.ts): the IPv4 address or the IPv6 /64 from CF-Connecting-IP,
+// - the client network (src/http/network.ts): the IPv4 address or the IPv6 /64 from CF-Connecting-IP,
 //   which Cloudflare sets (X-Forwarded-For is client-controlled and ignored);
 // - for signin, the account: a keyed hash (HMAC under a key derived from the secret) of the normalised
 //   email, so the limiter never sees or stores an address, and rotating networks does not help.
@@ -9,8 +9,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Bindings } from '../bindings.ts';
 import type { Config } from '../config.ts';
 import type { AppEnv } from '../env.ts';
-import { AppError } from '../http/errors.ts';
 import { keyedHash } from '../lib/keyed-hash.ts';
+import { AppError } from './errors.ts';
 import { clientIp, networkKey } from './network.ts';
 
 export const AUTH_RATE_LIMIT_PERIOD_SECONDS = 60;

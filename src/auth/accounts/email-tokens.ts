@@ -1,12 +1,12 @@
 // Tokens sent by email (password reset, email verification): 256 random bits, base64url, stored only as
 // SHA-256 hashes, single use. Each route's work is one statement; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { columnNames } from '../db/rows.ts';
-import { emailTokens, sessions, users } from '../db/schema.ts';
-import { toBase64Url } from '../lib/base64url.ts';
-import { sha256Hex } from '../lib/digest.ts';
-import { type Caller, liveSessionCondition } from './caller.ts';
+import type { Database } from '../../db/client.ts';
+import { columnNames } from '../../db/rows.ts';
+import { emailTokens, sessions, users } from '../../db/schema.ts';
+import { toBase64Url } from '../../lib/base64url.ts';
+import { sha256Hex } from '../../lib/digest.ts';
+import { type Caller, liveSessionCondition } from '../caller.ts';
 
 const TOKEN_BYTES = 32;
 export const PASSWORD_RESET_TTL_SECONDS = 30 * 60;

@@ -2,8 +2,8 @@
 // access tokens this API accepts besides its own. Validated with the rest of the configuration, so a
 // bad entry stops the deployment (fail closed) instead of accepting or refusing tokens at random.
 import * as z from 'zod';
-import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
-import { TOKEN_ISSUER } from './own-issuer.ts';
+import { LOOPBACK_HOSTS } from '../../lib/loopback.ts';
+import { TOKEN_ISSUER } from '../own-issuer.ts';
 
 // Asymmetric only: a token is checked against the issuer's published public key. HS* is never allowed
 // here (the "key" would be public, RFC 8725 §3.1); `none` is not an algorithm jose accepts at all.

@@ -2,8 +2,8 @@
 // the new one is also stored sealed (AES-GCM) under a key derived from the token it replaces: a tab that
 // presents the replaced token within the reuse window gets the same new token back, and nobody who can
 // only read the database can recover any token.
-import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
-import { sha256Hex } from '../lib/digest.ts';
+import { fromBase64Url, toBase64Url } from '../../lib/base64url.ts';
+import { sha256Hex } from '../../lib/digest.ts';
 
 const TOKEN_BYTES = 32;
 const IV_BYTES = 12;

@@ -1,10 +1,10 @@
 // Queries on `users`, each one statement that also checks the caller's session where there is one.
 // Repositories never see HTTP.
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { constraintName, sqlState, UNIQUE_VIOLATION } from '../db/errors.ts';
-import { rowReader } from '../db/rows.ts';
-import { type UserRow, users } from '../db/schema.ts';
+import type { Database } from '../../db/client.ts';
+import { constraintName, sqlState, UNIQUE_VIOLATION } from '../../db/errors.ts';
+import { rowReader } from '../../db/rows.ts';
+import { type UserRow, users } from '../../db/schema.ts';
 import {
   type AsCaller,
   type Caller,
@@ -12,7 +12,7 @@ import {
   externalAccountSetup,
   liveSessionCondition,
   runAsCaller,
-} from './caller.ts';
+} from '../caller.ts';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
 /** A user who signs in here with a password (every user but those of external issuers). */

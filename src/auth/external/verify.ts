@@ -4,13 +4,13 @@
 // exact, `exp`/`iat`/`sub` are required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
 // Retry-After, never a 401 that would sign the user out.
 import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import type { Config } from '../config.ts';
-import { AppError } from '../http/errors.ts';
-import { fromBase64Url } from '../lib/base64url.ts';
-import type { ExternalCaller } from './caller.ts';
+import type { Config } from '../../config.ts';
+import { AppError } from '../../http/errors.ts';
+import { fromBase64Url } from '../../lib/base64url.ts';
+import type { ExternalCaller } from '../caller.ts';
+import { toUserId, type UserId } from '../user-id.ts';
 import { issuerKeySet, KeySetUnavailable } from './issuer-keys.ts';
 import type { TrustedIssuer } from './trusted-issuers.ts';
-import { toUserId, type UserId } from './user-id.ts';
 
 const CLOCK_SKEW_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;

@@ -1,7 +1,7 @@
 // The one NOT_FOUND that missing, foreign and legacy tasks all get: the response never tells them apart;
 // and the 412 of a write whose If-Match names a version that is no longer current.
-import { AppError } from '../../http/errors.ts';
-import type { Written } from '../repository.ts';
+import { AppError } from '../http/errors.ts';
+import type { Written } from './repository.ts';
 
 export function taskNotFound(): AppError {
   return new AppError('NOT_FOUND', 'No such task');
