@@ -39,26 +39,25 @@ export const IF_MATCH_DESCRIPTION =
   'not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is ' +
   '404 whether or not If-Match is sent.';
 
+/** The If-Match header, parsed once by the schema: handlers get an IfMatch (or undefined without one). */
 export const IfMatchHeaders = z.object({
   'if-match': z
     .string()
-    .refine((value) => parseIfMatch(value) !== null, 'must be * or a comma-separated list of entity tags ("…")')
+    .transform((value, context) => {
+      const parsed = parseIfMatch(value);
+      if (parsed !== null) return parsed;
+      context.addIssue({ code: 'custom', message: 'must be * or a comma-separated list of entity tags ("…")' });
+      return z.NEVER;
+    })
     .optional()
     .openapi({
       param: { name: 'if-match', in: 'header' },
+      type: 'string',
       maxLength: MAX_IF_MATCH_LENGTH,
       description: IF_MATCH_DESCRIPTION,
       example: '"3"',
     }),
 });
-
-/** The If-Match condition of a validated request, or undefined without the header (or with `*`). */
-export function ifMatchOf(header: string | undefined): IfMatch | undefined {
-  if (header === undefined) return undefined;
-  const parsed = parseIfMatch(header);
-  if (parsed === null) throw new TypeError('If-Match must be validated before use');
-  return parsed;
-}
 
 /** The ETag response header, for the OpenAPI document. */
 export const ETAG_HEADER = {

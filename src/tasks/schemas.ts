@@ -154,3 +154,6 @@ export function toTaskDto(row: TaskRow): TaskDto {
     updatedAt: isoFromUtcTimestamp(row.updatedAt),
   };
 }
+
+/** The OpenAPI tag of every task route. */
+export const TAGS = ['Tasks'];

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/own-issuer.ts';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/access-tokens.ts';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 

@@ -3,18 +3,17 @@
 // `iss` names; its `kid` must name one of that issuer's keys; its algorithms are pinned, `aud` must be
 // exact, `exp`/`iat`/`sub` are required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
 // Retry-After, never a 401 that would sign the user out.
-import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { base64url, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../http/errors.ts';
-import { fromBase64Url } from '../../lib/base64url.ts';
+import { toHex } from '../../lib/digest.ts';
 import type { ExternalCaller } from '../caller.ts';
+import { providerUnavailable } from '../errors.ts';
+import { CLOCK_SKEW_SECONDS, rejectedToken } from '../jwt.ts';
 import { toUserId, type UserId } from '../user-id.ts';
 import { issuerKeySet, KeySetUnavailable } from './issuer-keys.ts';
 import type { TrustedIssuer } from './trusted-issuers.ts';
 
-const CLOCK_SKEW_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;
-export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
 // One cached key set per JWKS URL, for the life of the isolate (only configured URLs ever get here).
 const keySets = new Map<string, JWTVerifyGetKey>();
@@ -28,13 +27,6 @@ function keysOf(issuer: TrustedIssuer): JWTVerifyGetKey {
   return keys;
 }
 
-function providerUnavailable(issuer: string, cause: unknown): AppError {
-  return new AppError('AUTH_PROVIDER_UNAVAILABLE', `The signing keys of ${issuer} cannot be fetched; retry later`, {
-    headers: { 'Retry-After': String(AUTH_PROVIDER_RETRY_AFTER_SECONDS) },
-    cause,
-  });
-}
-
 /**
  * This API's user id for an external identity: derived from (issuer, subject), so the row can be
  * created by whichever statement first needs it, race-free (`on conflict do nothing`), without a lookup.
@@ -45,7 +37,7 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', input)).slice(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(bytes);
   return toUserId(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
 }
 
@@ -55,7 +47,7 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
  */
 function unverifiedField(token: string, part: 0 | 1, field: string): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[part] ?? '')))?.[field];
+    return JSON.parse(new TextDecoder().decode(base64url.decode(token.split('.')[part] ?? '')))?.[field];
   } catch {
     return undefined;
   }
@@ -94,8 +86,6 @@ export async function verifyExternalToken(
     };
   } catch (error) {
     if (error instanceof KeySetUnavailable) throw providerUnavailable(issuer.issuer, error);
-    if (error instanceof errors.JWTExpired) return 'expired';
-    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
-    throw error;
+    return rejectedToken(error);
   }
 }

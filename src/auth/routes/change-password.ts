@@ -1,5 +1,4 @@
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts } from '../../http/rate-limit.ts';
@@ -8,7 +7,8 @@ import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
+import { invalidCredentials, noPasswordHere, sessionEnded } from '../errors.ts';
+import { whileSessionLive } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { changePasswordAndRestart } from '../sessions/repository.ts';
 import { prepareSession, sessionResponse } from '../sessions/response.ts';
@@ -37,13 +37,13 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   if (!user) throw sessionEnded();
   if (!(await verifyPassword(currentPassword, user.passwordHash, config.BCRYPT_COST))) {
     await auditAuth(c, 'password_change', 'failure', { userId: caller.userId });
-    throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
+    throw invalidCredentials('The current password is incorrect');
   }
   const newHash = await hashPassword(newPassword, config.BCRYPT_COST);
   const { refreshToken, session } = await prepareSession(c, config);
   const opened = whileSessionLive(await changePasswordAndRestart(db, caller, user.passwordHash, newHash, session));
   // Another change won the race since we verified: the password we checked is no longer current.
-  if (!opened) throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect');
+  if (!opened) throw invalidCredentials('The current password is incorrect');
   await auditAuth(c, 'password_change', 'success', { userId: caller.userId });
   return c.json(await sessionResponse(opened, refreshToken, config), 200);
 };

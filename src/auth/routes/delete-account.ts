@@ -1,5 +1,4 @@
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts } from '../../http/rate-limit.ts';
@@ -8,7 +7,8 @@ import { verifyPassword } from '../accounts/passwords.ts';
 import { deleteUser, findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { noPasswordHere, sessionEnded, whileSessionLive } from '../require-user.ts';
+import { invalidCredentials, noPasswordHere, sessionEnded } from '../errors.ts';
+import { whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -37,7 +37,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   // A session that ended meanwhile is 401 UNAUTHENTICATED, not a wrong password.
   if (!verified || !whileSessionLive(await deleteUser(db, caller, user.passwordHash))) {
     await auditAuth(c, 'account_delete', 'failure', { userId: caller.userId });
-    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
+    throw invalidCredentials('The password is incorrect');
   }
   await auditAuth(c, 'account_delete', 'success', { userId: caller.userId });
   return c.body(null, 204);

@@ -1,20 +1,16 @@
-import type { Context } from 'hono';
+// POST /api/tasks: one INSERT … RETURNING, or with an Idempotency-Key the claim-and-insert of idempotency.ts.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import type { Caller } from '../../auth/caller.ts';
-import { sessionEnded, whileSessionLive } from '../../auth/require-user.ts';
-import type { Database } from '../../db/client.ts';
-import type { TaskRow } from '../../db/schema.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
-import { TAGS } from '../errors.ts';
+import { taskFailure } from '../errors.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
-import { ETAG_HEADER, etag } from '../if-match.ts';
+import { ETAG_HEADER } from '../if-match.ts';
 import { createTask, type TaskFields } from '../repository.ts';
-import { CreateTaskBody, Task, toTaskDto } from '../schemas.ts';
+import { CreateTaskBody, TAGS, Task } from '../schemas.ts';
+import { sendTask } from './send-task.ts';
 
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
@@ -54,24 +50,6 @@ export const route = authenticatedRoute({
   },
 });
 
-/** With an Idempotency-Key: create once, replay the first response after that, refuse another body. */
-async function createOrReplay(
-  c: Context,
-  db: Database,
-  caller: Caller,
-  key: string,
-  fields: TaskFields,
-): Promise<TaskRow> {
-  // The body as sent (already read and cached by Hono) decides "same request".
-  const result = await createTaskIdempotently(db, caller, key, fields, await c.req.json());
-  if (result.outcome === 'session-ended') throw sessionEnded();
-  if (result.outcome === 'key-reused') {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
-  }
-  if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
-  return result.task;
-}
-
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const body = c.req.valid('json');
   const key = c.req.valid('header')['idempotency-key'];
@@ -82,11 +60,13 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   };
   const db = c.get('db');
   const caller = c.get('caller');
-  const row =
+  // With an Idempotency-Key, the body as sent (already read and cached by Hono) decides "same request".
+  const result =
     key === undefined
-      ? whileSessionLive(await createTask(db, caller, fields))
-      : await createOrReplay(c, db, caller, key, fields);
-  c.header('Location', `/api/tasks/${row.id}`);
-  c.header('ETag', etag(row.version));
-  return c.json(toTaskDto(row), 201);
+      ? await createTask(db, caller, fields)
+      : await createTaskIdempotently(db, caller, key, fields, await c.req.json());
+  if (result.outcome === 'session-ended' || result.outcome === 'key-reused') throw taskFailure(result.outcome);
+  if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
+  c.header('Location', `/api/tasks/${result.value.id}`);
+  return sendTask(c, result.value, 201);
 };
