@@ -3,7 +3,7 @@
 // `iss` names; its `kid` must name one of that issuer's keys; its algorithms are pinned, `aud` must be
 // exact, `exp`/`iat`/`sub` are required, with 30 s of clock skew. Keys that cannot be fetched are the issuer's outage: 503 with
 // Retry-After, never a 401 that would sign the user out.
-import { base64url, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { base64url, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../../config.ts';
 import { toHex } from '../../lib/digest.ts';
 import type { ExternalCaller } from '../caller.ts';
