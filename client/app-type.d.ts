@@ -2010,6 +2010,7 @@ export type AppSchema = {
                     title: string;
                     description: string | null;
                     completed: boolean;
+                    version: number;
                     createdAt: string;
                     updatedAt: string;
                 }[];
@@ -2220,6 +2221,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2360,6 +2362,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2600,6 +2603,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2870,6 +2874,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -3068,6 +3073,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };

@@ -616,6 +616,12 @@ export interface components {
             description: string | null;
             completed: boolean;
             /**
+             * Format: int32
+             * @description The task's version: 1 when created, one more with every change. The ETag of a Task response is this number in quotes; send it back as If-Match (`"3"`) to change only this version.
+             * @example 3
+             */
+            version: number;
+            /**
              * Format: date-time
              * @example 2026-02-04T10:11:12.345Z
              */
