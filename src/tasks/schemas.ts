@@ -129,7 +129,7 @@ export const Task = z
       format: 'int32',
       example: 3,
       description:
-        "The task's version: 1 when created, one more with every change. The ETag of a Task response is this number in quotes; send it back as If-Match (`\"3\"`) to change only this version.",
+        'The task\'s version: 1 when created, one more with every change. The ETag of a Task response is this number in quotes; send it back as If-Match (`"3"`) to change only this version.',
     }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
