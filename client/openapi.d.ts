@@ -707,6 +707,8 @@ export interface operations {
             /** @description The API and its database answer */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -718,6 +720,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -727,6 +731,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,6 +744,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -758,6 +766,8 @@ export interface operations {
             /** @description The API answers */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -767,6 +777,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -791,6 +803,8 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -800,6 +814,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -809,6 +825,8 @@ export interface operations {
             /** @description Conflict (codes: EMAIL_TAKEN) */
             409: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -818,6 +836,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -827,6 +847,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -838,6 +860,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -847,6 +871,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -858,6 +884,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -882,6 +910,8 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -891,6 +921,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -900,6 +932,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -909,6 +945,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,6 +956,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -929,6 +969,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -938,6 +980,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -949,6 +993,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -969,6 +1015,8 @@ export interface operations {
             /** @description The user the token belongs to */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -978,6 +1026,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -987,6 +1039,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -996,6 +1050,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1007,6 +1063,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1031,6 +1089,8 @@ export interface operations {
             /** @description The user and all their tasks are gone */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1038,6 +1098,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1047,6 +1109,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1056,6 +1122,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1065,6 +1133,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1076,6 +1146,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1085,6 +1157,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1096,6 +1170,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1120,6 +1196,8 @@ export interface operations {
             /** @description Password changed */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1129,6 +1207,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1138,6 +1218,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1147,6 +1231,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1156,6 +1242,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1167,6 +1255,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1176,6 +1266,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1187,6 +1279,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1211,6 +1305,8 @@ export interface operations {
             /** @description New tokens for the session */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1316,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1327,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1238,6 +1340,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1247,6 +1351,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1258,6 +1364,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,6 +1375,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1278,6 +1388,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1298,6 +1410,8 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1305,6 +1419,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1314,6 +1432,8 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1323,6 +1443,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1332,6 +1454,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1343,6 +1467,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1363,6 +1489,8 @@ export interface operations {
             /** @description Every session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1370,6 +1498,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1379,6 +1511,8 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1388,6 +1522,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1397,6 +1533,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1408,6 +1546,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1428,6 +1568,8 @@ export interface operations {
             /** @description Live sessions */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1437,6 +1579,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1446,6 +1592,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1455,6 +1603,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1466,6 +1616,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1488,6 +1640,8 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1495,6 +1649,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1504,6 +1660,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1513,6 +1673,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1522,6 +1684,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1531,6 +1695,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1542,6 +1708,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1566,6 +1734,8 @@ export interface operations {
             /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
             202: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1575,6 +1745,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1584,6 +1756,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1593,6 +1767,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1604,6 +1780,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1613,6 +1791,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1637,6 +1817,8 @@ export interface operations {
             /** @description Password changed, every session revoked, the token used up */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1644,6 +1826,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1653,6 +1837,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1662,6 +1848,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1673,6 +1861,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1682,6 +1872,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1693,6 +1885,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1713,6 +1907,8 @@ export interface operations {
             /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
             202: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +1918,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,6 +1931,8 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1740,6 +1942,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1751,6 +1955,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1760,6 +1966,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1771,6 +1979,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1795,6 +2005,8 @@ export interface operations {
             /** @description The address is verified; the token is used up */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1802,6 +2014,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1811,6 +2025,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,6 +2036,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1829,6 +2047,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1840,6 +2060,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1867,6 +2089,8 @@ export interface operations {
             /** @description A page of tasks */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1876,6 +2100,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1885,6 +2111,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1894,6 +2124,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1903,6 +2135,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1914,6 +2148,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1945,6 +2181,10 @@ export interface operations {
                     Location?: string;
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description Present (true) when an Idempotency-Key replayed the first response instead of creating */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1954,6 +2194,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2205,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1972,6 +2218,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2229,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1990,6 +2240,8 @@ export interface operations {
             /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2251,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2010,6 +2264,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2034,6 +2290,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2043,6 +2301,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,6 +2312,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2061,6 +2325,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,6 +2336,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,6 +2347,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2090,6 +2360,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,6 +2393,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2404,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2139,6 +2415,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2148,6 +2428,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,6 +2439,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2166,6 +2450,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2461,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,6 +2472,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,6 +2485,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2220,6 +2512,8 @@ export interface operations {
             /** @description Deleted, together with this user's stored Idempotency-Key responses that created it */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2227,6 +2521,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2236,6 +2532,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,6 +2545,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2254,6 +2556,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2263,6 +2567,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2272,6 +2578,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2283,6 +2591,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2314,6 +2624,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2323,6 +2635,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2332,6 +2646,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2341,6 +2659,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2350,6 +2670,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2359,6 +2681,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2368,6 +2692,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2377,6 +2703,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2716,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,6 +2750,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2429,6 +2761,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2438,6 +2772,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,6 +2785,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2456,6 +2796,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2465,6 +2807,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2474,6 +2818,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2485,6 +2831,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2505,6 +2853,8 @@ export interface operations {
             /** @description The OpenAPI 3.1 document */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2514,6 +2864,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

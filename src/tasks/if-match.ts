@@ -9,6 +9,9 @@ const MAX_VERSION = 2_147_483_647; // tasks.version is a Postgres integer
 const MAX_IF_MATCH_LENGTH = 1024;
 // entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text
 const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+/** The header's grammar for the OpenAPI document: `*`, or a comma-separated list of entity tags. */
+const TAG = '(W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"';
+export const IF_MATCH_PATTERN = `^\\s*(\\*|${TAG}(\\s*,\\s*${TAG})*)\\s*$`;
 const OUR_TAG = /^"([1-9][0-9]{0,9})"$/;
 
 export function etag(version: number): string {
@@ -54,6 +57,7 @@ export const IfMatchHeaders = z.object({
       param: { name: 'if-match', in: 'header' },
       type: 'string',
       maxLength: MAX_IF_MATCH_LENGTH,
+      pattern: IF_MATCH_PATTERN,
       description: IF_MATCH_DESCRIPTION,
       example: '"3"',
     }),
