@@ -12,8 +12,6 @@ export interface Bindings {
   SESSION_MAX_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
   LOCAL_DB_HTTP?: string;
-  LOCAL_DB_PIPE?: string;
-  LOCAL_DB_PIPELINE_CONNECT?: string;
   /** The front end's origin: links in emails point at it. */
   APP_URL?: string;
   /** The sender address of every email (on a domain onboarded to Cloudflare Email Service). */

@@ -71,14 +71,6 @@ const ConfigSchema = z
       .string()
       .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5489')
       .default('127.0.0.1:5489'),
-    // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
-    LOCAL_DB_PIPE: z
-      .string()
-      .regex(/^[\w.-]+:\d{1,5}$/)
-      .default('127.0.0.1:5488'),
-    // 'password' pipelines the startup and cleartext password into the first round trip, as Neon's
-    // proxy does; only valid when the local server asks for cleartext `password` auth (embedded does).
-    LOCAL_DB_PIPELINE_CONNECT: z.enum(['password', 'off']).default('off'),
     // The front end's origin; password-reset and verification links are `${APP_URL}/reset-password#token=…`.
     APP_URL: origin.optional(),
     EMAIL_FROM: z.email('must be an email address').optional(),

@@ -1,6 +1,6 @@
 // `npm run dev` (scripts/dev.ts) as a function, so that its start-up failures can be tested.
-// Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the WebSocket pipe the Neon
-// driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
+// Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the local SQL-over-HTTP
+// endpoint the Neon driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
 // `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
 // Variables: .dev.vars.example < .dev.vars < the environment. A setting the Worker would refuse stops it
 // before anything starts; so does a database that cannot start, with the reason and the fix.
@@ -23,7 +23,6 @@ import {
 import { type MailOutbox, startMailOutbox } from './mail-outbox.ts';
 import { migrate, ROOT } from './migrations.ts';
 import { type SqlOverHttp, startSqlOverHttp } from './sql-over-http.ts';
-import { startWsPipe, type WsPipe } from './ws-pipe.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_LOCAL_PG_PORT = 54329;
@@ -157,8 +156,6 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     // LOCAL_PG_PORT is reported by the check itself).
     const urlPort = portProblem('', env.LOCAL_PG_PORT).length ? DEFAULT_LOCAL_PG_PORT : pgPort;
     vars.DATABASE_URL = databaseUrl(`postgres://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${urlPort}`, DATABASE_NAME);
-    // The embedded server asks for cleartext passwords, like Neon's proxy: pipeline the connect.
-    vars.LOCAL_DB_PIPELINE_CONNECT ??= 'password';
   }
 
   const refuse = (problems: string[]) => {
@@ -175,12 +172,10 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   if (early.length) return refuse(early);
 
   let postgres: LocalPostgres | undefined;
-  let pipe: WsPipe | undefined;
   let sqlOverHttp: SqlOverHttp | undefined;
   let outbox: MailOutbox | undefined;
   const stopAll = async () => {
     await outbox?.close().catch(() => {});
-    await pipe?.close().catch(() => {});
     await sqlOverHttp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
   };
@@ -193,11 +188,9 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       print.log(`dev: embedded PostgreSQL 17 at ${vars.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
       await migrate(vars.DATABASE_URL);
     }
-    // The pipe and the HTTP endpoint serve any local database, embedded or not; Neon is reached directly.
+    // The Worker's queries go over Neon's HTTP protocol: for any local database, embedded or not, a local
+    // endpoint stands in for Neon's proxy. Neon is reached directly.
     if (isLocalDatabase(vars.DATABASE_URL)) {
-      pipe = await startWsPipe({ port: Number(env.LOCAL_DB_PIPE_PORT ?? 0) });
-      vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
-      // The Worker's queries go over Neon's HTTP protocol: a local endpoint stands in for Neon's proxy.
       sqlOverHttp = await startSqlOverHttp({ port: Number(env.LOCAL_DB_HTTP_PORT ?? 0) });
       vars.LOCAL_DB_HTTP = `127.0.0.1:${sqlOverHttp.port}`;
     }

@@ -189,7 +189,7 @@ async function runQuery(client: pg.PoolClient, data: QueryData, defaultArrayMode
 /**
  * Starts the endpoint on loopback. With `countStatements`, it also answers
  * `GET /statements?application_name=…` with the number of statements run for connection strings of that
- * application_name (BEGIN and COMMIT/ROLLBACK of a batch included), like the WebSocket pipe does.
+ * application_name (BEGIN and COMMIT/ROLLBACK of a batch included).
  */
 export async function startSqlOverHttp(
   options: { port?: number; host?: string; countStatements?: boolean } = {},
