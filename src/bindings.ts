@@ -20,7 +20,7 @@ export interface Bindings {
   EMAIL_TRANSPORT?: string;
   /** JSON array of external issuers whose access tokens are accepted: issuer, jwksUrl, audience, algorithms. */
   TRUSTED_ISSUERS?: string;
-  /** host:port of the local outbox server (scripts/lib/mail-outbox.ts), loopback only. */
+  /** host:port of the local outbox server (tools/local-platform/mail-outbox.ts), loopback only. */
   LOCAL_OUTBOX?: string;
   /** Cloudflare Email Service ([[env.*.send_email]] in wrangler.toml; not declared for local development). */
   EMAIL?: SendEmail;

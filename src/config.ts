@@ -65,7 +65,7 @@ const ConfigSchema = z
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
-    // host:port of the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) that the Worker's
+    // host:port of the local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) that the Worker's
     // queries go to for a local DATABASE_URL. Plain HTTP carrying the connection string: loopback only.
     LOCAL_DB_HTTP: z
       .string()
@@ -76,7 +76,7 @@ const ConfigSchema = z
     EMAIL_FROM: z.email('must be an email address').optional(),
     // Unset: 'outbox' in development and test, 'binding' elsewhere.
     EMAIL_TRANSPORT: z.enum(['binding', 'outbox']).optional(),
-    // host:port of the local outbox server (scripts/lib/mail-outbox.ts): plain HTTP carrying whole
+    // host:port of the local outbox server (tools/local-platform/mail-outbox.ts): plain HTTP carrying whole
     // messages, links included, so loopback only.
     // External issuers whose access tokens are accepted too (JSON array; see auth/trusted-issuers.ts).
     TRUSTED_ISSUERS: TrustedIssuers,

@@ -11,7 +11,6 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { configProblems } from '../../src/config.ts';
 import { isLocalDatabase } from '../../src/db/client.ts';
-import { formatDotEnv, mergeDevVars, readDotEnv } from './dev-vars.ts';
 import {
   dataDirVersion,
   LOCAL_PASSWORD,
@@ -19,10 +18,11 @@ import {
   type LocalPostgres,
   LocalPostgresError,
   startLocalPostgres,
-} from './local-postgres.ts';
-import { type MailOutbox, startMailOutbox } from './mail-outbox.ts';
+} from '../../tools/local-platform/local-postgres.ts';
+import { type MailOutbox, startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
+import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
+import { formatDotEnv, mergeDevVars, readDotEnv } from './dev-vars.ts';
 import { migrate, ROOT } from './migrations.ts';
-import { type SqlOverHttp, startSqlOverHttp } from './sql-over-http.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_LOCAL_PG_PORT = 54329;

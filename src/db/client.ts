@@ -54,7 +54,7 @@ let driverConfigured = false;
 
 /**
  * On Neon the driver's default endpoint is right. A loopback DATABASE_URL goes to the local endpoint
- * (scripts/lib/sql-over-http.ts), plain HTTP on loopback.
+ * (tools/local-platform/sql-over-http.ts), plain HTTP on loopback.
  */
 function configureHttpDriver(config: Config): void {
   if (isLocalDatabase(config.DATABASE_URL)) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;

@@ -1,9 +1,10 @@
-// The local outbox (scripts/lib/mail-outbox.ts): one .eml file per message, messages read back by address.
+// The local outbox (tools/local-platform/mail-outbox.ts): one .eml file per message, messages read back
+// by address.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailOutbox, startMailOutbox } from '../../scripts/lib/mail-outbox.ts';
+import { type MailOutbox, startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
 
 let dir: string;
 let outbox: MailOutbox;

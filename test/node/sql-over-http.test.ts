@@ -1,6 +1,6 @@
-// The local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) driven by the real driver: `neon()` from
-// @neondatabase/serverless and drizzle-orm/neon-http, with `neonConfig.fetchEndpoint` pointed at it, on a
-// scratch database of the test server.
+// The local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) driven by the real driver:
+// `neon()` from @neondatabase/serverless and drizzle-orm/neon-http, with `neonConfig.fetchEndpoint`
+// pointed at it, on a scratch database of the test server.
 
 import { request as httpRequest } from 'node:http';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { bigint, boolean, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
-import { startSqlOverHttpProcess } from '../../scripts/lib/sql-over-http-process.ts';
+import { startSqlOverHttpProcess } from '../../tools/local-platform/sql-over-http-process.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const things = pgTable('things', {
@@ -283,7 +283,8 @@ describe('drizzle-orm/neon-http against the endpoint', () => {
   });
 });
 
-describe('the endpoint in a process of its own (scripts/sql-over-http.ts, used by npm run bench)', () => {
+// tools/local-platform/sql-over-http-main.ts, as npm run bench starts it.
+describe('the endpoint in a process of its own (used by npm run bench)', () => {
   it('serves the driver from another process and stops when closed', async () => {
     const server = await startSqlOverHttpProcess();
     const alive = () => {

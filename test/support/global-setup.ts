@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
-import { startMailOutbox } from '../../scripts/lib/mail-outbox.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
-import { startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
+import { type LocalPostgres, startLocalPostgres } from '../../tools/local-platform/local-postgres.ts';
+import { startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
+import { startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 declare module 'vitest' {
