@@ -10,7 +10,7 @@
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import type { Config } from '../config.ts';
-import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
+import { isLoopbackHost } from '../lib/loopback.ts';
 
 // No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
 // nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
@@ -23,7 +23,7 @@ const QUERY_TIMEOUT_MS = 8_000;
 
 /** A DATABASE_URL on a loopback host is reached through the local SQL-over-HTTP endpoint. */
 export function isLocalDatabase(url: string): boolean {
-  return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  return isLoopbackHost(new URL(url).hostname);
 }
 
 /**
@@ -61,7 +61,7 @@ function configureHttpDriver(config: Config): void {
   if (driverConfigured) return;
   neonConfig.fetchFunction = fetchWithinLimits;
   neonConfig.fetchEndpoint = (host, port, options) => {
-    if (LOOPBACK_HOSTS.has(host) && localEndpoint) return localEndpoint;
+    if (isLoopbackHost(host) && localEndpoint) return localEndpoint;
     return typeof neonEndpoint === 'function' ? neonEndpoint(host, port, options) : neonEndpoint;
   };
   driverConfigured = true;

@@ -20,16 +20,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { LOOPBACK_HOSTS } from '../../src/lib/loopback.ts';
+import { isLoopbackHost, isLoopbackHostPort } from '../../src/lib/loopback.ts';
 import { readBody, sendJson } from './local-http.ts';
-
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 /** Why a request is refused: it comes from a web page, or names a host other than loopback. */
 export function refuseBrowsers(request: { headers: Record<string, string | string[] | undefined> }): string | null {
   if (request.headers.origin !== undefined) return 'requests from web pages (with an Origin header) are refused';
   const host = request.headers.host;
-  if (typeof host !== 'string' || !LOOPBACK_HOST.test(host)) return 'only loopback Host names are served';
+  if (typeof host !== 'string' || !(isLoopbackHost(host) || isLoopbackHostPort(host)))
+    return 'only loopback Host names are served';
   return null;
 }
 
@@ -105,8 +104,8 @@ export function parseConnectionString(value: string | undefined): {
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new HttpFailure(400, 'Neon-Connection-String must be a postgresql:// URL');
   }
-  if (!LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new HttpFailure(400, `only local database hosts are allowed (${[...LOOPBACK_HOSTS].join(', ')})`);
+  if (!isLoopbackHost(url.hostname)) {
+    throw new HttpFailure(400, 'only local database hosts are allowed (localhost, 127.0.0.1, [::1])');
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const user = decodeURIComponent(url.username);
