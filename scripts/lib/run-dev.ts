@@ -19,6 +19,7 @@ import {
   LocalPostgresError,
   startLocalPostgres,
 } from '../../tools/local-platform/local-postgres.ts';
+import { mailNotice } from '../../tools/local-platform/mail-notice.ts';
 import { type MailOutbox, startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
 import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
 import { formatDotEnv, mergeDevVars, readDotEnv } from './dev-vars.ts';
@@ -200,13 +201,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       outbox = await startMailOutbox({
         dir: mailDir,
         port: Number(env.LOCAL_OUTBOX_PORT ?? 0),
-        onMessage: (message) => {
-          const link = message.text.match(/https?:\/\/\S+/)?.[0];
-          print.log(
-            `dev: email to ${message.to} ("${message.subject}") written to ${relative(stateDir, message.file)}` +
-              (link ? `\ndev:   link: ${link}` : ''),
-          );
-        },
+        onMessage: (message) => print.log(mailNotice(message, stateDir)),
       });
       vars.LOCAL_OUTBOX = outbox.hostPort;
     }
