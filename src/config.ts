@@ -127,6 +127,9 @@ const ConfigSchema = z
     EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? (isLocal(config) ? 'outbox' : 'binding'),
   }));
 
+/** Every setting the Worker reads, by name (the object's keys, before the refinements and defaults). */
+export const CONFIG_KEYS: readonly string[] = /* @__PURE__ */ Object.keys(ConfigSchema.in.shape);
+
 export type Config = z.infer<typeof ConfigSchema> & {
   /** The secret as key bytes (signing keys and derived HMAC keys come from it). */
   secretKey: Uint8Array;

@@ -2,7 +2,8 @@
 // Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the local SQL-over-HTTP
 // endpoint the Neon driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
 // `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
-// Variables: .dev.vars.example < .dev.vars < the environment. A setting the Worker would refuse stops it
+// Variables: .dev.vars (a copy of .dev.vars.example at first) < the environment, for every setting of
+// src/config.ts (CONFIG_KEYS); a key of .dev.vars that is none of them is warned about. A setting the Worker would refuse stops it
 // before anything starts; so does a database that cannot start, with the reason and the fix.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import {
 import { mailNotice } from '../../tools/local-platform/mail-notice.ts';
 import { type MailOutbox, startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
 import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
-import { formatDotEnv, mergeDevVars, readDotEnv } from './dev-vars.ts';
+import { formatDotEnv, fromEnvironment, mergeDevVars, readDotEnv, unknownKeyWarnings } from './dev-vars.ts';
 import { migrate, ROOT } from './migrations.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -73,11 +74,7 @@ function portProblem(key: string, value: string | undefined): string[] {
  * What is wrong with the variables the Worker would get (the same rules it applies: src/config.ts), as
  * lines naming each key, the rule and where the value came from; never a value. Empty when all is well.
  */
-export function configReport(
-  vars: Record<string, string>,
-  env: Record<string, string | undefined>,
-  documented: Record<string, string>,
-): string[] {
+export function configReport(vars: Record<string, string>, env: Record<string, string | undefined>): string[] {
   const problems = [
     ...configProblems(vars),
     ...portProblem('PORT', env.PORT),
@@ -86,7 +83,7 @@ export function configReport(
   return problems.map((problem) => {
     const key = problem.split(/[ .]/)[0];
     const from =
-      key === 'PORT' || key === 'LOCAL_PG_PORT' || (key in documented && env[key]) ? 'the environment' : '.dev.vars';
+      key === 'PORT' || key === 'LOCAL_PG_PORT' || fromEnvironment(key, env) ? 'the environment' : '.dev.vars';
     return `  ${problem} (set in ${from})`;
   });
 }
@@ -146,9 +143,9 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const print = options.print ?? { log: console.log, error: console.error };
   const example = join(ROOT, '.dev.vars.example');
-  const documented = readDotEnv(example);
-
-  const vars = mergeDevVars(documented, ensureDevVars(join(stateDir, '.dev.vars'), example, print), env);
+  const fromFile = ensureDevVars(join(stateDir, '.dev.vars'), example, print);
+  for (const warning of unknownKeyWarnings(fromFile)) print.error(warning);
+  const vars = mergeDevVars(fromFile, env);
   const port = env.PORT || String(DEFAULT_PORT);
   const pgPort = Number(env.LOCAL_PG_PORT || DEFAULT_LOCAL_PG_PORT);
   const embedded = !vars.DATABASE_URL;
@@ -169,7 +166,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     );
     return 1;
   };
-  const early = configReport(vars, env, documented);
+  const early = configReport(vars, env);
   if (early.length) return refuse(early);
 
   let postgres: LocalPostgres | undefined;
@@ -213,7 +210,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   }
 
   // The final values, exactly as wrangler will get them.
-  const final = configReport(vars, env, documented);
+  const final = configReport(vars, env);
   if (final.length) {
     await stopAll();
     return refuse(final);
