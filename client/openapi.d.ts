@@ -707,8 +707,6 @@ export interface operations {
             /** @description The API and its database answer */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -720,8 +718,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -731,8 +727,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -744,8 +738,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -766,8 +758,6 @@ export interface operations {
             /** @description The API answers */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -777,8 +767,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,8 +791,6 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -814,8 +800,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -825,8 +809,6 @@ export interface operations {
             /** @description Conflict (codes: EMAIL_TAKEN) */
             409: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -836,8 +818,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -847,8 +827,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -860,8 +838,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -871,8 +847,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -884,8 +858,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -910,8 +882,6 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,8 +891,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -932,9 +900,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -945,8 +911,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -956,8 +920,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -969,8 +931,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -980,8 +940,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -993,8 +951,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,8 +971,6 @@ export interface operations {
             /** @description The user the token belongs to */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1026,9 +980,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1039,8 +991,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1050,8 +1000,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1063,8 +1011,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1089,8 +1035,6 @@ export interface operations {
             /** @description The user and all their tasks are gone */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1098,8 +1042,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1109,9 +1051,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1122,8 +1062,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1133,8 +1071,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1146,8 +1082,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,8 +1091,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1170,8 +1102,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1196,8 +1126,6 @@ export interface operations {
             /** @description Password changed */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1207,8 +1135,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1218,9 +1144,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1231,8 +1155,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1242,8 +1164,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1255,8 +1175,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1266,8 +1184,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1279,8 +1195,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1305,8 +1219,6 @@ export interface operations {
             /** @description New tokens for the session */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1316,8 +1228,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1327,9 +1237,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1340,8 +1248,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1351,8 +1257,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1364,8 +1268,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1375,8 +1277,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1388,8 +1288,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1410,8 +1308,6 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1419,9 +1315,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1432,8 +1326,6 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1443,8 +1335,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1454,8 +1344,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1467,8 +1355,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1489,8 +1375,6 @@ export interface operations {
             /** @description Every session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1498,9 +1382,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1511,8 +1393,6 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1522,8 +1402,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1533,8 +1411,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1546,8 +1422,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1568,8 +1442,6 @@ export interface operations {
             /** @description Live sessions */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1579,9 +1451,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1592,8 +1462,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1603,8 +1471,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1616,8 +1482,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1640,8 +1504,6 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1649,8 +1511,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1660,9 +1520,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1673,8 +1531,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1684,8 +1540,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1695,8 +1549,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1708,8 +1560,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,8 +1584,6 @@ export interface operations {
             /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
             202: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1745,8 +1593,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1756,8 +1602,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,8 +1611,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,8 +1622,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1791,8 +1631,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1817,8 +1655,6 @@ export interface operations {
             /** @description Password changed, every session revoked, the token used up */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1826,8 +1662,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1837,8 +1671,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,8 +1680,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,8 +1691,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1872,8 +1700,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1885,8 +1711,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1907,8 +1731,6 @@ export interface operations {
             /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
             202: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1918,9 +1740,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1931,8 +1751,6 @@ export interface operations {
             /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1942,8 +1760,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1955,8 +1771,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1966,8 +1780,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1979,8 +1791,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2005,8 +1815,6 @@ export interface operations {
             /** @description The address is verified; the token is used up */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2014,8 +1822,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2025,8 +1831,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,8 +1840,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2047,8 +1849,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,8 +1860,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,8 +1887,6 @@ export interface operations {
             /** @description A page of tasks */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2100,8 +1896,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,9 +1905,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2124,8 +1916,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2135,8 +1925,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2148,8 +1936,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2181,10 +1967,8 @@ export interface operations {
                     Location?: string;
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description Present (true) when an Idempotency-Key replayed the first response instead of creating */
+                    /** @description Set on a replay */
                     "Idempotent-Replayed"?: "true";
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2194,8 +1978,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2205,9 +1987,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2218,8 +1998,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2229,8 +2007,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2240,8 +2016,6 @@ export interface operations {
             /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,8 +2025,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2264,8 +2036,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,8 +2060,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2301,8 +2069,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2312,9 +2078,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2325,8 +2089,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,8 +2098,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2347,8 +2107,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2360,8 +2118,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2393,8 +2149,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2404,8 +2158,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2415,9 +2167,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2428,8 +2178,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2439,8 +2187,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2450,8 +2196,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2461,8 +2205,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2472,8 +2214,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2485,8 +2225,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2512,8 +2250,6 @@ export interface operations {
             /** @description Deleted, together with this user's stored Idempotency-Key responses that created it */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2521,8 +2257,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,9 +2266,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2545,8 +2277,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2556,8 +2286,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2567,8 +2295,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2578,8 +2304,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2591,8 +2315,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2624,8 +2346,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2635,8 +2355,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2646,9 +2364,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2659,8 +2375,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2670,8 +2384,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2681,8 +2393,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,8 +2402,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2703,8 +2411,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2716,8 +2422,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2750,8 +2454,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2761,8 +2463,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,9 +2472,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2785,8 +2483,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2796,8 +2492,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,8 +2501,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,8 +2510,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,8 +2521,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2853,8 +2541,6 @@ export interface operations {
             /** @description The OpenAPI 3.1 document */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2864,8 +2550,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
