@@ -33,7 +33,8 @@ export function createSessionState(store: Store, key: string, name: string) {
   }
 
   const post = crossTab(name, store, key, (message) => {
-    if (message.session && message.session.accessToken === current?.accessToken) return;
+    // Tabs racing without Web Locks can both refresh to the same session: told once is enough.
+    if (message.session && JSON.stringify(message.session) === JSON.stringify(current)) return;
     apply(message);
     if (message.session) arrived?.();
   });
