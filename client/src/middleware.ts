@@ -34,7 +34,9 @@ export function authMiddleware(state: SessionState, refresh: (refused?: string) 
       if (!first || !(await ended(response))) return;
       // false: nothing stored, so nothing to refresh with; the 401 stands.
       if (!(await refresh(first.token))) return;
-      const again = await options.fetch(authorize(first.copy, state.current?.accessToken));
+      // Called as a plain function: a browser's fetch refuses to run as a method of another object.
+      const { fetch } = options;
+      const again = await fetch(authorize(first.copy, state.current?.accessToken));
       if (await ended(again)) await state.end(state.known);
       return again;
     },
