@@ -32,11 +32,11 @@ export function createAuth(
   state: SessionState,
   refresh: (refused?: string) => Promise<boolean>,
 ) {
-  const enter = (path: '/api/auth/signup' | '/api/auth/signin') => async (credentials: Credentials) => {
-    const { data } = await send(anonymous.POST(path, { body: credentials }));
+  async function enter(pending: Promise<{ data?: Session; error?: unknown; response: Response }>): Promise<Session> {
+    const { data } = await send(pending);
     await state.keep('SIGNED_IN', data);
     return data;
-  };
+  }
 
   /** The signed-in user as the API has it now (USER_UPDATED in every tab). */
   async function reloadUser(): Promise<User> {
@@ -54,8 +54,8 @@ export function createAuth(
     /** The stored session, e.g. after a reload: a new access token from the stored refresh token. */
     restore: async (): Promise<Session | null> => ((await refresh()) ? state.current : null),
 
-    signUp: enter('/api/auth/signup'),
-    signIn: enter('/api/auth/signin'),
+    signUp: (credentials: Credentials) => enter(anonymous.POST('/api/auth/signup', { body: credentials })),
+    signIn: (credentials: Credentials) => enter(anonymous.POST('/api/auth/signin', { body: credentials })),
 
     /** Ends this session on the API (best effort) and, whatever the API said, in every tab. */
     async signOut(): Promise<void> {
