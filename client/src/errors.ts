@@ -45,7 +45,7 @@ export class ApiError extends Error {
 export class NetworkError extends Error {
   override name = 'NetworkError';
   constructor(cause: unknown) {
-    super('The Task API could not be reached', { cause });
+    super(`The Task API could not be reached: ${(cause as Error)?.message ?? cause}`, { cause });
   }
 }
 
