@@ -72,7 +72,7 @@ describe('the client package as published', () => {
     installed = join(dir, 'node_modules', '@task-api', 'client');
     mkdirSync(installed, { recursive: true });
     cpSync(join(CLIENT_DIR, 'package.json'), join(installed, 'package.json'));
-    cpSync(join(CLIENT_DIR, 'openapi.d.ts'), join(installed, 'openapi.d.ts'));
+    for (const file of ['openapi.d.ts', 'README.md']) cpSync(join(CLIENT_DIR, file), join(installed, file));
     await buildClientModule(join(installed, 'dist', 'index.js'));
     const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
     await run(tsc, [
@@ -104,14 +104,18 @@ describe('the client package as published', () => {
     expect(manifest.devDependencies).toBeUndefined();
   });
 
-  it('npm pack would publish the built module, its declarations, the OpenAPI types and nothing else', async () => {
+  it('npm pack would publish the built module, its declarations, the OpenAPI types, the README and nothing else', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: installed });
     const files = (JSON.parse(stdout)[0].files as Array<{ path: string }>).map((file) => file.path).sort();
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('openapi.d.ts');
     expect(files).toContain('package.json');
-    expect(files.filter((file) => !/^dist\/[\w-]+\.(js|d\.ts)$/.test(file))).toEqual(['openapi.d.ts', 'package.json']);
+    expect(files.filter((file) => !/^dist\/[\w-]+\.(js|d\.ts)$/.test(file))).toEqual([
+      'README.md',
+      'openapi.d.ts',
+      'package.json',
+    ]);
   });
 
   it('an app in its own project type-checks against it under a default strict tsconfig', async () => {
