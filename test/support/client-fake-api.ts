@@ -5,7 +5,7 @@
 // client-browser.test.ts; the API's own behaviour by the worker tests.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../scripts/lib/local-http.ts';
+import { readBody } from '../../tools/local-platform/local-http.ts';
 
 export type Answer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
