@@ -8,8 +8,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AppFile, buildApp } from '../../examples/browser-app/build.ts';
 import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
-import type { OutboxMessage } from '../../tools/local-platform/mail-outbox.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import type { OutboxMessage } from '../../tools/local-platform/mail-outbox.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
