@@ -42,6 +42,13 @@ const config = {
   url: OPENAPI_PATH,
   withDefaultFonts: false, // Scalar's default fonts come from fonts.scalar.com
   telemetry: false,
+  // Scalar's cloud features would send the document to scalar.com (and the CSP refuses them anyway, with
+  // console errors): no "Ask AI" agent, no MCP, no developer tools ("Generate SDK").
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: 'never',
+  // Try-it starts with the bearer scheme selected: paste an access token and send.
+  authentication: { preferredSecurityScheme: 'bearerAuth' },
 };
 const init = `Scalar.createApiReference('#app', ${JSON.stringify(config)});\n`;
 const page = `<!doctype html>

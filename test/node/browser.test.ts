@@ -334,10 +334,10 @@ describe.skipIf(!hasChromium)('example browser app on another origin', () => {
       return route.abort();
     });
     const page = await context.newPage();
-    const violations: string[] = [];
+    // Any console error (a CSP refusal, a cloud feature that cannot load offline) fails the page.
+    const consoleErrors: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
-        violations.push(message.text());
+      if (message.type() === 'error') consoleErrors.push(message.text());
     });
     const response = await page.goto(`${worker.url}/api/docs`);
     expect(response?.status()).toBe(200);
@@ -365,7 +365,7 @@ describe.skipIf(!hasChromium)('example browser app on another origin', () => {
     expect((await request.response())?.status()).toBe(200);
     await page.screenshot({ path: join(ARTIFACTS, 'api-docs-try-it.png') });
     expect(offsite).toEqual([]);
-    expect(violations).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 });

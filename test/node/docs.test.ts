@@ -82,6 +82,11 @@ describe('GET /api/docs (static assets)', () => {
     expect(init).toContain(`"url":"${OPENAPI_PATH}"`);
     expect(init).toContain('"withDefaultFonts":false');
     expect(init).toContain('"telemetry":false');
+    // Scalar's cloud features off, the bearer scheme ready in try-it.
+    expect(init).toContain('"agent":{"disabled":true}');
+    expect(init).toContain('"mcp":{"disabled":true}');
+    expect(init).toContain('"showDeveloperTools":"never"');
+    expect(init).toContain('"preferredSecurityScheme":"bearerAuth"');
     expect(init).not.toMatch(OFFSITE_URL);
   });
 
