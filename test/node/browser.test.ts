@@ -4,18 +4,18 @@
 // session across a reload and tabs, changes the password and ends other sessions; on an origin not in
 // CORS_ORIGINS the browser itself blocks it. The Worker runs under `wrangler dev`. The app's email-link
 // pages and field errors: example-app-links.test.ts.
-import { existsSync, mkdirSync } from 'node:fs';
+
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AppFile, buildApp } from '../../examples/browser-app/build.ts';
 import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
 import { ROOT } from '../../scripts/lib/migrations.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   process.stdout.write(
     `browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
@@ -55,17 +55,7 @@ describe.skipIf(!hasChromium)('example browser app on another origin', () => {
     // The test's build exposes window.testHooks (to inject an expired access token); the same app
     // is served on an allowed and on a refused origin.
     files = await buildApp({ apiUrl: worker.url, testHooks: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
