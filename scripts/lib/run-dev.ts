@@ -201,6 +201,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
         onMessage: (message) => print.log(mailNotice(message, stateDir)),
       });
       vars.LOCAL_OUTBOX = outbox.hostPort;
+      print.log(`dev: emails at http://${outbox.hostPort}/mail (and as .eml files in .data/mail/)`);
     }
   } catch (error) {
     if (error instanceof LocalPostgresError) print.error(explainStartFailure(error, stateDir).join('\n'));
