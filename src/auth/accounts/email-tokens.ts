@@ -85,8 +85,9 @@ function useToken(hash: string, purpose: EmailTokenPurpose) {
 }
 
 /**
- * The reset: uses the token up (and the account's other reset tokens), sets the new hash and revokes
- * every session of the account, in one statement. The address is marked verified too: the link proved that the user reads it.
+ * The reset: uses the token up (and the account's other reset tokens), sets the new hash, moves the
+ * credential version on (so no session opened before it stays live) and revokes every session of the
+ * account, in one statement. The address is marked verified too: the link proved that the user reads it.
  * Returns the user's id, or undefined when the token is not (or no longer) good.
  */
 export async function resetPasswordWithToken(
@@ -97,7 +98,8 @@ export async function resetPasswordWithToken(
   const { rows } = await db.execute<{ id: string; ended: string | number }>(sql`
     with used as (${useToken(hash, 'password_reset')}),
     updated as (
-      update ${users} set password_hash = ${newPasswordHash}, updated_at = now(),
+      update ${users} set password_hash = ${newPasswordHash}, credential_version = credential_version + 1,
+             updated_at = now(),
              email_verified_at = coalesce(email_verified_at, now())
        where id in (select user_id from used)
       returning id),

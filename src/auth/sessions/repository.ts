@@ -28,18 +28,23 @@ export interface OpenedSession {
 
 const seconds = (value: number) => sql`make_interval(secs => ${value}::int)`;
 
-/** `insert into sessions … select <user id>, …` for a new session of the user that `userId` names. */
-function insertSession(userId: SQL, from: SQL, session: NewSession): SQL {
+/**
+ * `insert into sessions … select <user>.id, …` for a new session of the user row that `user` (an alias
+ * in `from`) names. The session takes that row's credential version, read by the same statement that
+ * checks the password hash, so it is live only as long as those credentials are current.
+ */
+function insertSession(user: SQL, from: SQL, session: NewSession): SQL {
   return sql`insert into ${sessions} (${columnNames(
     sessions.userId,
     sessions.refreshTokenHash,
     sessions.idleExpiresAt,
     sessions.expiresAt,
     sessions.userAgent,
+    sessions.credentialVersion,
   )})
-    select ${userId}, ${session.refreshTokenHash},
+    select ${user}.id, ${session.refreshTokenHash},
            least(now() + ${seconds(session.idleSeconds)}, now() + ${seconds(session.maxSeconds)}),
-           now() + ${seconds(session.maxSeconds)}, ${session.userAgent}
+           now() + ${seconds(session.maxSeconds)}, ${session.userAgent}, ${user}.credential_version
       ${from}
     returning id, user_id, idle_expires_at`;
 }
@@ -73,7 +78,7 @@ export async function signupWithSession(
       with new_user as (
         insert into ${users} (${columnNames(users.email, users.passwordHash)}) values (${email}, ${passwordHash})
         returning *),
-      new_session as (${insertSession(sql`new_user.id`, sql`from new_user`, session)}),
+      new_session as (${insertSession(sql`new_user`, sql`from new_user`, session)}),
       verification as (${insertEmailToken(verificationTokenHash, 'verify_email', VERIFY_EMAIL_TTL_SECONDS, sql`from new_user u`)})
       select new_user.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
         from new_user cross join new_session`);
@@ -106,16 +111,17 @@ export async function openSession(
         returning id),`
     : sql``;
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with ${rehashed} new_session as (${insertSession(sql`u.id`, verifiedUser, session)})
+    with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)})
     select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
       from new_session s join ${users} u on u.id = s.user_id`);
   return rows[0] && readOpened(rows[0]);
 }
 
 /**
- * Sets the new hash (if the old one is still the verified one and the session is live), revokes every
- * earlier session of the user, the caller's included, and opens a new one: one statement, which also
- * says whether the caller's session was live (401) when nothing changed.
+ * Sets the new hash (if the old one is still the verified one and the session is live) and moves the
+ * credential version on, revokes every earlier session of the user, the caller's included, and opens a
+ * new one under the new version: one statement, which also says whether the caller's session was live
+ * (401) when nothing changed.
  */
 export async function changePasswordAndRestart(
   db: Database,
@@ -127,14 +133,14 @@ export async function changePasswordAndRestart(
   const { rows } = await db.execute<Record<string, unknown>>(sql`
     with live as (select ${liveSessionCondition(caller)} as alive),
     updated as (
-      update ${users} set password_hash = ${newHash}, updated_at = now()
+      update ${users} set password_hash = ${newHash}, credential_version = credential_version + 1, updated_at = now()
        where id = ${caller.userId} and password_hash = ${verifiedHash} and (select alive from live)
       returning *),
     ended as (
       update ${sessions} set revoked_at = now(), revoked_reason = 'password_changed'
        where user_id in (select id from updated) and revoked_at is null
       returning id),
-    new_session as (${insertSession(sql`updated.id`, sql`from updated`, session)})
+    new_session as (${insertSession(sql`updated`, sql`from updated`, session)})
     select live.alive as session_live, opened.*
       from live left join (
         select updated.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
@@ -195,7 +201,7 @@ export async function rotateRefreshToken(
         revoked_at = case when ${isStale} then now() end,
         revoked_reason = case when ${isStale} then 'refresh_token_reused' end
       from ${users} u
-      where u.id = s.user_id
+      where u.id = s.user_id and s.credential_version = u.credential_version
         and (s.refresh_token_hash = ${presentedHash} or s.previous_token_hash = ${presentedHash})
         and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
       returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
@@ -210,7 +216,9 @@ export async function rotateRefreshToken(
   return { outcome: 'raced', opened: readOpened(row), sealedNext: row.sealed_next as string };
 }
 
-const liveSession = sql`revoked_at is null and idle_expires_at > now() and expires_at > now()`;
+/** For statements on `sessions` itself: the row is a live session (as liveSessionCondition defines it). */
+const liveSession = sql`${sessions.revokedAt} is null and ${sessions.idleExpiresAt} > now() and ${sessions.expiresAt} > now()
+  and ${sessions.credentialVersion} = (select u.credential_version from ${users} u where u.id = ${sessions.userId})`;
 
 /** Ends the caller's session; false when it had already ended. */
 export async function endSession(db: Database, caller: SessionCaller): Promise<boolean> {
