@@ -523,6 +523,12 @@ export interface components {
         UserEnvelope: {
             user: components["schemas"]["User"];
         };
+        Problem403: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 403;
+            /** @enum {string} */
+            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT";
+        };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
             currentPassword: string;
@@ -539,12 +545,6 @@ export interface components {
         RefreshBody: {
             /** @description Session.refreshToken */
             refreshToken: string;
-        };
-        Problem403: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 403;
-            /** @enum {string} */
-            code?: "EXTERNAL_ACCOUNT";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
@@ -1047,6 +1047,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1136,6 +1145,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1305,7 +1323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1370,7 +1388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1722,7 +1740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -32,6 +32,11 @@ export interface Bindings {
   REFRESH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for signin per account (keyed hash of the normalised email). */
   SIGNIN_ACCOUNT_RATE_LIMITER?: RateLimit;
+  /**
+   * Workers Rate Limiting binding for the routes that check a signed-in user's password (password
+   * change, account deletion), per user id.
+   */
+  PASSWORD_ACCOUNT_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for GET /api/health per client network. */
   HEALTH_RATE_LIMITER?: RateLimit;
 }

@@ -35,8 +35,9 @@ export function whileSessionLive<T>(result: AsCaller<T>): T {
 }
 
 /**
- * The caller, for a route that acts on this API's own session or email (sign-out, verification): a
- * caller from an external issuer has neither here, which is 403 EXTERNAL_ACCOUNT, not a silent no-op.
+ * The caller, for a route that acts on this API's own session, email or password (sign-out,
+ * verification, password change, account deletion): a caller from an external issuer has none of them
+ * here, which is 403 EXTERNAL_ACCOUNT, not a silent no-op.
  */
 export function sessionCaller(caller: Caller, action: string): SessionCaller {
   if (!caller.external) return caller;
@@ -46,9 +47,16 @@ export function sessionCaller(caller: Caller, action: string): SessionCaller {
   );
 }
 
-/** Password routes, for an account of an external issuer: it has no password here (401, as a wrong one). */
-export function noPasswordHere(issuer: string): AppError {
-  return new AppError('INVALID_CREDENTIALS', `This account has no password here; it signs in at ${issuer}`);
+/**
+ * A signed-in user's password re-check failed (password change, account deletion): 403, naming the
+ * field. Not 401: the access token is good, and an app that signs out on 401 must not do it here.
+ */
+export function wrongPassword(field: 'currentPassword' | 'password'): AppError {
+  const detail = field === 'currentPassword' ? 'The current password is incorrect' : 'The password is incorrect';
+  return new AppError('INVALID_CREDENTIALS', detail, {
+    status: 403,
+    errors: [{ path: field, message: 'is incorrect' }],
+  });
 }
 
 export const requireUser = createMiddleware<{

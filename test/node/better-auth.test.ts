@@ -293,19 +293,21 @@ describe('access tokens from a real Better Auth server', () => {
     expect((await call('/api/tasks', token)).status).toBe(200);
   });
 
-  it('password and session routes tell an external account apart: no password here (401), sign out at the issuer (403)', async () => {
+  it('password and session routes tell an external account apart: no password here, sign out at the issuer (403 EXTERNAL_ACCOUNT)', async () => {
     const token = await trusted.signUpAndGetToken('hopper@better-auth.test');
     const password = await call('/api/auth/password', token, {
       method: 'POST',
       body: JSON.stringify({ currentPassword: 'better auth password', newPassword: 'a new password' }),
     });
-    expect(password.status).toBe(401);
-    expect(((await password.json()) as { code: string }).code).toBe('INVALID_CREDENTIALS');
+    // Not 401: the token is good (an app that signs out on 401 would sign this user out for nothing).
+    expect(password.status).toBe(403);
+    expect(((await password.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
     const deletion = await call('/api/auth/me', token, {
       method: 'DELETE',
       body: JSON.stringify({ password: 'better auth password' }),
     });
-    expect(deletion.status).toBe(401);
+    expect(deletion.status).toBe(403);
+    expect(((await deletion.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
     const signout = await call('/api/auth/signout', token, { method: 'POST' });
     expect(signout.status).toBe(403);
     expect(((await signout.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
