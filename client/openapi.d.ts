@@ -1722,7 +1722,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
+            /** @description Accepted. A verification link (valid 24 h) goes to the account’s current address only if its previous verification email (signup’s included) is at least 60 s old, at most 3 an hour; the answer is the same either way */
             202: {
                 headers: {
                     [name: string]: unknown;
