@@ -4,7 +4,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { columnNames } from '../../db/rows.ts';
-import { retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
+import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from '../accounts/repository.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from '../caller.ts';
@@ -119,9 +119,9 @@ export async function openSession(
 
 /**
  * Sets the new hash (if the old one is still the verified one and the session is live) and moves the
- * credential version on, revokes every earlier session of the user, the caller's included, and opens a
- * new one under the new version: one statement, which also says whether the caller's session was live
- * (401) when nothing changed.
+ * credential version on, revokes every earlier session of the user, the caller's included, spends the
+ * account's outstanding reset links, and opens a new session under the new version: one statement,
+ * which also says whether the caller's session was live (401) when nothing changed.
  */
 export async function changePasswordAndRestart(
   db: Database,
@@ -140,6 +140,11 @@ export async function changePasswordAndRestart(
       update ${sessions} set revoked_at = now(), revoked_reason = 'password_changed'
        where user_id in (select id from updated) and revoked_at is null
       returning id),
+    -- A reset link sent before the change would undo it (set a password the user no longer chose).
+    spent as (
+      update ${emailTokens} set used_at = now()
+       where user_id in (select id from updated) and purpose = 'password_reset' and used_at is null
+      returning token_hash),
     new_session as (${insertSession(sql`updated`, sql`from updated`, session)})
     select live.alive as session_live, opened.*
       from live left join (
