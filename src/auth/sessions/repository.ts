@@ -3,6 +3,7 @@
 // One statement each; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../../db/errors.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
@@ -90,7 +91,8 @@ export async function signupWithSession(
 }
 
 /**
- * Signin's second statement: a session, only if the hash is still the one just verified. With `rehash`
+ * Signin's second statement: a session, only if the hash is still the one just verified; undefined
+ * otherwise, and when the account was deleted meanwhile. With `rehash`
  * (the stored hash was made at another cost than the configured one), the same statement replaces the
  * hash, on the same condition: after a cost change, accounts move to the new cost as they sign in, so a
  * wrong password costs what an unknown email (compared against a dummy at the configured cost) costs.
@@ -110,11 +112,18 @@ export async function openSession(
          where id = ${userId} and password_hash = ${verifiedHash}
         returning id),`
     : sql``;
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)})
-    select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
-      from new_session s join ${users} u on u.id = s.user_id`);
-  return rows[0] && readOpened(rows[0]);
+  try {
+    const { rows } = await db.execute<Record<string, unknown>>(sql`
+      with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)})
+      select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
+        from new_session s join ${users} u on u.id = s.user_id`);
+    return rows[0] && readOpened(rows[0]);
+  } catch (error) {
+    // The statement's snapshot still had the user, but a deletion committed before the session row's
+    // foreign-key check (which waits for it): the account is gone, as if the password were wrong.
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_sessions_user_id') return undefined;
+    throw error;
+  }
 }
 
 /**

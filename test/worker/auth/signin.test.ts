@@ -18,6 +18,7 @@ import {
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
+import { holdTransaction, waitUntilBlocked } from '../support/interleave.ts';
 import { insideOneWindow } from '../support/rate-limit.ts';
 
 /** A rate-limit binding that never limits, for tests that are about something else. */
@@ -210,6 +211,22 @@ describe('POST /api/auth/signin', () => {
     const text = JSON.stringify(plan[0]['QUERY PLAN']);
     expect(text).toContain('"Index Name":"ux_users_email_lower"');
     expect(text).not.toContain('"Node Type":"Seq Scan"');
+  });
+});
+
+describe('signin racing account deletion', () => {
+  it('a signin whose session insert meets the account being deleted answers 401 INVALID_CREDENTIALS, not 500', async () => {
+    const account = await signUp();
+    // The deletion holds the user row until it commits; the signin's lookup still sees the row (its
+    // snapshot), and its session insert then waits on the row for its foreign-key check.
+    const deletion = await holdTransaction([{ text: 'delete from users where id = $1', params: [account.userId] }]);
+    const signin = authPost('/api/auth/signin', { email: account.email, password: account.password });
+    await waitUntilBlocked('insert into "sessions"');
+    await deletion.end(true);
+    const response = await signin;
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401 });
+    expect(await queryDatabase('select 1 from sessions where user_id = $1', [account.userId])).toEqual([]);
   });
 });
 
