@@ -1,6 +1,7 @@
-// Two projects share one global setup (a real Postgres, a fresh migrated database, the pipe):
+// Two projects share one global setup (a real Postgres, a fresh migrated database, the local
+// SQL-over-HTTP endpoint, the mail outbox):
 // - worker: integration tests inside workerd, sending requests to the Worker, which reaches Postgres
-//   through Neon's driver over HTTP and the local SQL-over-HTTP endpoint (the pipe for WebSocket sessions);
+//   through Neon's driver over HTTP and the local SQL-over-HTTP endpoint;
 // - node: migration and tooling tests that run the real drizzle-kit and scripts.
 import './scripts/lib/require-node.ts';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
@@ -34,7 +35,6 @@ export default defineConfig({
                 BETTER_AUTH_SECRET: TEST_SECRET,
                 DATABASE_URL: inject('databaseUrl'),
                 LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-                LOCAL_DB_PIPE: inject('pipe'),
                 TEST_SERVER_URL: inject('serverUrl'),
                 // Email goes to the loopback outbox of the global setup; tests read it back from there.
                 EMAIL_TRANSPORT: 'outbox',

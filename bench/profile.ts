@@ -16,10 +16,10 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { freePort } from '../scripts/lib/free-port.ts';
-import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { migrate } from '../scripts/lib/migrations.ts';
-import { startSqlOverHttpProcess } from '../scripts/lib/sql-over-http-process.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
+import { startLocalPostgres } from '../tools/local-platform/local-postgres.ts';
+import { startSqlOverHttpProcess } from '../tools/local-platform/sql-over-http-process.ts';
 import { oneAtATime, type SentRequest } from './one-at-a-time.ts';
 import { startWorkerdDirect } from './workerd-direct.ts';
 

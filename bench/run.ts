@@ -1,8 +1,8 @@
 // `npm run bench [-- --duration 3 --rounds 3 --users 10000 --tasks 1000000]`
 // Drives the Worker under `wrangler dev` on loopback with autocannon. Its queries go over Neon's HTTP
-// path to the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts), as in production to Neon's
-// proxy; the endpoint runs in a process of its own (scripts/sql-over-http.ts), so that it does not share
-// an event loop with autocannon, which runs in this one. Prints, for each route:
+// path to the local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts), as in production to
+// Neon's proxy; the endpoint runs in a process of its own (tools/local-platform/sql-over-http-main.ts), so
+// that it does not share an event loop with autocannon, which runs in this one. Prints, for each route:
 // - requests/s as a ratio to GET /api/health/live (same Worker, no database), in the same run;
 // - the p50 latency each route adds to that route, one request at a time (bench/one-at-a-time.ts);
 // - the Worker's CPU time per request, read from /proc for the workerd process running it (wrangler dev
@@ -19,12 +19,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { seed } from '../scripts/lib/seed.ts';
-import { startSqlOverHttpProcess } from '../scripts/lib/sql-over-http-process.ts';
 import { startWranglerDev } from '../scripts/lib/wrangler-dev.ts';
 import { quietWranglerEnv } from '../scripts/lib/wrangler-env.ts';
+import { startLocalPostgres } from '../tools/local-platform/local-postgres.ts';
+import { startSqlOverHttpProcess } from '../tools/local-platform/sql-over-http-process.ts';
 import { oneAtATime, type SentRequest } from './one-at-a-time.ts';
 import { cpuMs, findWorkerd } from './proc-cpu.ts';
 import { startWorkerdDirect } from './workerd-direct.ts';
@@ -276,7 +276,7 @@ results.workerd = {
 };
 results.sqlOverHttp = {
   cpuSource:
-    '/proc/<pid>/stat utime+stime of the SQL-over-HTTP endpoint process (scripts/sql-over-http.ts), / requests',
+    '/proc/<pid>/stat utime+stime of the SQL-over-HTTP endpoint process (tools/local-platform/sql-over-http-main.ts), / requests',
   pid: sqlOverHttp.pid,
 };
 if (workerd.worker.length !== 1 || workerd.proxy.length !== 1)

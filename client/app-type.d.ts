@@ -2051,6 +2051,7 @@ export type AppSchema = {
                     title: string;
                     description: string | null;
                     completed: boolean;
+                    version: number;
                     createdAt: string;
                     updatedAt: string;
                 }[];
@@ -2261,6 +2262,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2401,6 +2403,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2641,6 +2644,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -2911,6 +2915,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };
@@ -3109,6 +3114,7 @@ export type AppSchema = {
                 title: string;
                 description: string | null;
                 completed: boolean;
+                version: number;
                 createdAt: string;
                 updatedAt: string;
             };

@@ -616,6 +616,12 @@ export interface components {
             description: string | null;
             completed: boolean;
             /**
+             * Format: int32
+             * @description The task's version: 1 when created, one more with every change. The ETag of a Task response is this number in quotes; send it back as If-Match (`"3"`) to change only this version.
+             * @example 3
+             */
+            version: number;
+            /**
              * Format: date-time
              * @example 2026-02-04T10:11:12.345Z
              */
@@ -701,6 +707,8 @@ export interface operations {
             /** @description The API and its database answer */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -712,6 +720,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -721,6 +731,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -732,6 +744,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -752,6 +766,8 @@ export interface operations {
             /** @description The API answers */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -761,6 +777,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -785,6 +803,8 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -794,6 +814,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,6 +825,8 @@ export interface operations {
             /** @description Conflict (codes: EMAIL_TAKEN) */
             409: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -812,6 +836,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -821,6 +847,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -832,6 +860,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -841,6 +871,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -852,6 +884,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -876,6 +910,8 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -885,6 +921,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -894,6 +932,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -903,6 +945,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -912,6 +956,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -923,6 +969,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -932,6 +980,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -943,6 +993,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -963,6 +1015,8 @@ export interface operations {
             /** @description The user the token belongs to */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -972,6 +1026,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -981,6 +1039,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -990,6 +1050,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1001,6 +1063,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1025,6 +1089,8 @@ export interface operations {
             /** @description The user and all their tasks are gone */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1032,6 +1098,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1041,6 +1109,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1050,6 +1122,8 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1059,6 +1133,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1068,6 +1144,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1079,6 +1157,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1088,6 +1168,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,6 +1181,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1123,6 +1207,8 @@ export interface operations {
             /** @description Password changed */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1132,6 +1218,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,6 +1229,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1150,6 +1242,8 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1159,6 +1253,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1168,6 +1264,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1179,6 +1277,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1188,6 +1288,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1199,6 +1301,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1223,6 +1327,8 @@ export interface operations {
             /** @description New tokens for the session */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1232,6 +1338,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1241,6 +1349,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1250,6 +1362,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1259,6 +1373,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1270,6 +1386,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1279,6 +1397,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1290,6 +1410,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1310,6 +1432,8 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1317,6 +1441,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1326,6 +1454,8 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1335,6 +1465,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1344,6 +1476,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1355,6 +1489,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1375,6 +1511,8 @@ export interface operations {
             /** @description Every session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1382,6 +1520,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1391,6 +1533,8 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1400,6 +1544,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1409,6 +1555,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1420,6 +1568,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1440,6 +1590,8 @@ export interface operations {
             /** @description Live sessions */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1449,6 +1601,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1458,6 +1614,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1467,6 +1625,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1478,6 +1638,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1500,6 +1662,8 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1507,6 +1671,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1516,6 +1682,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1525,6 +1695,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1534,6 +1706,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1543,6 +1717,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1554,6 +1730,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1578,6 +1756,8 @@ export interface operations {
             /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
             202: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +1767,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +1778,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,6 +1789,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1616,6 +1802,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1625,6 +1813,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1649,6 +1839,8 @@ export interface operations {
             /** @description Password changed, every session revoked, the token used up */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1656,6 +1848,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,6 +1859,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1674,6 +1870,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1685,6 +1883,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1694,6 +1894,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1705,6 +1907,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1725,6 +1929,8 @@ export interface operations {
             /** @description Accepted. A verification link (valid 24 h) goes to the account’s current address only if its previous verification email (signup’s included) is at least 60 s old, at most 3 an hour; the answer is the same either way */
             202: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,6 +1940,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1743,6 +1953,8 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
             403: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1752,6 +1964,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1763,6 +1977,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,6 +1988,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1783,6 +2001,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1807,6 +2027,8 @@ export interface operations {
             /** @description The address is verified; the token is used up */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1814,6 +2036,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1823,6 +2047,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1832,6 +2058,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,6 +2069,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +2082,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1879,6 +2111,8 @@ export interface operations {
             /** @description A page of tasks */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1888,6 +2122,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1897,6 +2133,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1906,6 +2146,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1915,6 +2157,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1926,6 +2170,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1957,6 +2203,10 @@ export interface operations {
                     Location?: string;
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description Present (true) when an Idempotency-Key replayed the first response instead of creating */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1966,6 +2216,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1975,6 +2227,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,6 +2240,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2251,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2002,6 +2262,8 @@ export interface operations {
             /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2011,6 +2273,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2022,6 +2286,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2046,6 +2312,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2055,6 +2323,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2064,6 +2334,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2347,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2082,6 +2358,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,6 +2369,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,6 +2382,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2133,6 +2415,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2142,6 +2426,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,6 +2437,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2160,6 +2450,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2169,6 +2461,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2178,6 +2472,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2187,6 +2483,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2196,6 +2494,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2507,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2232,6 +2534,8 @@ export interface operations {
             /** @description Deleted, together with this user's stored Idempotency-Key responses that created it */
             204: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2239,6 +2543,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,6 +2554,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2257,6 +2567,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2266,6 +2578,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,6 +2589,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2600,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2295,6 +2613,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2326,6 +2646,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2335,6 +2657,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2344,6 +2668,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2353,6 +2681,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2362,6 +2692,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2371,6 +2703,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2380,6 +2714,8 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2389,6 +2725,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2400,6 +2738,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2432,6 +2772,8 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,6 +2783,8 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2450,6 +2794,10 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,6 +2807,8 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2468,6 +2818,8 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,6 +2829,8 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2840,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2497,6 +2853,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2517,6 +2875,8 @@ export interface operations {
             /** @description The OpenAPI 3.1 document */
             200: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2526,6 +2886,8 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -12,8 +12,6 @@ export interface Bindings {
   SESSION_MAX_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
   LOCAL_DB_HTTP?: string;
-  LOCAL_DB_PIPE?: string;
-  LOCAL_DB_PIPELINE_CONNECT?: string;
   /** The front end's origin: links in emails point at it. */
   APP_URL?: string;
   /** The sender address of every email (on a domain onboarded to Cloudflare Email Service). */
@@ -22,7 +20,7 @@ export interface Bindings {
   EMAIL_TRANSPORT?: string;
   /** JSON array of external issuers whose access tokens are accepted: issuer, jwksUrl, audience, algorithms. */
   TRUSTED_ISSUERS?: string;
-  /** host:port of the local outbox server (scripts/lib/mail-outbox.ts), loopback only. */
+  /** host:port of the local outbox server (tools/local-platform/mail-outbox.ts), loopback only. */
   LOCAL_OUTBOX?: string;
   /** Cloudflare Email Service ([[env.*.send_email]] in wrangler.toml; not declared for local development). */
   EMAIL?: SendEmail;

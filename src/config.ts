@@ -5,6 +5,7 @@ import { TrustedIssuers } from './auth/external/trusted-issuers.ts';
 import type { Bindings } from './bindings.ts';
 import { AppError } from './http/errors.ts';
 import { logEvent } from './lib/log.ts';
+import { isLoopbackHostPort } from './lib/loopback.ts';
 
 const MIN_SECRET_BYTES = 32; // HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2)
 export const DEFAULT_BCRYPT_COST = 12;
@@ -29,6 +30,13 @@ const isLocal = (config: { APP_ENV: string }) => config.APP_ENV === 'development
 // Only in development and test, where APP_URL and EMAIL_FROM may be left unset.
 const LOCAL_APP_URL = 'http://127.0.0.1:5173';
 const LOCAL_EMAIL_FROM = 'no-reply@task-api.localhost';
+
+/** host:port of a local server the Worker sends plain HTTP to: loopback only. */
+const loopbackHostPort = (example: string) =>
+  z
+    .string()
+    .refine((value) => isLoopbackHostPort(value), `must be a loopback host:port such as ${example}`)
+    .default(example);
 
 const longEnough = (secret: string) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES;
 
@@ -65,33 +73,19 @@ const ConfigSchema = z
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
-    // host:port of the local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) that the Worker's
+    // host:port of the local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) that the Worker's
     // queries go to for a local DATABASE_URL. Plain HTTP carrying the connection string: loopback only.
-    LOCAL_DB_HTTP: z
-      .string()
-      .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5489')
-      .default('127.0.0.1:5489'),
-    // host:port of the local WebSocket pipe (scripts/lib/ws-pipe.ts); used only for a local DATABASE_URL.
-    LOCAL_DB_PIPE: z
-      .string()
-      .regex(/^[\w.-]+:\d{1,5}$/)
-      .default('127.0.0.1:5488'),
-    // 'password' pipelines the startup and cleartext password into the first round trip, as Neon's
-    // proxy does; only valid when the local server asks for cleartext `password` auth (embedded does).
-    LOCAL_DB_PIPELINE_CONNECT: z.enum(['password', 'off']).default('off'),
+    LOCAL_DB_HTTP: loopbackHostPort('127.0.0.1:5489'),
     // The front end's origin; password-reset and verification links are `${APP_URL}/reset-password#token=…`.
     APP_URL: origin.optional(),
     EMAIL_FROM: z.email('must be an email address').optional(),
     // Unset: 'outbox' in development and test, 'binding' elsewhere.
     EMAIL_TRANSPORT: z.enum(['binding', 'outbox']).optional(),
-    // host:port of the local outbox server (scripts/lib/mail-outbox.ts): plain HTTP carrying whole
-    // messages, links included, so loopback only.
     // External issuers whose access tokens are accepted too (JSON array; see auth/trusted-issuers.ts).
     TRUSTED_ISSUERS: TrustedIssuers,
-    LOCAL_OUTBOX: z
-      .string()
-      .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:5490')
-      .default('127.0.0.1:5490'),
+    // host:port of the local outbox server (tools/local-platform/mail-outbox.ts): plain HTTP carrying whole
+    // messages, links included, so loopback only.
+    LOCAL_OUTBOX: loopbackHostPort('127.0.0.1:5490'),
   })
   .refine((config) => config.ACCESS_TOKEN_TTL_SECONDS >= 60 || config.APP_ENV === 'test', {
     path: ['ACCESS_TOKEN_TTL_SECONDS'],
@@ -132,6 +126,9 @@ const ConfigSchema = z
     EMAIL_FROM: config.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
     EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? (isLocal(config) ? 'outbox' : 'binding'),
   }));
+
+/** Every setting the Worker reads, by name (the object's keys, before the refinements and defaults). */
+export const CONFIG_KEYS: readonly string[] = /* @__PURE__ */ Object.keys(ConfigSchema.in.shape);
 
 export type Config = z.infer<typeof ConfigSchema> & {
   /** The secret as key bytes (signing keys and derived HMAC keys come from it). */

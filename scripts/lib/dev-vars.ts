@@ -1,18 +1,11 @@
-// Reading and writing dotenv-style files (.dev.vars and friends) for the dev script.
+// The variables `npm run dev` gives the Worker: .dev.vars and the environment, and reading and writing
+// dotenv files (.dev.vars, and the merged file wrangler reads).
 import { existsSync, readFileSync } from 'node:fs';
-
-export function parseDotEnv(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = line.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/);
-    if (!match) continue;
-    vars[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return vars;
-}
+import { parseEnv } from 'node:util';
+import { CONFIG_KEYS } from '../../src/config.ts';
 
 export function readDotEnv(path: string): Record<string, string> {
-  return existsSync(path) ? parseDotEnv(readFileSync(path, 'utf8')) : {};
+  return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
 /**
@@ -29,19 +22,33 @@ export function formatDotEnv(vars: Record<string, string>): string {
     .join('\n')}\n`;
 }
 
+/** The environment sets this setting (an empty value does not count). */
+export function fromEnvironment(key: string, environment: Record<string, string | undefined>): boolean {
+  return CONFIG_KEYS.includes(key) && Boolean(environment[key]);
+}
+
 /**
- * The variables `npm run dev` gives the Worker: .dev.vars, overridden by the environment for every
- * key documented in .dev.vars.example (an empty environment value does not override).
+ * .dev.vars, overridden by the environment for every setting the Worker reads (src/config.ts's
+ * CONFIG_KEYS). Other environment variables (HOME, PATH, …) are not the Worker's business.
  */
 export function mergeDevVars(
-  documented: Record<string, string>,
   fromFile: Record<string, string>,
   environment: Record<string, string | undefined>,
 ): Record<string, string> {
-  const fromEnvironment = Object.fromEntries(
-    Object.keys(documented)
-      .filter((key) => environment[key])
-      .map((key) => [key, environment[key] as string]),
-  );
-  return { ...fromFile, ...fromEnvironment };
+  const overrides = CONFIG_KEYS.filter((key) => fromEnvironment(key, environment)).map((key) => [
+    key,
+    environment[key] as string,
+  ]);
+  return { ...fromFile, ...Object.fromEntries(overrides) };
+}
+
+/** One warning per key of .dev.vars that is no setting of the Worker (a typo would otherwise do nothing). */
+export function unknownKeyWarnings(fromFile: Record<string, string>): string[] {
+  return Object.keys(fromFile)
+    .filter((key) => !CONFIG_KEYS.includes(key))
+    .map(
+      (key) =>
+        `dev: warning: .dev.vars sets ${key}, which is not a setting of this API (misspelt?); nothing reads it. ` +
+        'The settings are listed in .dev.vars.example.',
+    );
 }

@@ -1,8 +1,9 @@
 // `npm run dev` (scripts/dev.ts) as a function, so that its start-up failures can be tested.
-// Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the WebSocket pipe the Neon
-// driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
+// Without DATABASE_URL: embedded PostgreSQL (data in .data/), migrations, the local SQL-over-HTTP
+// endpoint the Neon driver talks to, the mail outbox (every email as an .eml file in .data/mail/, its link printed), then
 // `wrangler dev`. With DATABASE_URL (environment or .dev.vars): that database.
-// Variables: .dev.vars.example < .dev.vars < the environment. A setting the Worker would refuse stops it
+// Variables: .dev.vars (a copy of .dev.vars.example at first) < the environment, for every setting of
+// src/config.ts (CONFIG_KEYS); a key of .dev.vars that is none of them is warned about. A setting the Worker would refuse stops it
 // before anything starts; so does a database that cannot start, with the reason and the fix.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,6 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { configProblems } from '../../src/config.ts';
 import { isLocalDatabase } from '../../src/db/client.ts';
-import { formatDotEnv, mergeDevVars, readDotEnv } from './dev-vars.ts';
 import {
   dataDirVersion,
   LOCAL_PASSWORD,
@@ -19,11 +19,12 @@ import {
   type LocalPostgres,
   LocalPostgresError,
   startLocalPostgres,
-} from './local-postgres.ts';
-import { type MailOutbox, startMailOutbox } from './mail-outbox.ts';
+} from '../../tools/local-platform/local-postgres.ts';
+import { mailNotice } from '../../tools/local-platform/mail-notice.ts';
+import { type MailOutbox, startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
+import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
+import { formatDotEnv, fromEnvironment, mergeDevVars, readDotEnv, unknownKeyWarnings } from './dev-vars.ts';
 import { migrate, ROOT } from './migrations.ts';
-import { type SqlOverHttp, startSqlOverHttp } from './sql-over-http.ts';
-import { startWsPipe, type WsPipe } from './ws-pipe.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_LOCAL_PG_PORT = 54329;
@@ -73,11 +74,7 @@ function portProblem(key: string, value: string | undefined): string[] {
  * What is wrong with the variables the Worker would get (the same rules it applies: src/config.ts), as
  * lines naming each key, the rule and where the value came from; never a value. Empty when all is well.
  */
-export function configReport(
-  vars: Record<string, string>,
-  env: Record<string, string | undefined>,
-  documented: Record<string, string>,
-): string[] {
+export function configReport(vars: Record<string, string>, env: Record<string, string | undefined>): string[] {
   const problems = [
     ...configProblems(vars),
     ...portProblem('PORT', env.PORT),
@@ -86,7 +83,7 @@ export function configReport(
   return problems.map((problem) => {
     const key = problem.split(/[ .]/)[0];
     const from =
-      key === 'PORT' || key === 'LOCAL_PG_PORT' || (key in documented && env[key]) ? 'the environment' : '.dev.vars';
+      key === 'PORT' || key === 'LOCAL_PG_PORT' || fromEnvironment(key, env) ? 'the environment' : '.dev.vars';
     return `  ${problem} (set in ${from})`;
   });
 }
@@ -146,9 +143,9 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const print = options.print ?? { log: console.log, error: console.error };
   const example = join(ROOT, '.dev.vars.example');
-  const documented = readDotEnv(example);
-
-  const vars = mergeDevVars(documented, ensureDevVars(join(stateDir, '.dev.vars'), example, print), env);
+  const fromFile = ensureDevVars(join(stateDir, '.dev.vars'), example, print);
+  for (const warning of unknownKeyWarnings(fromFile)) print.error(warning);
+  const vars = mergeDevVars(fromFile, env);
   const port = env.PORT || String(DEFAULT_PORT);
   const pgPort = Number(env.LOCAL_PG_PORT || DEFAULT_LOCAL_PG_PORT);
   const embedded = !vars.DATABASE_URL;
@@ -157,8 +154,6 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     // LOCAL_PG_PORT is reported by the check itself).
     const urlPort = portProblem('', env.LOCAL_PG_PORT).length ? DEFAULT_LOCAL_PG_PORT : pgPort;
     vars.DATABASE_URL = databaseUrl(`postgres://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${urlPort}`, DATABASE_NAME);
-    // The embedded server asks for cleartext passwords, like Neon's proxy: pipeline the connect.
-    vars.LOCAL_DB_PIPELINE_CONNECT ??= 'password';
   }
 
   const refuse = (problems: string[]) => {
@@ -171,16 +166,14 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     );
     return 1;
   };
-  const early = configReport(vars, env, documented);
+  const early = configReport(vars, env);
   if (early.length) return refuse(early);
 
   let postgres: LocalPostgres | undefined;
-  let pipe: WsPipe | undefined;
   let sqlOverHttp: SqlOverHttp | undefined;
   let outbox: MailOutbox | undefined;
   const stopAll = async () => {
     await outbox?.close().catch(() => {});
-    await pipe?.close().catch(() => {});
     await sqlOverHttp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
   };
@@ -193,11 +186,9 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       print.log(`dev: embedded PostgreSQL 17 at ${vars.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`);
       await migrate(vars.DATABASE_URL);
     }
-    // The pipe and the HTTP endpoint serve any local database, embedded or not; Neon is reached directly.
+    // The Worker's queries go over Neon's HTTP protocol: for any local database, embedded or not, a local
+    // endpoint stands in for Neon's proxy. Neon is reached directly.
     if (isLocalDatabase(vars.DATABASE_URL)) {
-      pipe = await startWsPipe({ port: Number(env.LOCAL_DB_PIPE_PORT ?? 0) });
-      vars.LOCAL_DB_PIPE = `127.0.0.1:${pipe.port}`;
-      // The Worker's queries go over Neon's HTTP protocol: a local endpoint stands in for Neon's proxy.
       sqlOverHttp = await startSqlOverHttp({ port: Number(env.LOCAL_DB_HTTP_PORT ?? 0) });
       vars.LOCAL_DB_HTTP = `127.0.0.1:${sqlOverHttp.port}`;
     }
@@ -207,13 +198,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       outbox = await startMailOutbox({
         dir: mailDir,
         port: Number(env.LOCAL_OUTBOX_PORT ?? 0),
-        onMessage: (message) => {
-          const link = message.text.match(/https?:\/\/\S+/)?.[0];
-          print.log(
-            `dev: email to ${message.to} ("${message.subject}") written to ${relative(stateDir, message.file)}` +
-              (link ? `\ndev:   link: ${link}` : ''),
-          );
-        },
+        onMessage: (message) => print.log(mailNotice(message, stateDir)),
       });
       vars.LOCAL_OUTBOX = outbox.hostPort;
     }
@@ -225,7 +210,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   }
 
   // The final values, exactly as wrangler will get them.
-  const final = configReport(vars, env, documented);
+  const final = configReport(vars, env);
   if (final.length) {
     await stopAll();
     return refuse(final);

@@ -5,21 +5,33 @@
 // are always signed with the current secret. The HMAC keys are imported once per isolate, and a token
 // that verified is remembered there (below).
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Config } from '../config.ts';
 import type { Caller, SessionCaller } from './caller.ts';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from './own-issuer.ts';
+import { CLOCK_SKEW_SECONDS, rejectedToken } from './jwt.ts';
 import { isUserId } from './user-id.ts';
 
+/** The `iss` and `aud` of this API's own access tokens (TRUSTED_ISSUERS may not claim this issuer). */
+export const TOKEN_ISSUER = 'task-api';
+export const TOKEN_AUDIENCE = 'task-api';
 const ALGORITHM = 'HS256';
-const CLOCK_SKEW_SECONDS = 30;
+
+/**
+ * The part of the configuration that tokens use (the parsed Config has it). Named here rather than
+ * imported, so that the configuration, which refuses TRUSTED_ISSUERS entries claiming TOKEN_ISSUER, and
+ * this module do not import each other.
+ */
+export interface TokenSettings {
+  secretKey: Uint8Array;
+  previousSecretKey?: Uint8Array;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+}
 
 interface SigningKeys {
   current: CryptoKey;
   previous?: CryptoKey;
 }
 
-// Keyed by the Config object, which is parsed once per isolate (src/config.ts).
-const importedKeys = new WeakMap<Config, Promise<SigningKeys>>();
+// Keyed by the parsed configuration object, made once per isolate (src/config.ts).
+const importedKeys = new WeakMap<TokenSettings, Promise<SigningKeys>>();
 let keyImports = 0;
 
 /** How many times this isolate imported token keys (tests check: once per configuration, not per request). */
@@ -31,7 +43,7 @@ function hmacKey(secret: Uint8Array, usages: ('sign' | 'verify')[]): Promise<Cry
   return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, usages);
 }
 
-function signingKeys(config: Config): Promise<SigningKeys> {
+function signingKeys(config: TokenSettings): Promise<SigningKeys> {
   let keys = importedKeys.get(config);
   if (!keys) {
     keyImports += 1;
@@ -45,7 +57,7 @@ function signingKeys(config: Config): Promise<SigningKeys> {
   return keys;
 }
 
-export async function issueAccessToken(caller: Caller, config: Config): Promise<string> {
+export async function issueAccessToken(caller: Caller, config: TokenSettings): Promise<string> {
   return new SignJWT({ sid: caller.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(caller.userId)
@@ -60,7 +72,7 @@ export async function issueAccessToken(caller: Caller, config: Config): Promise<
  * The caller a token stands for; 'expired' for a genuine token past its `exp` (the app should refresh);
  * null for anything else. Never throws on bad input.
  */
-export async function verifyAccessToken(token: string, config: Config): Promise<Caller | 'expired' | null> {
+export async function verifyAccessToken(token: string, config: TokenSettings): Promise<Caller | 'expired' | null> {
   const cache = verifiedTokensOf(config);
   const known = cache.get(token);
   if (known) {
@@ -81,10 +93,10 @@ export async function verifyAccessToken(token: string, config: Config): Promise<
 // Tokens that verified in this isolate, by their exact text. A browser sends the same access token with
 // every request until it expires, and verifying it again (parse, HMAC, claims) is the largest piece of
 // JavaScript on an authenticated request's path. Only successes are kept, so junk tokens cannot fill it;
-// `exp` is checked on every use, with the same skew as jose. Keyed by the Config: a new secret comes with
+// `exp` is checked on every use, with the same skew as jose. Keyed by the parsed Config: a new secret comes with
 // new bindings, so a new Config and an empty cache. Oldest first out when full.
 const MAX_VERIFIED_TOKENS = 1000;
-const verifiedTokens = new WeakMap<Config, Map<string, VerifiedToken>>();
+const verifiedTokens = new WeakMap<TokenSettings, Map<string, VerifiedToken>>();
 
 interface VerifiedToken {
   caller: SessionCaller;
@@ -92,7 +104,7 @@ interface VerifiedToken {
   expiresAt: number;
 }
 
-function verifiedTokensOf(config: Config): Map<string, VerifiedToken> {
+function verifiedTokensOf(config: TokenSettings): Map<string, VerifiedToken> {
   let cache = verifiedTokens.get(config);
   if (!cache) {
     cache = new Map();
@@ -101,7 +113,7 @@ function verifiedTokensOf(config: Config): Map<string, VerifiedToken> {
   return cache;
 }
 
-async function verifyWithJose(token: string, config: Config): Promise<VerifiedToken | 'expired' | null> {
+async function verifyWithJose(token: string, config: TokenSettings): Promise<VerifiedToken | 'expired' | null> {
   try {
     const keys = await signingKeys(config);
     const verify = (key: CryptoKey) =>
@@ -127,9 +139,6 @@ async function verifyWithJose(token: string, config: Config): Promise<VerifiedTo
     if (!isUserId(userId) || !isUserId(sessionId) || typeof payload.exp !== 'number') return null;
     return { caller: { userId, sessionId }, expiresAt: payload.exp };
   } catch (error) {
-    // jose checks the signature before the claims: JWTExpired means a genuine token that ran out.
-    if (error instanceof errors.JWTExpired) return 'expired';
-    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
-    throw error;
+    return rejectedToken(error);
   }
 }

@@ -4,9 +4,9 @@
 // whose `iss` is a trusted external issuer is verified against that issuer's keys, and only those.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
-import { AppError } from '../http/errors.ts';
 import { verifyAccessToken } from './access-tokens.ts';
 import type { AsCaller, Caller, SessionCaller } from './caller.ts';
+import { externalAccount, sessionEnded, tokenExpired, unauthenticated } from './errors.ts';
 import { claimedIssuer, verifyExternalToken } from './external/verify.ts';
 
 export interface UserVariables {
@@ -16,17 +16,6 @@ export interface UserVariables {
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
 const MAX_TOKEN_LENGTH = 4096;
-
-export function unauthenticated(detail: string, tokenSent: boolean): AppError {
-  return new AppError('UNAUTHENTICATED', detail, {
-    headers: { 'WWW-Authenticate': tokenSent ? 'Bearer error="invalid_token"' : 'Bearer realm="task-api"' },
-  });
-}
-
-/** A valid token whose session has ended (signed out, revoked, expired) or whose account is gone. */
-export function sessionEnded(): AppError {
-  return unauthenticated('The session this token belongs to has ended; sign in again', true);
-}
 
 /** The value of a statement run as the caller; 401 when the caller's session turned out to be over. */
 export function whileSessionLive<T>(result: AsCaller<T>): T {
@@ -41,22 +30,7 @@ export function whileSessionLive<T>(result: AsCaller<T>): T {
  */
 export function sessionCaller(caller: Caller, action: string): SessionCaller {
   if (!caller.external) return caller;
-  throw new AppError(
-    'EXTERNAL_ACCOUNT',
-    `This account signs in at ${caller.external.issuer}, which manages it: ${action} there`,
-  );
-}
-
-/**
- * A signed-in user's password re-check failed (password change, account deletion): 403, naming the
- * field. Not 401: the access token is good, and an app that signs out on 401 must not do it here.
- */
-export function wrongPassword(field: 'currentPassword' | 'password'): AppError {
-  const detail = field === 'currentPassword' ? 'The current password is incorrect' : 'The password is incorrect';
-  return new AppError('INVALID_CREDENTIALS', detail, {
-    status: 403,
-    errors: [{ path: field, message: 'is incorrect' }],
-  });
+  throw externalAccount(caller.external.issuer, action);
 }
 
 export const requireUser = createMiddleware<{
@@ -71,10 +45,7 @@ export const requireUser = createMiddleware<{
   let caller: Caller | 'expired' | null = null;
   if (token) caller = issuer ? await verifyExternalToken(token, issuer) : await verifyAccessToken(token, config);
   if (caller === 'expired') {
-    const renew = issuer ? `from ${issuer.issuer}` : 'from /api/auth/refresh';
-    throw new AppError('TOKEN_EXPIRED', `The access token has expired; get a new one ${renew}`, {
-      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="expired"' },
-    });
+    throw tokenExpired(issuer ? `from ${issuer.issuer}` : 'from /api/auth/refresh');
   }
   if (!caller) throw unauthenticated('The access token is missing, malformed or invalid', true);
   c.set('caller', caller);

@@ -20,6 +20,9 @@ export const Email = z
   .pipe(z.email('must be an email address'))
   .openapi({
     format: 'email',
+    // What z.email() accepts, around the spaces that are trimmed: `format: email` alone would promise
+    // addresses (quoted parts, `|`, IP literals) that the server refuses.
+    pattern: `^\\s*${z.regexes.email.source.slice(1, -1)}\\s*$`,
     example: 'ada@example.com',
     description: 'Trimmed and lower-cased before it is checked, stored or looked up',
   });

@@ -3,30 +3,27 @@
 // no Postgres start-up or authentication per request. The client holds no socket, so one per isolate
 // (per DATABASE_URL) is shared by all requests.
 //
-// The WebSocket Pool is kept for the one thing HTTP cannot do, an interactive transaction (read, decide
-// in JavaScript, write, commit); no route needs one today. A batch of independent statements in one
-// transaction does not need it: `db.batch([...])` runs them in one HTTP request.
-import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+// Atomic multi-statement writes need no WebSocket session either: `db.batch([...])` (the driver's HTTP
+// `transaction()`) sends the statements in one request and Neon runs them in one transaction. Only an
+// interactive transaction (read, decide in JavaScript, write, commit) would need the driver's WebSocket
+// Pool; no route needs one, so none is set up.
+import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
-import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config.ts';
-import { LOOPBACK_HOSTS } from '../lib/loopback.ts';
+import { isLoopbackHost } from '../lib/loopback.ts';
 
 // No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
 // nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
 // no namespace object of the schema module and drizzle builds no relational config per client.
 export type Database = NeonHttpDatabase;
-/** A database handle that can run `db.transaction()`: a WebSocket session of its own. */
-export type TransactionalDatabase = NeonDatabase;
 
 // Fail fast when the database is down: the client gets 503 within seconds, never a hung request. Over
 // HTTP this bounds the whole query (Neon waking a suspended compute takes well under this).
 const QUERY_TIMEOUT_MS = 8_000;
-const CONNECT_TIMEOUT_MS = 5_000;
 
-/** A DATABASE_URL on a loopback host is reached through the local endpoint/pipe. */
+/** A DATABASE_URL on a loopback host is reached through the local SQL-over-HTTP endpoint. */
 export function isLocalDatabase(url: string): boolean {
-  return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  return isLoopbackHost(new URL(url).hostname);
 }
 
 /**
@@ -57,14 +54,14 @@ let driverConfigured = false;
 
 /**
  * On Neon the driver's default endpoint is right. A loopback DATABASE_URL goes to the local endpoint
- * (scripts/lib/sql-over-http.ts), plain HTTP on loopback.
+ * (tools/local-platform/sql-over-http.ts), plain HTTP on loopback.
  */
 function configureHttpDriver(config: Config): void {
   if (isLocalDatabase(config.DATABASE_URL)) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;
   if (driverConfigured) return;
   neonConfig.fetchFunction = fetchWithinLimits;
   neonConfig.fetchEndpoint = (host, port, options) => {
-    if (LOOPBACK_HOSTS.has(host) && localEndpoint) return localEndpoint;
+    if (isLoopbackHost(host) && localEndpoint) return localEndpoint;
     return typeof neonEndpoint === 'function' ? neonEndpoint(host, port, options) : neonEndpoint;
   };
   driverConfigured = true;
@@ -81,36 +78,4 @@ export function createDatabase(config: Config): Database {
     databases.set(config.DATABASE_URL, db);
   }
   return db;
-}
-
-let localPipeConfigured: string | undefined;
-
-/**
- * Against Neon the driver's defaults are right (wss:// to the proxy in front of the host). Against a
- * local Postgres it talks plain ws:// to our pipe, which forwards to host:port; no TLS on loopback.
- */
-function useLocalPipe(pipe: string, pipelineConnect: 'password' | 'off'): void {
-  const settings = `${pipe}|${pipelineConnect}`;
-  if (localPipeConfigured === settings) return;
-  neonConfig.wsProxy = (host, port) => `${pipe}/v1?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = pipelineConnect === 'password' ? 'password' : false;
-  localPipeConfigured = settings;
-}
-
-/**
- * For an interactive transaction only: a WebSocket Pool of one session, which must be created, used and
- * closed within one request (Workers forbid sharing sockets between requests). It costs a WebSocket and
- * a Postgres start-up per call, so single statements and batches use createDatabase().
- */
-export function createTransactionalDatabase(config: Config): {
-  db: TransactionalDatabase;
-  close: () => Promise<void>;
-} {
-  if (isLocalDatabase(config.DATABASE_URL)) useLocalPipe(config.LOCAL_DB_PIPE, config.LOCAL_DB_PIPELINE_CONNECT);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // An idle client's socket error must not become an unhandled exception.
-  pool.on('error', () => {});
-  return { db: drizzleWs({ client: pool }), close: () => pool.end() };
 }

@@ -8,7 +8,7 @@ export const FOREIGN_KEY_VIOLATION = '23503';
 // SQLSTATE classes/codes that mean the server is not available rather than the query being wrong.
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|53000)$/;
 const UNAVAILABLE_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|timed out|terminated|Connection terminated|WebSocket|socket|network|fetch failed|closed/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|timed out|terminated|Connection terminated|socket|network|fetch failed|closed/i;
 
 /**
  * The error and what it wraps: Drizzle puts the driver's error in `cause`; the HTTP driver's NeonDbError
@@ -47,10 +47,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   let innermost: unknown;
   for (const cause of causes(error)) innermost = cause;
   if (typeof innermost !== 'object' || innermost === null) return false;
-  const { code, type, message } = innermost as { code?: unknown; type?: unknown; message?: unknown };
+  const { code, message } = innermost as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
-  // An ErrorEvent from a failed WebSocket carries no code: the driver could not reach the server.
-  if (type === 'error') return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 

@@ -2,7 +2,7 @@
 // Its interactive reference, /api/docs, is not a route of the Worker: it is a static asset (page, start-up
 // script and Scalar's bundle, with their headers) built by scripts/build-docs-assets.mjs.
 import { createRoute } from '@hono/zod-openapi';
-import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
+import { declareCommonHeaders, type OpenApiApp, problemResponses } from '../http/openapi.ts';
 import * as z from '../lib/zod.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -33,25 +33,27 @@ export function registerDocsRoutes(app: OpenApiApp): void {
   });
   app.openapi(openApiRoute, (c) =>
     c.json(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: {
-          title: 'Task API',
-          version: '1.0.0',
-          // OpenAPI 3.1's SPDX identifier; the parameter's (3.0) type lacks it.
-          license: { name: 'MIT', identifier: 'MIT' } as { name: string },
-          description:
-            'Multi-user tasks for browser apps. Errors are RFC 9457 problem+json with a stable `code`; every response carries `X-Request-Id`.',
-        },
-        // The origin that served this document; a public API (x-internal false), not an internal one.
-        servers: [{ url: new URL(c.req.url).origin, 'x-internal': false }],
-        // In the order of the routes (the reference page lists its sections in this order).
-        tags: [
-          { name: 'Service', description: 'Health checks and this documentation' },
-          { name: 'Auth', description: 'Accounts, sessions and their tokens' },
-          { name: 'Tasks', description: 'The signed-in user\u2019s tasks' },
-        ],
-      }),
+      declareCommonHeaders(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'Task API',
+            version: '1.0.0',
+            // OpenAPI 3.1's SPDX identifier; the parameter's (3.0) type lacks it.
+            license: { name: 'MIT', identifier: 'MIT' } as { name: string },
+            description:
+              'Multi-user tasks for browser apps. Errors are RFC 9457 problem+json with a stable `code`; every response carries `X-Request-Id`.',
+          },
+          // The origin that served this document; a public API (x-internal false), not an internal one.
+          servers: [{ url: new URL(c.req.url).origin, 'x-internal': false }],
+          // In the order of the routes (the reference page lists its sections in this order).
+          tags: [
+            { name: 'Service', description: 'Health checks and this documentation' },
+            { name: 'Auth', description: 'Accounts, sessions and their tokens' },
+            { name: 'Tasks', description: 'The signed-in user\u2019s tasks' },
+          ],
+        }),
+      ),
       200,
     ),
   );

@@ -1,7 +1,7 @@
 // How the API sends email: one interface, two implementations chosen by EMAIL_TRANSPORT.
 // - binding: Cloudflare Email Service through the `send_email` binding EMAIL (declared per environment
 //   in wrangler.toml);
-// - outbox: a POST of each message to the loopback outbox server (scripts/lib/mail-outbox.ts) that
+// - outbox: a POST of each message to the loopback outbox server (tools/local-platform/mail-outbox.ts) that
 //   `npm run dev` and the tests start; it writes one .eml file per message (Workers cannot write files).
 import type { Bindings } from '../bindings.ts';
 import type { Config } from '../config.ts';

@@ -6,9 +6,10 @@ import type { AppEnv } from '../env.ts';
 import { AppError } from './errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-// The same media types the route validators (@hono/zod-openapi) accept, so the two never disagree:
-// application/json or application/<x>+json, optionally with `; name=value` parameters.
-const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+// The one media type the routes declare: application/json, whose only parameter may be charset=utf-8
+// (RFC 8259 JSON is UTF-8). Look-alikes (application/vnd.api+json, charset=utf-16) are 415, not parsed
+// as if they were ours.
+const JSON_CONTENT_TYPE = /^application\/json(;\s*charset=("?)utf-8\2)?$/i;
 
 const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,

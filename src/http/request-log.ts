@@ -2,14 +2,14 @@
 // could carry tokens or emails in a query), status, duration, request id and user id when known.
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import type { UserVariables } from '../auth/require-user.ts';
 import type { AppEnv } from '../env.ts';
 import { logEvent } from '../lib/log.ts';
 
-// Runs around every route, so the signed-in user is there only when the route had requireUser.
+// Runs around every route, so the signed-in user is there only when the route had requireUser. Only the
+// shape it reads is named here (http/ sits below auth/ and imports nothing from it).
 export const requestLog = createMiddleware<{
   Bindings: AppEnv['Bindings'];
-  Variables: AppEnv['Variables'] & Partial<UserVariables>;
+  Variables: AppEnv['Variables'] & { caller?: { userId: string } };
 }>(async (c, next) => {
   const started = Date.now();
   await next();

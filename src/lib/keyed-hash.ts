@@ -2,6 +2,7 @@
 // purpose (the label), so that a value hashed for one use (a rate-limit key, an audit line) can never
 // be matched against another, and a list of candidate inputs cannot be hashed without the secret.
 // Keys are derived once per isolate and secret.
+import { toHex } from './digest.ts';
 
 const encoder = new TextEncoder();
 const derived = new WeakMap<Uint8Array, Map<string, Promise<CryptoKey>>>();
@@ -30,11 +31,12 @@ function purposeKey(secret: Uint8Array, label: string): Promise<CryptoKey> {
   return key;
 }
 
+/** HMAC-SHA-256 of `data` under the key for `label`. */
+export async function keyedMac(secret: Uint8Array, label: string, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await purposeKey(secret, label), data));
+}
+
 /** HMAC-SHA-256 of `text` under the key for `label`, as the first `hexChars` lowercase hex digits. */
 export async function keyedHash(secret: Uint8Array, label: string, text: string, hexChars = 32): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await purposeKey(secret, label), encoder.encode(text));
-  return [...new Uint8Array(mac)]
-    .map((byte) => byte.toString(16).padStart(2, '0'))
-    .join('')
-    .slice(0, hexChars);
+  return toHex(await keyedMac(secret, label, encoder.encode(text))).slice(0, hexChars);
 }

@@ -2,8 +2,9 @@
 // microsecond precision, with the order it belongs to, signed with an HMAC so that a forged or edited
 // cursor is refused (the route answers 400) rather than a jump to an arbitrary position.
 
+import { base64url } from 'jose';
 import { MAX_TASK_ID } from '../db/schema.ts';
-import { fromBase64Url, toBase64Url } from '../lib/base64url.ts';
+import { keyedMac } from '../lib/keyed-hash.ts';
 
 export type ListOrder = 'asc' | 'desc';
 export interface CursorPosition {
@@ -14,27 +15,16 @@ export interface CursorPosition {
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/;
 const encoder = new TextEncoder();
-const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+const MAC_BYTES = 16;
 
-function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    // A key of its own, derived from the secret, so cursors can never be confused with tokens.
-    const material = new Uint8Array([...encoder.encode('task-api cursor v1:'), ...secret]);
-    key = crypto.subtle
-      .digest('SHA-256', material)
-      .then((digest) =>
-        crypto.subtle.importKey('raw', digest, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-      );
-    keys.set(secret, key);
-  }
-  return key;
+/** The cursor's MAC: a key of its own (HKDF label), so cursors can never be confused with tokens. */
+async function cursorMac(payload: Uint8Array, secret: Uint8Array): Promise<Uint8Array> {
+  return (await keyedMac(secret, 'cursor v2', payload)).slice(0, MAC_BYTES);
 }
 
 export async function encodeCursor(position: CursorPosition, secret: Uint8Array): Promise<string> {
   const payload = encoder.encode(`${position.order}|${position.createdAt}|${position.id}`);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), payload));
-  return `${toBase64Url(payload)}.${toBase64Url(mac.slice(0, 16))}`;
+  return `${base64url.encode(payload)}.${base64url.encode(await cursorMac(payload, secret))}`;
 }
 
 /** The position a cursor names, or null when it is not one this list issued (forged, edited, other order). */
@@ -46,9 +36,9 @@ export async function decodeCursor(
   try {
     const [payloadPart, macPart, extra] = cursor.split('.');
     if (!payloadPart || !macPart || extra !== undefined) return null;
-    const payload = fromBase64Url(payloadPart);
-    const mac = fromBase64Url(macPart);
-    const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), payload)).slice(0, 16);
+    const payload = base64url.decode(payloadPart);
+    const mac = base64url.decode(macPart);
+    const expected = await cursorMac(payload, secret);
     if (mac.length !== expected.length || !crypto.subtle.timingSafeEqual(mac, expected)) return null;
     const [cursorOrder, createdAt, idText] = new TextDecoder().decode(payload).split('|');
     const id = Number(idText);

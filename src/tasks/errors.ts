@@ -1,7 +1,7 @@
-// The one NOT_FOUND that missing, foreign and legacy tasks all get: the response never tells them apart;
-// and the 412 of a write whose If-Match names a version that is no longer current.
+// The task routes' errors, in one place: the one NOT_FOUND that missing, foreign and legacy tasks all
+// get (the response never tells them apart), the 412 of a stale If-Match, and the 422 of a reused key.
+import { sessionEnded } from '../auth/errors.ts';
 import { AppError } from '../http/errors.ts';
-import type { Written } from './repository.ts';
 
 export function taskNotFound(): AppError {
   return new AppError('NOT_FOUND', 'No such task');
@@ -14,11 +14,20 @@ export function versionChanged(): AppError {
   );
 }
 
-/** The written value, or the 404 / 412 that explains why nothing was written. */
-export function written<T>(result: Written<T>): T {
-  if (result.outcome === 'not-found') throw taskNotFound();
-  if (result.outcome === 'stale') throw versionChanged();
-  return result.value;
+export function idempotencyKeyReused(): AppError {
+  return new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
 }
 
-export const TAGS = ['Tasks'];
+/** Why a task read or write did nothing, as the error the route answers with. */
+export function taskFailure(outcome: 'not-found' | 'stale' | 'session-ended' | 'key-reused'): AppError {
+  switch (outcome) {
+    case 'not-found':
+      return taskNotFound();
+    case 'stale':
+      return versionChanged();
+    case 'session-ended':
+      return sessionEnded();
+    case 'key-reused':
+      return idempotencyKeyReused();
+  }
+}

@@ -11,7 +11,7 @@ import { sha256Hex } from '../lib/digest.ts';
 import type { TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
-  | { outcome: 'created' | 'replayed'; task: TaskRow }
+  | { outcome: 'written' | 'replayed'; value: TaskRow }
   | { outcome: 'key-reused' }
   | { outcome: 'session-ended' };
 
@@ -56,7 +56,7 @@ function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
 
 function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreate {
   if (row.request_hash !== hash) return { outcome: 'key-reused' };
-  return { outcome: row.created ? 'created' : 'replayed', task: snapshotToTask(row, owner) };
+  return { outcome: row.created ? 'written' : 'replayed', value: snapshotToTask(row, owner) };
 }
 
 export async function createTaskIdempotently(

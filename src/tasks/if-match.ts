@@ -9,6 +9,9 @@ const MAX_VERSION = 2_147_483_647; // tasks.version is a Postgres integer
 const MAX_IF_MATCH_LENGTH = 1024;
 // entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text
 const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+/** The header's grammar for the OpenAPI document: `*`, or a comma-separated list of entity tags. */
+const TAG = '(W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"';
+export const IF_MATCH_PATTERN = `^\\s*(\\*|${TAG}(\\s*,\\s*${TAG})*)\\s*$`;
 const OUR_TAG = /^"([1-9][0-9]{0,9})"$/;
 
 export function etag(version: number): string {
@@ -39,26 +42,26 @@ export const IF_MATCH_DESCRIPTION =
   'not `*` or a list of entity tags is 400 VALIDATION_FAILED; weak tags (`W/"…"`) never match. A missing task is ' +
   '404 whether or not If-Match is sent.';
 
+/** The If-Match header, parsed once by the schema: handlers get an IfMatch (or undefined without one). */
 export const IfMatchHeaders = z.object({
   'if-match': z
     .string()
-    .refine((value) => parseIfMatch(value) !== null, 'must be * or a comma-separated list of entity tags ("…")')
+    .transform((value, context) => {
+      const parsed = parseIfMatch(value);
+      if (parsed !== null) return parsed;
+      context.addIssue({ code: 'custom', message: 'must be * or a comma-separated list of entity tags ("…")' });
+      return z.NEVER;
+    })
     .optional()
     .openapi({
       param: { name: 'if-match', in: 'header' },
+      type: 'string',
       maxLength: MAX_IF_MATCH_LENGTH,
+      pattern: IF_MATCH_PATTERN,
       description: IF_MATCH_DESCRIPTION,
       example: '"3"',
     }),
 });
-
-/** The If-Match condition of a validated request, or undefined without the header (or with `*`). */
-export function ifMatchOf(header: string | undefined): IfMatch | undefined {
-  if (header === undefined) return undefined;
-  const parsed = parseIfMatch(header);
-  if (parsed === null) throw new TypeError('If-Match must be validated before use');
-  return parsed;
-}
 
 /** The ETag response header, for the OpenAPI document. */
 export const ETAG_HEADER = {

@@ -108,11 +108,25 @@ export function listTasksStatement(db: Database, caller: Caller, options: ListOp
 }
 
 /**
+ * What a write of one task came to, in one flat union: written (with the row), or why not: no such task
+ * for this caller (404), its version is not one If-Match named (412), or the caller's session is over (401).
+ */
+export type TaskWrite<T> =
+  | { outcome: 'written'; value: T }
+  | { outcome: 'not-found' }
+  | { outcome: 'stale' }
+  | { outcome: 'session-ended' };
+
+const SESSION_ENDED = { outcome: 'session-ended' } as const;
+
+/**
  * Inserts the task for a live session. Columns not named take their defaults from the table (id,
  * timestamps). An account deleted while this runs surfaces as a foreign-key violation: the session
  * is over (401), never a 500.
  */
-export async function createTask(db: Database, caller: Caller, fields: TaskFields): Promise<AsCaller<TaskRow>> {
+export type TaskCreate = { outcome: 'written'; value: TaskRow } | { outcome: 'session-ended' };
+
+export async function createTask(db: Database, caller: Caller, fields: TaskFields): Promise<TaskCreate> {
   const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
   try {
     const result = firstTask(
@@ -127,17 +141,17 @@ export async function createTask(db: Database, caller: Caller, fields: TaskField
           returning *`,
       ),
     );
-    return result.sessionLive && result.value ? { sessionLive: true, value: result.value } : { sessionLive: false };
+    return result.sessionLive && result.value ? { outcome: 'written', value: result.value } : SESSION_ENDED;
   } catch (error) {
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_tasks_user_id') {
-      return { sessionLive: false };
-    }
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_tasks_user_id') return SESSION_ENDED;
     throw error;
   }
 }
 
-export async function findTask(db: Database, caller: Caller, id: number): Promise<AsCaller<TaskRow | undefined>> {
-  return firstTask(
+export type TaskRead = { outcome: 'found'; value: TaskRow } | { outcome: 'not-found' } | { outcome: 'session-ended' };
+
+export async function findTask(db: Database, caller: Caller, id: number): Promise<TaskRead> {
+  const result = firstTask(
     await runAsCaller(db, caller, (live) =>
       db
         .select()
@@ -145,9 +159,9 @@ export async function findTask(db: Database, caller: Caller, id: number): Promis
         .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live)),
     ),
   );
+  if (!result.sessionLive) return SESSION_ENDED;
+  return result.value ? { outcome: 'found', value: result.value } : { outcome: 'not-found' };
 }
-
-export type Written<T> = { outcome: 'written'; value: T } | { outcome: 'not-found' } | { outcome: 'stale' };
 
 /**
  * One write of one task as the caller, with its If-Match check in the same statement: the write's WHERE
@@ -163,7 +177,7 @@ async function writeTask(
   ifMatch: IfMatch | undefined,
   write: (where: SQL) => SQLWrapper,
   alsoWith?: (result: SQL) => SQL,
-): Promise<AsCaller<Written<Record<string, unknown>>>> {
+): Promise<TaskWrite<Record<string, unknown>>> {
   const live = sql`(select alive from live)`;
   const target = and(eq(tasks.id, id), ownerCondition(caller.userId), live) as SQL;
   const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
@@ -175,16 +189,14 @@ async function writeTask(
     select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found, result.*
       from live left join result on true`);
   const [row] = rows;
-  if (row?.session_live !== true) return { sessionLive: false };
-  if (row.id !== null && row.id !== undefined) return { sessionLive: true, value: { outcome: 'written', value: row } };
+  if (row?.session_live !== true) return SESSION_ENDED;
+  if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row };
   // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
-  const stale = versions !== undefined && row.task_found === true;
-  return { sessionLive: true, value: { outcome: stale ? 'stale' : 'not-found' } };
+  return { outcome: versions !== undefined && row.task_found === true ? 'stale' : 'not-found' };
 }
 
-function asWrittenTask(result: AsCaller<Written<Record<string, unknown>>>): AsCaller<Written<TaskRow>> {
-  if (!result.sessionLive || result.value.outcome !== 'written') return result as AsCaller<Written<TaskRow>>;
-  return { sessionLive: true, value: { outcome: 'written', value: readTask(result.value.value) } };
+function asTaskWrite(result: TaskWrite<Record<string, unknown>>): TaskWrite<TaskRow> {
+  return result.outcome === 'written' ? { outcome: 'written', value: readTask(result.value) } : result;
 }
 
 /**
@@ -197,8 +209,8 @@ export async function updateTask(
   id: number,
   changes: Partial<TaskFields>,
   ifMatch?: IfMatch,
-): Promise<AsCaller<Written<TaskRow>>> {
-  return asWrittenTask(
+): Promise<TaskWrite<TaskRow>> {
+  return asTaskWrite(
     await writeTask(db, caller, id, ifMatch, (where) =>
       db
         .update(tasks)
@@ -214,8 +226,8 @@ export async function toggleTask(
   caller: Caller,
   id: number,
   ifMatch?: IfMatch,
-): Promise<AsCaller<Written<TaskRow>>> {
-  return asWrittenTask(
+): Promise<TaskWrite<TaskRow>> {
+  return asTaskWrite(
     await writeTask(db, caller, id, ifMatch, (where) =>
       db
         .update(tasks)
@@ -235,7 +247,7 @@ export async function deleteTask(
   caller: Caller,
   id: number,
   ifMatch?: IfMatch,
-): Promise<AsCaller<Written<true>>> {
+): Promise<TaskWrite<true>> {
   const owner = toUserId(caller.userId);
   const result = await writeTask(
     db,
@@ -248,6 +260,5 @@ export async function deleteTask(
        where ${idempotencyKeys.userId} = ${owner}
          and ${idempotencyKeys.taskId} in (select id from ${deleted}))`,
   );
-  if (!result.sessionLive || result.value.outcome !== 'written') return result as AsCaller<Written<true>>;
-  return { sessionLive: true, value: { outcome: 'written', value: true } };
+  return result.outcome === 'written' ? { outcome: 'written', value: true } : result;
 }

@@ -125,6 +125,12 @@ export const Task = z
     title: z.string(),
     description: z.string().nullable(),
     completed: z.boolean(),
+    version: z.number().int().min(1).max(2_147_483_647).openapi({
+      format: 'int32',
+      example: 3,
+      description:
+        'The task\'s version: 1 when created, one more with every change. The ETag of a Task response is this number in quotes; send it back as If-Match (`"3"`) to change only this version.',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -150,7 +156,11 @@ export function toTaskDto(row: TaskRow): TaskDto {
     title: row.title,
     description: row.description,
     completed: row.completed,
+    version: row.version,
     createdAt: isoFromUtcTimestamp(row.createdAt),
     updatedAt: isoFromUtcTimestamp(row.updatedAt),
   };
 }
+
+/** The OpenAPI tag of every task route. */
+export const TAGS = ['Tasks'];

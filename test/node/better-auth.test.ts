@@ -15,8 +15,8 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type SqlOverHttp, startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
 import { BETTER_AUTH_SERVER_SECRET, type BetterAuthServer, startBetterAuth } from '../support/better-auth-server.ts';
 import { createScratchDatabase, type ScratchDatabase, withClient } from '../support/scratch-database.ts';
 

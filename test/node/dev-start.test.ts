@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
-import { startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { runDev } from '../../scripts/lib/run-dev.ts';
+import { startLocalPostgres } from '../../tools/local-platform/local-postgres.ts';
 
 function stateDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'task-api-dev-'));

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/own-issuer.ts';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/auth/access-tokens.ts';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -27,14 +27,12 @@ describe('a database that accepts connections and never answers', () => {
     });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const hung = `127.0.0.1:${(listener.address() as { port: number }).port}`;
-    // Every way the Worker reaches a local database leads to the listener: SQL over HTTP (all routes'
-    // queries) and the WebSocket pipe.
+    // The way the Worker reaches a local database, SQL over HTTP (all routes' queries), leads to the listener.
     worker = await startWranglerDev({
       APP_ENV: 'test',
       BETTER_AUTH_SECRET: SECRET,
       DATABASE_URL: `postgresql://hang:hang@${hung}/hang`,
       LOCAL_DB_HTTP: hung,
-      LOCAL_DB_PIPE: hung,
       BCRYPT_COST: '4',
     });
   }, 120_000);

@@ -175,3 +175,39 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components.securitySchemes.bearerAuth.description).toContain('RFC8725');
   });
 });
+
+describe('header and email grammars in the document', () => {
+  // Each sample is sent to the app; the document's pattern must accept exactly the ones the server does.
+  async function grammars() {
+    const { app, doc } = await document();
+    const header = (path: string, method: string, name: string) =>
+      doc.paths[path][method].parameters.find((parameter: { name: string }) => parameter.name === name).schema;
+    return {
+      app,
+      ifMatch: new RegExp(header('/api/tasks/{id}', 'patch', 'if-match').pattern),
+      idempotencyKey: new RegExp(header('/api/tasks', 'post', 'idempotency-key').pattern),
+      email: new RegExp(doc.components.schemas.SignupBody.properties.email.pattern),
+    };
+  }
+
+  it('If-Match and Idempotency-Key: the pattern refuses what the schema refuses', async () => {
+    const { ifMatch, idempotencyKey } = await grammars();
+    const { IfMatchHeaders } = await import('../../src/tasks/if-match.ts');
+    for (const value of ['"3"', '*', ' "1", W/"2" ', '3', '"3', 'W/3', '', '"a"b"']) {
+      const serverAccepts = IfMatchHeaders.safeParse({ 'if-match': value }).success;
+      expect(ifMatch.test(value), `If-Match ${JSON.stringify(value)}`).toBe(serverAccepts);
+    }
+    expect(idempotencyKey.test('4f8c2e1a-retry')).toBe(true);
+    expect(idempotencyKey.test('tab\there')).toBe(false);
+    expect(idempotencyKey.test('del\x7f')).toBe(false);
+  });
+
+  it('email: the pattern refuses the addresses signup refuses', async () => {
+    const { email } = await grammars();
+    const { SignupBody } = await import('../../src/auth/schemas.ts');
+    for (const address of ['ada@example.com', ' Ada@Example.COM ', 'a|b@example.com', 'a@b', '"q"@example.com']) {
+      const serverAccepts = SignupBody.safeParse({ email: address, password: 'long enough pw' }).success;
+      expect(email.test(address), address).toBe(serverAccepts);
+    }
+  });
+});

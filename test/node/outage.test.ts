@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
-import { type SqlOverHttp, startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { type LocalPostgres, startLocalPostgres } from '../../tools/local-platform/local-postgres.ts';
+import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
 import { withClient } from '../support/pre-accounts.ts';
 
 const REQUEST_TIMEOUT_MS = 15_000;

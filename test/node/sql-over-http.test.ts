@@ -1,6 +1,6 @@
-// The local SQL-over-HTTP endpoint (scripts/lib/sql-over-http.ts) driven by the real driver: `neon()` from
-// @neondatabase/serverless and drizzle-orm/neon-http, with `neonConfig.fetchEndpoint` pointed at it, on a
-// scratch database of the test server.
+// The local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) driven by the real driver:
+// `neon()` from @neondatabase/serverless and drizzle-orm/neon-http, with `neonConfig.fetchEndpoint`
+// pointed at it, on a scratch database of the test server.
 
 import { request as httpRequest } from 'node:http';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import { bigint, boolean, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
-import { startSqlOverHttpProcess } from '../../scripts/lib/sql-over-http-process.ts';
+import { startSqlOverHttpProcess } from '../../tools/local-platform/sql-over-http-process.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 const things = pgTable('things', {
@@ -93,7 +93,7 @@ describe('the protocol, as Neon’s proxy speaks it', () => {
     expect((await fetch(new URL('/elsewhere', endpoint), { method: 'POST' })).status).toBe(404);
   });
 
-  it('refuses web pages: a request with an Origin, or a foreign Host (DNS rebinding), is 403 and runs nothing', async () => {
+  it('refuses web pages: an Origin, Sec-Fetch-*, a foreign Host (DNS rebinding) or port is 403 and runs nothing', async () => {
     const headers = { 'Neon-Connection-String': scratch.url, 'Neon-Raw-Text-Output': 'true' };
     const body = JSON.stringify({ query: 'select 1 as one', params: [] });
     const fromPage = await fetch(endpoint, {
@@ -102,22 +102,22 @@ describe('the protocol, as Neon’s proxy speaks it', () => {
       body,
     });
     expect(fromPage.status).toBe(403);
-    const rebound = await new Promise<number>((resolve, reject) => {
-      const url = new URL(endpoint);
-      const request = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { ...headers, Host: 'evil.example' },
-        },
-        (response) => resolve(response.statusCode ?? 0),
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-    expect(rebound).toBe(403);
+    const raw = (extra: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(endpoint);
+        const request = httpRequest(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, ...extra } },
+          (response) => resolve(response.statusCode ?? 0),
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    const { port } = new URL(endpoint);
+    expect(await raw({ Host: 'evil.example' })).toBe(403);
+    expect(await raw({ Host: `evil.example:${port}` })).toBe(403);
+    expect(await raw({ Host: `127.0.0.1:${Number(port) + 1}` })).toBe(403);
+    expect(await raw({ 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' })).toBe(403);
+    expect(await raw({ Host: `localhost:${port}` })).toBe(200); // a control: loopback by another name
     const local = await fetch(endpoint, { method: 'POST', headers, body });
     expect(local.status).toBe(200); // a control: the same request from a local program runs
   });
@@ -283,7 +283,8 @@ describe('drizzle-orm/neon-http against the endpoint', () => {
   });
 });
 
-describe('the endpoint in a process of its own (scripts/sql-over-http.ts, used by npm run bench)', () => {
+// tools/local-platform/sql-over-http-main.ts, as npm run bench starts it.
+describe('the endpoint in a process of its own (used by npm run bench)', () => {
   it('serves the driver from another process and stops when closed', async () => {
     const server = await startSqlOverHttpProcess();
     const alive = () => {

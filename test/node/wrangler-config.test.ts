@@ -1,54 +1,49 @@
-// wrangler.toml's top level is local development: a `wrangler deploy` or `wrangler secret put`
-// without `--env` must never reach the production Worker.
+// wrangler.toml as wrangler itself reads it (unstable_readConfig: inheritance from the top level
+// included). Its top level is local development: a `wrangler deploy` or `wrangler secret put` without
+// `--env` must never reach the production Worker.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Unstable_Config } from 'wrangler';
 
-const toml = readFileSync(resolve(import.meta.dirname, '../../wrangler.toml'), 'utf8');
+const CONFIG = resolve(import.meta.dirname, '../../wrangler.toml');
 
-/** The keys of one table: the top level (before the first `[…]`) or a named section such as `env.production`. */
-function section(name: string | null): string {
-  const start = name === null ? 0 : toml.indexOf(`[${name}]\n`);
-  expect(start, `[${name}] exists`).toBeGreaterThanOrEqual(0);
-  const rest = toml.slice(name === null ? 0 : start + name.length + 3);
-  const end = rest.search(/^\[/m);
-  return end === -1 ? rest : rest.slice(0, end);
+/** The top level (`wrangler dev`, the tests) or a deployed environment, as wrangler resolves it. */
+async function readConfig(env?: 'staging' | 'production'): Promise<Unstable_Config> {
+  const { unstable_readConfig } = await import('wrangler');
+  return unstable_readConfig({ config: CONFIG, env });
 }
 
-const value = (text: string, key: string) => text.match(new RegExp(`^${key} = "([^"]*)"`, 'm'))?.[1];
+const deployed = ['staging', 'production'] as const;
 
 describe('wrangler.toml', () => {
-  it('the top-level Worker is not the production Worker, nor staging', () => {
-    const top = value(section(null), 'name');
-    const production = value(section('env.production'), 'name');
-    const staging = value(section('env.staging'), 'name');
+  it('the top-level Worker is not the production Worker, nor staging', async () => {
+    const top = (await readConfig()).name;
+    const production = (await readConfig('production')).name;
+    const staging = (await readConfig('staging')).name;
     expect(top).toBeTruthy();
     expect(production).toBeTruthy();
     expect(top).not.toBe(production);
     expect(top).not.toBe(staging);
   });
 
-  it('the top level says development, production says production', () => {
-    expect(value(section('vars'), 'APP_ENV')).toBe('development');
-    expect(section('env.production')).toMatch(/APP_ENV = "production"/);
+  it('the top level says development, each deployed environment its own name', async () => {
+    expect((await readConfig()).vars.APP_ENV).toBe('development');
+    for (const env of deployed) expect((await readConfig(env)).vars.APP_ENV, env).toBe(env);
   });
 
   it('Smart Placement applies to the deployed environments (inherited from the top level)', async () => {
-    const { unstable_readConfig } = await import('wrangler');
-    for (const env of ['staging', 'production']) {
-      const config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml'), env });
-      expect(config.placement, env).toEqual({ mode: 'smart' });
+    for (const env of deployed) expect((await readConfig(env)).placement, env).toEqual({ mode: 'smart' });
+  });
+
+  it('the deployed environments have no workers.dev address and no preview URLs', async () => {
+    for (const env of deployed) {
+      const config = await readConfig(env);
+      expect(config.workers_dev, env).toBe(false);
+      expect(config.preview_urls, env).toBe(false);
     }
   });
 });
-
-// The deployed environments as wrangler resolves them (inheritance included).
-const deployed = ['staging', 'production'] as const;
-async function deployedConfig(env: (typeof deployed)[number]): Promise<Unstable_Config> {
-  const { unstable_readConfig } = await import('wrangler');
-  return unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml'), env });
-}
 
 // README, Security → Rate limits: auth attempts, signin per account and password checks per signed-in
 // user 10 per 60 s; refresh and GET /api/health 60 per 60 s.
@@ -76,7 +71,7 @@ function limitersUsedBySrc(): string[] {
 describe('wrangler.toml, deployed environments', () => {
   it("leave signin's cost-12 bcrypt CPU headroom: limits.cpu_ms >= 2000 (Workers Paid)", async () => {
     for (const env of deployed) {
-      const config = await deployedConfig(env);
+      const config = await readConfig(env);
       expect(config.limits?.cpu_ms, env).toBeGreaterThanOrEqual(2000);
     }
   });
@@ -85,7 +80,7 @@ describe('wrangler.toml, deployed environments', () => {
     // The table above covers exactly the limiters src/ uses: a new one must be documented here too.
     expect(limitersUsedBySrc()).toEqual(Object.keys(DOCUMENTED_LIMITS).sort());
     for (const env of deployed) {
-      const config = await deployedConfig(env);
+      const config = await readConfig(env);
       const declared = Object.fromEntries(config.ratelimits.map((binding) => [binding.name, binding.simple]));
       for (const [name, expected] of Object.entries(DOCUMENTED_LIMITS)) {
         expect(declared[name], `${env} ${name}`).toEqual(expected);
@@ -96,9 +91,7 @@ describe('wrangler.toml, deployed environments', () => {
   it('give each limiter its own counters: namespace ids unique per Worker, none shared by dev, staging and production', async () => {
     // The top level is the dev Worker (task-api-dev): deployed by a `wrangler deploy` without --env, it
     // must not spend production's budgets.
-    const { unstable_readConfig } = await import('wrangler');
-    const top: Unstable_Config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') });
-    const workers = [top, await deployedConfig('staging'), await deployedConfig('production')];
+    const workers = [await readConfig(), await readConfig('staging'), await readConfig('production')];
     const idsOf = workers.map((config) => config.ratelimits.map((binding) => binding.namespace_id));
     for (const ids of idsOf) expect(new Set(ids).size).toBe(ids.length);
     const all = idsOf.flat();

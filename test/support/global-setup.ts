@@ -1,16 +1,14 @@
 // Runs once per `vitest run`, in Node: a real PostgreSQL (embedded, or TEST_DATABASE_URL's server), a
-// fresh database migrated by the real drizzle-kit, the WebSocket pipe and the local SQL-over-HTTP
-// endpoint (Neon's `/sql` protocol) the Worker's driver uses, and the mail outbox (its .eml files in a
+// fresh database migrated by the real drizzle-kit, the local SQL-over-HTTP endpoint (Neon's `/sql` protocol) the Worker's driver uses, and the mail outbox (its .eml files in a
 // temp dir) the Worker sends email to and tests read messages back from.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type LocalPostgres, startLocalPostgres } from '../../scripts/lib/local-postgres.ts';
-import { startMailOutbox } from '../../scripts/lib/mail-outbox.ts';
 import { migrate } from '../../scripts/lib/migrations.ts';
-import { startSqlOverHttp } from '../../scripts/lib/sql-over-http.ts';
-import { startWsPipe } from '../../scripts/lib/ws-pipe.ts';
+import { type LocalPostgres, startLocalPostgres } from '../../tools/local-platform/local-postgres.ts';
+import { startMailOutbox } from '../../tools/local-platform/mail-outbox.ts';
+import { startSqlOverHttp } from '../../tools/local-platform/sql-over-http.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 declare module 'vitest' {
@@ -19,8 +17,6 @@ declare module 'vitest' {
     databaseUrl: string;
     /** The server's maintenance database: tests create their own scratch databases through it. */
     serverUrl: string;
-    /** host:port of the WebSocket pipe to the server. */
-    pipe: string;
     /** URL of the local SQL-over-HTTP endpoint, for `neonConfig.fetchEndpoint`. */
     sqlEndpoint: string;
     /** host:port of the local mail outbox (LOCAL_OUTBOX). */
@@ -39,19 +35,16 @@ export default async function setup(project: TestProject) {
   }
   const scratch = await createScratchDatabase(serverUrl, 'run');
   await migrate(scratch.url, 'pipe');
-  const pipe = await startWsPipe({ countStatements: true });
   const sqlOverHttp = await startSqlOverHttp({ countStatements: true });
   const mailDir = mkdtempSync(join(tmpdir(), 'task-api-mail-'));
   const outbox = await startMailOutbox({ dir: mailDir });
 
   project.provide('databaseUrl', scratch.url);
   project.provide('serverUrl', serverUrl);
-  project.provide('pipe', `127.0.0.1:${pipe.port}`);
   project.provide('sqlEndpoint', sqlOverHttp.endpoint);
   project.provide('outbox', outbox.hostPort);
 
   return async () => {
-    await pipe.close();
     await sqlOverHttp.close();
     await outbox.close();
     rmSync(mailDir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 // Tokens sent by email (password reset, email verification): 256 random bits, base64url, stored only as
 // SHA-256 hashes, single use. Each route's work is one statement; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
+import { base64url } from 'jose';
 import type { Database } from '../../db/client.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, sessions, users } from '../../db/schema.ts';
-import { toBase64Url } from '../../lib/base64url.ts';
+import { deleteInBatches, seconds } from '../../db/sql-helpers.ts';
 import { sha256Hex } from '../../lib/digest.ts';
 import { type Caller, liveSessionCondition } from '../caller.ts';
 
@@ -27,15 +28,13 @@ export interface NewEmailToken {
 }
 
 export async function newEmailToken(): Promise<NewEmailToken> {
-  const token = toBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+  const token = base64url.encode(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
   return { token, hash: await hashEmailToken(token) };
 }
 
 export function hashEmailToken(token: string): Promise<string> {
   return sha256Hex(token);
 }
-
-const seconds = (value: number) => sql`make_interval(secs => ${value}::int)`;
 
 /**
  * The send limit, as a condition on the user row `u`: its last email of `purpose` is at least 60 s old
@@ -163,16 +162,7 @@ export async function createVerificationToken(
 }
 
 /** Deletes tokens that expired over a day ago (used or not), in batches; returns how many. */
-export async function deleteExpiredEmailTokens(db: Database, batchSize = 1000, maxBatches = 100): Promise<number> {
-  let deleted = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await db.execute(sql`
-      delete from ${emailTokens} where token_hash in (
-        select token_hash from ${emailTokens} where expires_at < now() - interval '1 day'
-         limit ${batchSize} for update skip locked)
-      returning token_hash`);
-    deleted += rows.length;
-    if (rows.length < batchSize) break;
-  }
-  return deleted;
+export function deleteExpiredEmailTokens(db: Database, batchSize?: number, maxBatches?: number): Promise<number> {
+  const expired = sql`${emailTokens.expiresAt} < now() - interval '1 day'`;
+  return deleteInBatches(db, emailTokens, emailTokens.tokenHash, expired, batchSize, maxBatches);
 }

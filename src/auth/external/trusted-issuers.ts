@@ -3,7 +3,7 @@
 // bad entry stops the deployment (fail closed) instead of accepting or refusing tokens at random.
 import * as z from 'zod';
 import { LOOPBACK_HOSTS } from '../../lib/loopback.ts';
-import { TOKEN_ISSUER } from '../own-issuer.ts';
+import { TOKEN_ISSUER } from '../access-tokens.ts';
 
 // Asymmetric only: a token is checked against the issuer's published public key. HS* is never allowed
 // here (the "key" would be public, RFC 8725 §3.1); `none` is not an algorithm jose accepts at all.

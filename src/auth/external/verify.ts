@@ -6,19 +6,17 @@
 // at most the issuer's maxTokenLifetimeSeconds, with 30 s of clock skew; `sub` must be text Postgres can
 // store as it is. Keys that cannot be fetched are the issuer's outage: 503 with Retry-After, never a 401
 // that would sign the user out.
-import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { base64url, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../http/errors.ts';
-import { fromBase64Url } from '../../lib/base64url.ts';
+import { toHex } from '../../lib/digest.ts';
 import type { ExternalCaller } from '../caller.ts';
+import { providerUnavailable } from '../errors.ts';
+import { CLOCK_SKEW_SECONDS, rejectedToken } from '../jwt.ts';
 import { toUserId, type UserId } from '../user-id.ts';
 import { issuerKeySet, KeySetUnavailable } from './issuer-keys.ts';
 import type { TrustedIssuer } from './trusted-issuers.ts';
 
-const CLOCK_SKEW_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;
-/** Retry-After of a 503 when no fetch of the keys is due at a known time. */
-export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
 // One cached key set per JWKS URL, for the life of the isolate (only configured URLs ever get here).
 const keySets = new Map<string, JWTVerifyGetKey>();
@@ -32,16 +30,9 @@ function keysOf(issuer: TrustedIssuer): JWTVerifyGetKey {
   return keys;
 }
 
-function providerUnavailable(issuer: string, cause: KeySetUnavailable): AppError {
-  // A failed fetch is remembered (issuer-keys.ts): retrying before it is forgotten gets the same answer.
-  const retryAfter =
-    cause.retryAt === undefined
-      ? AUTH_PROVIDER_RETRY_AFTER_SECONDS
-      : Math.max(1, Math.ceil((cause.retryAt - Date.now()) / 1000));
-  return new AppError('AUTH_PROVIDER_UNAVAILABLE', `The signing keys of ${issuer} cannot be fetched; retry later`, {
-    headers: { 'Retry-After': String(retryAfter) },
-    cause,
-  });
+/** Retry-After for a key set that could not be fetched: until the failure is forgotten (issuer-keys.ts). */
+function retryAfterSeconds(cause: KeySetUnavailable): number | undefined {
+  return cause.retryAt === undefined ? undefined : Math.max(1, Math.ceil((cause.retryAt - Date.now()) / 1000));
 }
 
 /**
@@ -54,7 +45,7 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', input)).slice(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(bytes);
   return toUserId(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
 }
 
@@ -64,7 +55,7 @@ export async function externalUserId(issuer: string, subject: string): Promise<U
  */
 function unverifiedField(token: string, part: 0 | 1, field: string): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[part] ?? '')))?.[field];
+    return JSON.parse(new TextDecoder().decode(base64url.decode(token.split('.')[part] ?? '')))?.[field];
   } catch {
     return undefined;
   }
@@ -138,9 +129,9 @@ export async function verifyExternalToken(
       external: { issuer: issuer.issuer, subject },
     };
   } catch (error) {
-    if (error instanceof KeySetUnavailable) throw providerUnavailable(issuer.issuer, error);
-    if (error instanceof errors.JWTExpired) return 'expired';
-    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
-    throw error;
+    if (error instanceof KeySetUnavailable) {
+      throw providerUnavailable(issuer.issuer, error, retryAfterSeconds(error));
+    }
+    return rejectedToken(error);
   }
 }

@@ -7,7 +7,8 @@ import { verifyPassword } from '../accounts/passwords.ts';
 import { deleteUser, findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { sessionCaller, sessionEnded, whileSessionLive, wrongPassword } from '../require-user.ts';
+import { sessionEnded, wrongPassword } from '../errors.ts';
+import { sessionCaller, whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({

@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { findCaller } from '../accounts/repository.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { sessionEnded } from '../require-user.ts';
+import { sessionEnded } from '../errors.ts';
 import { UserEnvelope } from '../schemas.ts';
 import { toUserDto } from '../sessions/response.ts';
 

@@ -2,7 +2,6 @@
 // uses the token up, sets the new hash and revokes every session of the account.
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts } from '../../http/rate-limit.ts';
@@ -10,6 +9,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { hashEmailToken, resetPasswordWithToken } from '../accounts/email-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
+import { emailLinkInvalid } from '../errors.ts';
 import { PasswordResetConfirmBody } from '../schemas.ts';
 
 export const route = createRoute({
@@ -35,7 +35,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const reset = await resetPasswordWithToken(c.get('db'), await hashEmailToken(token), newHash);
   if (!reset) {
     await auditAuth(c, 'password_reset', 'failure', {});
-    throw new AppError('TOKEN_INVALID', 'The link is unknown, expired, already used, or no longer matches the account');
+    throw emailLinkInvalid();
   }
   await auditAuth(c, 'password_reset', 'success', { userId: reset.userId });
   return c.body(null, 204);

@@ -6,10 +6,9 @@ import { problemResponses } from '../../http/openapi.ts';
 import { limitRefreshAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { auditAuth } from '../audit.ts';
-import { unauthenticated } from '../require-user.ts';
+import { refreshRefused } from '../errors.ts';
 import { RefreshBody, Session } from '../schemas.ts';
-import { hashRefreshToken, newRefreshToken, openNextToken, sealNextToken } from '../sessions/refresh-tokens.ts';
-import { rotateRefreshToken } from '../sessions/repository.ts';
+import { refreshSession } from '../sessions/refresh.ts';
 import { sessionResponse } from '../sessions/response.ts';
 
 export const route = createRoute({
@@ -29,27 +28,11 @@ export const route = createRoute({
   },
 });
 
-function refreshRefused() {
-  return unauthenticated('The refresh token is unknown, expired, revoked or already used; sign in again', true);
-}
-
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const { refreshToken: presented } = c.req.valid('json');
   const config = c.get('config');
-  const next = newRefreshToken();
-  const rotation = await rotateRefreshToken(
-    c.get('db'),
-    await hashRefreshToken(presented),
-    { hash: await hashRefreshToken(next), sealed: await sealNextToken(next, presented) },
-    config.SESSION_IDLE_TTL_SECONDS,
-  );
-  if (!rotation) throw refreshRefused();
-  if (rotation.outcome === 'reused') {
-    await auditAuth(c, 'refresh_token_reused', 'failure', {});
-    throw refreshRefused();
-  }
-  // Racing tabs: the token this one was rotated to, which only a holder of this one can unseal.
-  const refreshToken = rotation.outcome === 'rotated' ? next : await openNextToken(rotation.sealedNext, presented);
-  if (!refreshToken) throw refreshRefused();
-  return c.json(await sessionResponse(rotation.opened, refreshToken, config), 200);
+  const { refreshToken } = c.req.valid('json');
+  const result = await refreshSession(c.get('db'), refreshToken, config.SESSION_IDLE_TTL_SECONDS);
+  if (result.outcome === 'reused') await auditAuth(c, 'refresh_token_reused', 'failure', {});
+  if (result.outcome !== 'refreshed') throw refreshRefused();
+  return c.json(await sessionResponse(result.opened, result.refreshToken, config), 200);
 };

@@ -1,10 +1,11 @@
 // DELETE /api/auth/sessions/:id: end one session of the account (e.g. a lost device).
+
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
+import { sessionNotFound } from '../errors.ts';
 import { whileSessionLive } from '../require-user.ts';
 import { SessionIdParams } from '../schemas.ts';
 import { endSessionById } from '../sessions/repository.ts';
@@ -27,6 +28,6 @@ export const route = authenticatedRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ended = whileSessionLive(await endSessionById(c.get('db'), c.get('caller'), c.req.valid('param').id));
   // Someone else's session and an unknown or already ended one look the same.
-  if (!ended) throw new AppError('NOT_FOUND', 'No such session');
+  if (!ended) throw sessionNotFound();
   return c.body(null, 204);
 };

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts, limitSigninPerAccount } from '../../http/rate-limit.ts';
@@ -8,6 +7,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { hashCost, hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findUserWithHashByEmail } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
+import { invalidCredentials } from '../errors.ts';
 import { normalizeEmail, Session, SigninBody } from '../schemas.ts';
 import { openSession } from '../sessions/repository.ts';
 import { prepareSession, sessionResponse } from '../sessions/response.ts';
@@ -50,7 +50,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const opened = user && valid ? await openSession(db, user.id, user.passwordHash, session, rehash) : undefined;
   if (!user || !opened) {
     await auditAuth(c, 'signin', 'failure', user ? { userId: user.id } : { email });
-    throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect');
+    throw invalidCredentials('The email or password is incorrect');
   }
   await auditAuth(c, 'signin', 'success', { userId: user.id });
   return c.json(await sessionResponse(opened, refreshToken, config), 200);

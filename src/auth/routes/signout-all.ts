@@ -1,10 +1,12 @@
 // POST /api/auth/signout-all: every session of the account stops working at once.
+
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { sessionCaller, sessionEnded } from '../require-user.ts';
+import { sessionEnded } from '../errors.ts';
+import { sessionCaller } from '../require-user.ts';
 import { endAllSessions } from '../sessions/repository.ts';
 
 export const route = authenticatedRoute({

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { deliverLater } from '../../email/deliver.ts';
 import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts } from '../../http/rate-limit.ts';
@@ -10,6 +9,7 @@ import { withDatabase } from '../../http/with-database.ts';
 import { newEmailToken } from '../accounts/email-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
+import { emailTaken } from '../errors.ts';
 import { Session, SignupBody } from '../schemas.ts';
 import { signupWithSession } from '../sessions/repository.ts';
 import { prepareSession, sessionResponse } from '../sessions/response.ts';
@@ -40,11 +40,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const opened = await signupWithSession(c.get('db'), email, passwordHash, session, verification.hash);
   if (!opened) {
     await auditAuth(c, 'signup', 'failure', { email });
-    // errors[] although this is not a validation failure: it names the field, so an app can show the
-    // message next to the email input.
-    throw new AppError('EMAIL_TAKEN', 'An account with this email already exists', {
-      errors: [{ path: 'email', message: 'is already registered' }],
-    });
+    throw emailTaken();
   }
   await auditAuth(c, 'signup', 'success', { userId: opened.user.id });
   deliverLater(c, 'verify_email', verificationEmail(email, config.APP_URL, verification.token));

@@ -9,7 +9,8 @@ import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { createVerificationToken, newEmailToken } from '../accounts/email-tokens.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { sessionCaller, sessionEnded } from '../require-user.ts';
+import { sessionEnded } from '../errors.ts';
+import { sessionCaller } from '../require-user.ts';
 import { Accepted } from '../schemas.ts';
 
 export const route = authenticatedRoute({

@@ -1,12 +1,12 @@
 // POST /api/auth/verify-email: the token from a verification email marks the address verified.
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { AppError } from '../../http/errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { hashEmailToken, verifyEmailWithToken } from '../accounts/email-tokens.ts';
 import { auditAuth } from '../audit.ts';
+import { emailLinkInvalid } from '../errors.ts';
 import { VerifyEmailBody } from '../schemas.ts';
 
 export const route = createRoute({
@@ -27,8 +27,7 @@ export const route = createRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { token } = c.req.valid('json');
   const userId = await verifyEmailWithToken(c.get('db'), await hashEmailToken(token));
-  if (!userId)
-    throw new AppError('TOKEN_INVALID', 'The link is unknown, expired, already used, or no longer matches the account');
+  if (!userId) throw emailLinkInvalid();
   await auditAuth(c, 'email_verified', 'success', { userId });
   return c.body(null, 204);
 };

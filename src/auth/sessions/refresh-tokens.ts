@@ -2,7 +2,7 @@
 // the new one is also stored sealed (AES-GCM) under a key derived from the token it replaces: a tab that
 // presents the replaced token within the reuse window gets the same new token back, and nobody who can
 // only read the database can recover any token.
-import { fromBase64Url, toBase64Url } from '../../lib/base64url.ts';
+import { base64url } from 'jose';
 import { sha256Hex } from '../../lib/digest.ts';
 
 const TOKEN_BYTES = 32;
@@ -10,7 +10,7 @@ const IV_BYTES = 12;
 const encoder = new TextEncoder();
 
 export function newRefreshToken(): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
 }
 
 export function hashRefreshToken(token: string): Promise<string> {
@@ -26,7 +26,7 @@ async function sealingKey(previousToken: string): Promise<CryptoKey> {
 export async function sealNextToken(next: string, previous: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await sealingKey(previous), encoder.encode(next));
-  return `${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+  return `${base64url.encode(iv)}.${base64url.encode(new Uint8Array(sealed))}`;
 }
 
 /** The token sealed under `previous`, or null when it does not open with it. */
@@ -34,9 +34,9 @@ export async function openNextToken(sealed: string, previous: string): Promise<s
   try {
     const [iv, data] = sealed.split('.');
     const opened = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64Url(iv) },
+      { name: 'AES-GCM', iv: base64url.decode(iv) },
       await sealingKey(previous),
-      fromBase64Url(data),
+      base64url.decode(data),
     );
     return new TextDecoder().decode(opened);
   } catch {

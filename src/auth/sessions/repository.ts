@@ -6,6 +6,7 @@ import type { Database } from '../../db/client.ts';
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../../db/errors.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
+import { deleteInBatches, seconds } from '../../db/sql-helpers.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from '../accounts/repository.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from '../caller.ts';
@@ -26,8 +27,6 @@ export interface OpenedSession {
   /** When the session ends unless refreshed (never after its absolute end). */
   endsAt: Date;
 }
-
-const seconds = (value: number) => sql`make_interval(secs => ${value}::int)`;
 
 /**
  * `insert into sessions … select <user>.id, …` for a new session of the user row that `user` (an alias
@@ -296,21 +295,8 @@ export async function endSessionById(db: Database, caller: Caller, id: string): 
   return result.sessionLive ? { sessionLive: true, value: result.value.length === 1 } : result;
 }
 
-/**
- * Deletes ended sessions (revoked, or past an end) in batches, so no statement holds many row locks or
- * runs long; stops after `maxBatches`. Returns how many were deleted.
- */
-export async function deleteEndedSessions(db: Database, batchSize = 1000, maxBatches = 100): Promise<number> {
-  let deleted = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await db.execute(sql`
-      delete from ${sessions} where id in (
-        select id from ${sessions}
-         where revoked_at is not null or idle_expires_at <= now() or expires_at <= now()
-         limit ${batchSize} for update skip locked)
-      returning id`);
-    deleted += rows.length;
-    if (rows.length < batchSize) break;
-  }
-  return deleted;
+/** Deletes ended sessions (revoked, or past an end), in batches; returns how many. */
+export function deleteEndedSessions(db: Database, batchSize?: number, maxBatches?: number): Promise<number> {
+  const ended = sql`${sessions.revokedAt} is not null or ${sessions.idleExpiresAt} <= now() or ${sessions.expiresAt} <= now()`;
+  return deleteInBatches(db, sessions, sessions.id, ended, batchSize, maxBatches);
 }

@@ -1,13 +1,12 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
-import { TAGS, written } from '../errors.ts';
-import { IfMatchHeaders, ifMatchOf } from '../if-match.ts';
+import { taskFailure } from '../errors.ts';
+import { IfMatchHeaders } from '../if-match.ts';
 import { deleteTask } from '../repository.ts';
-import { TaskIdParams } from '../schemas.ts';
+import { TAGS, TaskIdParams } from '../schemas.ts';
 
 export const route = authenticatedRoute({
   method: 'delete',
@@ -25,7 +24,8 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
-  written(whileSessionLive(await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch)));
+  const ifMatch = c.req.valid('header')['if-match'];
+  const result = await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
+  if (result.outcome !== 'written') throw taskFailure(result.outcome);
   return c.body(null, 204);
 };

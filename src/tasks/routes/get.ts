@@ -1,13 +1,13 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
-import { TAGS, taskNotFound } from '../errors.ts';
-import { ETAG_HEADER, etag } from '../if-match.ts';
+import { taskFailure } from '../errors.ts';
+import { ETAG_HEADER } from '../if-match.ts';
 import { findTask } from '../repository.ts';
-import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { TAGS, Task, TaskIdParams } from '../schemas.ts';
+import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
   method: 'get',
@@ -25,8 +25,7 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const row = whileSessionLive(await findTask(c.get('db'), c.get('caller'), c.req.valid('param').id));
-  if (!row) throw taskNotFound();
-  c.header('ETag', etag(row.version));
-  return c.json(toTaskDto(row), 200);
+  const result = await findTask(c.get('db'), c.get('caller'), c.req.valid('param').id);
+  if (result.outcome !== 'found') throw taskFailure(result.outcome);
+  return sendTask(c, result.value, 200);
 };

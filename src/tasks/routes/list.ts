@@ -6,9 +6,9 @@ import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { TAGS } from '../errors.ts';
+
 import { listTasks } from '../repository.ts';
-import { ListTasksQuery, TaskPage, toTaskDto } from '../schemas.ts';
+import { ListTasksQuery, TAGS, TaskPage, toTaskDto } from '../schemas.ts';
 
 export const route = authenticatedRoute({
   method: 'get',

@@ -1,14 +1,14 @@
 // PATCH changes only the fields sent; one UPDATE … RETURNING.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
-import { TAGS, written } from '../errors.ts';
-import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../if-match.ts';
+import { taskFailure } from '../errors.ts';
+import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { updateTask } from '../repository.ts';
-import { PatchTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { PatchTaskBody, TAGS, Task, TaskIdParams } from '../schemas.ts';
+import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
   method: 'patch',
@@ -34,10 +34,8 @@ export const route = authenticatedRoute({
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { id } = c.req.valid('param');
-  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
-  const row = written(
-    whileSessionLive(await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch)),
-  );
-  c.header('ETag', etag(row.version));
-  return c.json(toTaskDto(row), 200);
+  const ifMatch = c.req.valid('header')['if-match'];
+  const result = await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch);
+  if (result.outcome !== 'written') throw taskFailure(result.outcome);
+  return sendTask(c, result.value, 200);
 };

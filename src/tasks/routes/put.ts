@@ -1,14 +1,10 @@
-// PUT replaces all three fields; one UPDATE … RETURNING.
+// PUT replaces all three fields; one UPDATE … RETURNING, by PATCH's handler.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { whileSessionLive } from '../../auth/require-user.ts';
-import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
-import { TAGS, written } from '../errors.ts';
-import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../if-match.ts';
-import { updateTask } from '../repository.ts';
-import { PutTaskBody, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
+import { PutTaskBody, TAGS, Task, TaskIdParams } from '../schemas.ts';
 
 export const route = authenticatedRoute({
   method: 'put',
@@ -32,12 +28,5 @@ export const route = authenticatedRoute({
   },
 });
 
-export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const { id } = c.req.valid('param');
-  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
-  const row = written(
-    whileSessionLive(await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch)),
-  );
-  c.header('ETag', etag(row.version));
-  return c.json(toTaskDto(row), 200);
-};
+// The same handler as PATCH: a PUT body is the full set of fields, so "change the fields sent" replaces them all.
+export { handler } from './patch.ts';

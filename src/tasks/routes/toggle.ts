@@ -1,13 +1,13 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
-import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, IGNORED_REQUEST_BODY, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
-import { TAGS, written } from '../errors.ts';
-import { ETAG_HEADER, etag, IfMatchHeaders, ifMatchOf } from '../if-match.ts';
+import { taskFailure } from '../errors.ts';
+import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { toggleTask } from '../repository.ts';
-import { Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { TAGS, Task, TaskIdParams } from '../schemas.ts';
+import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
   method: 'patch',
@@ -29,10 +29,8 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const ifMatch = ifMatchOf(c.req.valid('header')['if-match']);
-  const row = written(
-    whileSessionLive(await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch)),
-  );
-  c.header('ETag', etag(row.version));
-  return c.json(toTaskDto(row), 200);
+  const ifMatch = c.req.valid('header')['if-match'];
+  const result = await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
+  if (result.outcome !== 'written') throw taskFailure(result.outcome);
+  return sendTask(c, result.value, 200);
 };

@@ -185,7 +185,7 @@ describe('the interleaving behind the race, set up step by step', () => {
         ? await post('/api/auth/password-reset/confirm', { token: resetToken, newPassword })
         : await post('/api/auth/password', { currentPassword: account.password, newPassword }, bearer(account.token));
       expect(changed.status).toBeLessThan(300);
-      await blocker.end(false);
+      await blocker.release();
       const opened = await signin;
       // The signin did open its session: the old hash was current in its snapshot.
       expect(opened?.sessionId).toEqual(expect.any(String));

@@ -1,13 +1,13 @@
-// The Worker's database client: Neon's HTTP path for every query, the WebSocket Pool only for an
-// interactive transaction, and how a failed request to the proxy is told apart from a bad query.
+// The Worker's database client: Neon's HTTP path for every query, and how a failed request to the proxy
+// is told apart from a bad query; atomic multi-statement writes over the same HTTP path.
 import { env } from 'cloudflare:test';
 import { NeonDbError } from '@neondatabase/serverless';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createDatabase, createTransactionalDatabase, DatabaseHttpError } from '../../../src/db/client.ts';
-import { isDatabaseUnavailable } from '../../../src/db/errors.ts';
+import { createDatabase, DatabaseHttpError } from '../../../src/db/client.ts';
+import { isDatabaseUnavailable, sqlState } from '../../../src/db/errors.ts';
 import { tasks } from '../../../src/db/schema.ts';
 import { queryDatabase, UNREACHABLE_DATABASE_URL } from '../support/api.ts';
 
@@ -68,21 +68,14 @@ describe('database client (HTTP path)', () => {
   });
 });
 
-describe('database client (WebSocket session, for interactive transactions)', () => {
-  it('runs an interactive transaction and rolls it back on error', async () => {
-    const title = `tx-${crypto.randomUUID()}`;
-    const { db, close } = createTransactionalDatabase(config());
-    try {
-      await expect(
-        db.transaction(async (tx) => {
-          const [row] = await tx.insert(tasks).values({ title }).returning({ id: tasks.id });
-          expect(row.id).toBeGreaterThan(0);
-          throw new Error('changed my mind');
-        }),
-      ).rejects.toThrow('changed my mind');
-    } finally {
-      await close();
-    }
+describe('database client (atomic writes without a WebSocket session)', () => {
+  it('db.batch runs its statements in one transaction: a failing one rolls back the others', async () => {
+    const title = `batch-${crypto.randomUUID()}`;
+    const db = createDatabase(config());
+    const failure = await db
+      .batch([db.insert(tasks).values({ title }), db.execute(sql`select 1 / 0`)])
+      .catch((error: unknown) => error);
+    expect(sqlState(failure)).toBe('22012'); // division_by_zero
     expect(await queryDatabase('select id from tasks where title = $1', [title])).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // these read the messages back from it. Sending happens after the response, so reads poll briefly.
 import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
-import type { OutboxMessage } from '../../../scripts/lib/mail-outbox.ts';
+import type { OutboxMessage } from '../../../tools/local-platform/mail-outbox.ts';
 
 /** A message as the outbox stores and serves it. */
 export type SentEmail = OutboxMessage;

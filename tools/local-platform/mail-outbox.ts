@@ -1,16 +1,18 @@
 // The local outbox: where the Worker's email goes in `npm run dev` and the tests (EMAIL_TRANSPORT=outbox).
 // Workers cannot write files, so the Worker POSTs each message here and this server, on loopback only,
-// writes it as one .eml file (RFC 5322, text and HTML as multipart/alternative) and keeps it in memory:
+// writes it as one .eml file (RFC 5322, text and HTML as multipart/alternative) and keeps it in memory.
+// The messages hold reset links, so only local programs are served (see refusal() in local-http.ts):
 //
 //   POST /messages  {"from","to","subject","text","html"}  → 201, one <time>-<n>.eml in the directory
 //   GET  /messages?to=<address>                             → {"messages": [{from,to,subject,text,html,file}]}
 //                                                             oldest first (all messages without `to`)
+//   403 for a foreign Host or a browser's request, 415 for a POST that is not application/json
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { readBody, sendJson } from './local-http.ts';
+import { hasJsonBody, readBody, refusal, sendJson } from './local-http.ts';
 
 export interface OutboxMessage {
   from: string;
@@ -79,6 +81,8 @@ export async function startMailOutbox(options: {
   const messages: OutboxMessage[] = [];
   let counter = 0;
   const server = createServer(async (request, response) => {
+    const refused = refusal(request, (server.address() as AddressInfo).port);
+    if (refused) return sendJson(response, 403, { error: refused });
     const url = new URL(request.url ?? '/', 'http://outbox');
     if (url.pathname !== '/messages') return sendJson(response, 404, { error: 'not found' });
     if (request.method === 'GET') {
@@ -88,6 +92,7 @@ export async function startMailOutbox(options: {
       });
     }
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
+    if (!hasJsonBody(request)) return sendJson(response, 415, { error: 'Content-Type must be application/json' });
     let payload: unknown;
     try {
       payload = JSON.parse(await readBody(request, MAX_BODY_BYTES, () => new Error('too large')));
