@@ -393,7 +393,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -527,7 +527,7 @@ export interface components {
             /** @enum {number} */
             status?: 403;
             /** @enum {string} */
-            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT";
+            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED";
         };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
@@ -1119,7 +1119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
@@ -1239,7 +1239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
@@ -1451,7 +1451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
@@ -1530,7 +1530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
@@ -1950,7 +1950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
@@ -2237,6 +2237,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -2268,6 +2279,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem422"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2491,6 +2515,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2595,6 +2632,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2722,6 +2772,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2835,6 +2898,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

@@ -14,6 +14,7 @@ export const PROBLEMS = {
   // deletion): the token is good, and a 401 there would make an app sign its user out.
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials', otherStatuses: [403] },
   EXTERNAL_ACCOUNT: { status: 403, title: 'Managed by an external issuer' },
+  QUOTA_EXCEEDED: { status: 403, title: 'Quota exceeded' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },

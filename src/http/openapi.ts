@@ -58,7 +58,7 @@ export const Problem = z
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
   401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
-  403: 'Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), or it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT)',
+  403: 'Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED)',
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',

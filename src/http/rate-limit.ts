@@ -22,7 +22,8 @@ type LimiterBinding =
   | 'REFRESH_RATE_LIMITER'
   | 'SIGNIN_ACCOUNT_RATE_LIMITER'
   | 'PASSWORD_ACCOUNT_RATE_LIMITER'
-  | 'HEALTH_RATE_LIMITER';
+  | 'HEALTH_RATE_LIMITER'
+  | 'TASK_WRITE_RATE_LIMITER';
 
 /** Counts one request against `key`; throws 429 RATE_LIMITED when over, 500 when the binding is missing. */
 export async function consume(
@@ -91,3 +92,9 @@ export async function limitSigninPerAccount(env: Bindings, config: Config, norma
   const key = await accountKey(normalizedEmail, config);
   await consume(env, 'SIGNIN_ACCOUNT_RATE_LIMITER', key, 'Too many sign-in attempts for this account; retry later');
 }
+
+/**
+ * 600 task writes (create, change, toggle, delete) per 60 s per user, whatever the network: a runaway
+ * client or a stolen token cannot flood the database with writes. Reads are not counted.
+ */
+export const limitTaskWrites = limitPerUser('TASK_WRITE_RATE_LIMITER', 'tasks', 'task writes');

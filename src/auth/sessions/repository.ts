@@ -13,6 +13,12 @@ import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type Ses
 
 /** A replay of the previous refresh token this soon after its rotation is two tabs racing, not theft. */
 export const REFRESH_REUSE_WINDOW_SECONDS = 10;
+/**
+ * Live sessions one account may have. Opening one more ends the least recently used (refreshed or
+ * opened) one in the same statement, so a script signing in in a loop cannot grow the table, or the
+ * sessions list, without bound.
+ */
+export const MAX_LIVE_SESSIONS = 100;
 
 export interface NewSession {
   refreshTokenHash: string;
@@ -91,7 +97,11 @@ export async function signupWithSession(
 
 /**
  * Signin's second statement: a session, only if the hash is still the one just verified; undefined
- * otherwise, and when the account was deleted meanwhile. With `rehash`
+ * otherwise, and when the account was deleted meanwhile. When the account already has MAX_LIVE_SESSIONS
+ * live sessions, the least recently used beyond the newest 99 end (revoked_reason 'session_limit'), in
+ * the same statement and only if the new one opens. (Signup's and the password change's statements
+ * open a session that is the account's only live one, so only signin can reach the limit; concurrent
+ * signins may pass it briefly, until the next one.) With `rehash`
  * (the stored hash was made at another cost than the configured one), the same statement replaces the
  * hash, on the same condition: after a cost change, accounts move to the new cost as they sign in, so a
  * wrong password costs what an unknown email (compared against a dummy at the configured cost) costs.
@@ -113,7 +123,15 @@ export async function openSession(
     : sql``;
   try {
     const { rows } = await db.execute<Record<string, unknown>>(sql`
-      with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)})
+      with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)}),
+      evicted as (
+        update ${sessions} set revoked_at = now(), revoked_reason = 'session_limit'
+         where ${sessions.id} in (
+           select ${sessions.id} from ${sessions}
+            where ${sessions.userId} in (select user_id from new_session) and ${liveSession}
+            order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc
+           offset ${MAX_LIVE_SESSIONS - 1})
+        returning ${sessions.id})
       select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
         from new_session s join ${users} u on u.id = s.user_id`);
     return rows[0] && readOpened(rows[0]);
@@ -259,14 +277,15 @@ export interface SessionSummary {
   userAgent: string | null;
 }
 
-/** The caller's user's live sessions, newest first. */
+/** The caller's user's live sessions, newest first (at most MAX_LIVE_SESSIONS, the newest). */
 export async function listSessions(db: Database, caller: Caller): Promise<AsCaller<SessionSummary[]>> {
   const result = await runAsCaller(
     db,
     caller,
     (live) => sql`
       select id, created_at, last_used_at, idle_expires_at, user_agent from ${sessions}
-       where user_id = ${caller.userId} and ${liveSession} and ${live}`,
+       where user_id = ${caller.userId} and ${liveSession} and ${live}
+       order by created_at desc, id limit ${MAX_LIVE_SESSIONS}`,
     sql`result.created_at desc, result.id`,
   );
   if (!result.sessionLive) return result;
