@@ -707,8 +707,6 @@ export interface operations {
             /** @description The API and its database answer */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -720,8 +718,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -731,8 +727,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -744,8 +738,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -766,8 +758,6 @@ export interface operations {
             /** @description The API answers */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -777,8 +767,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,8 +791,6 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -814,8 +800,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -825,8 +809,6 @@ export interface operations {
             /** @description Conflict (codes: EMAIL_TAKEN) */
             409: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -836,8 +818,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -847,8 +827,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -860,8 +838,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -871,8 +847,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -884,8 +858,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -910,8 +882,6 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,8 +891,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -932,9 +900,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -945,8 +911,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -956,8 +920,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -969,8 +931,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -980,8 +940,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -993,8 +951,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,8 +971,6 @@ export interface operations {
             /** @description The user the token belongs to */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1026,9 +980,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1039,8 +991,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1050,8 +1000,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1063,8 +1011,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1089,8 +1035,6 @@ export interface operations {
             /** @description The user and all their tasks are gone */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1098,8 +1042,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1109,9 +1051,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1122,8 +1062,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1133,8 +1071,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1144,8 +1080,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,8 +1091,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1168,8 +1100,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,8 +1111,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1207,8 +1135,6 @@ export interface operations {
             /** @description Password changed */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1218,8 +1144,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,9 +1153,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1242,8 +1164,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1253,8 +1173,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1264,8 +1182,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1277,8 +1193,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1288,8 +1202,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1301,8 +1213,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1327,8 +1237,6 @@ export interface operations {
             /** @description New tokens for the session */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1338,8 +1246,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1349,9 +1255,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1362,8 +1266,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,8 +1275,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1386,8 +1286,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1397,8 +1295,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1410,8 +1306,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1432,8 +1326,6 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1441,9 +1333,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1454,8 +1344,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1465,8 +1353,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1476,8 +1362,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1489,8 +1373,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1511,8 +1393,6 @@ export interface operations {
             /** @description Every session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1520,9 +1400,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1533,8 +1411,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1544,8 +1420,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1555,8 +1429,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1568,8 +1440,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1590,8 +1460,6 @@ export interface operations {
             /** @description Live sessions */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1601,9 +1469,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1614,8 +1480,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1625,8 +1489,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1638,8 +1500,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1662,8 +1522,6 @@ export interface operations {
             /** @description The session has ended */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1671,8 +1529,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1682,9 +1538,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1695,8 +1549,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1706,8 +1558,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1717,8 +1567,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1730,8 +1578,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1756,8 +1602,6 @@ export interface operations {
             /** @description Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour */
             202: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,8 +1611,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1778,8 +1620,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1789,8 +1629,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1802,8 +1640,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1813,8 +1649,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1839,8 +1673,6 @@ export interface operations {
             /** @description Password changed, every session revoked, the token used up */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1848,8 +1680,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,8 +1689,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1870,8 +1698,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1883,8 +1709,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1894,8 +1718,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1907,8 +1729,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1929,8 +1749,6 @@ export interface operations {
             /** @description Accepted. A verification link (valid 24 h) goes to the account’s current address only if its previous verification email (signup’s included) is at least 60 s old, at most 3 an hour; the answer is the same either way */
             202: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,9 +1758,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1953,8 +1769,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1964,8 +1778,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1977,8 +1789,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1988,8 +1798,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2001,8 +1809,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2027,8 +1833,6 @@ export interface operations {
             /** @description The address is verified; the token is used up */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2036,8 +1840,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2047,8 +1849,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2058,8 +1858,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,8 +1867,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2082,8 +1878,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,8 +1905,6 @@ export interface operations {
             /** @description A page of tasks */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2122,8 +1914,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2133,9 +1923,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2146,8 +1934,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,8 +1943,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,8 +1954,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2203,10 +1985,8 @@ export interface operations {
                     Location?: string;
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description Present (true) when an Idempotency-Key replayed the first response instead of creating */
+                    /** @description Set on a replay */
                     "Idempotent-Replayed"?: "true";
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2216,8 +1996,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2227,9 +2005,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2240,8 +2016,6 @@ export interface operations {
             /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,8 +2025,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,8 +2034,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2273,8 +2043,6 @@ export interface operations {
             /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2286,8 +2054,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2297,8 +2063,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2310,8 +2074,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,8 +2098,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2347,8 +2107,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2358,9 +2116,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2371,8 +2127,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2382,8 +2136,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2393,8 +2145,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,8 +2156,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2439,8 +2187,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2450,8 +2196,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2461,9 +2205,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2474,8 +2216,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2485,8 +2225,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2496,8 +2234,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2507,8 +2243,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2520,8 +2254,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2531,8 +2263,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2544,8 +2274,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2571,8 +2299,6 @@ export interface operations {
             /** @description Deleted, together with this user's stored Idempotency-Key responses that created it */
             204: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2580,8 +2306,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2591,9 +2315,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2604,8 +2326,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2615,8 +2335,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,8 +2344,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2639,8 +2355,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2650,8 +2364,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2663,8 +2375,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2696,8 +2406,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2707,8 +2415,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2718,9 +2424,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2731,8 +2435,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2742,8 +2444,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2753,8 +2453,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,8 +2462,6 @@ export interface operations {
             /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
             415: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2777,8 +2473,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2788,8 +2482,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2801,8 +2493,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2835,8 +2525,6 @@ export interface operations {
                 headers: {
                     /** @description The task's current version (strong entity tag); send it back in If-Match */
                     ETag?: string;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2846,8 +2534,6 @@ export interface operations {
             /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
             400: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2857,9 +2543,7 @@ export interface operations {
             /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
             401: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
-                    /** @description Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent */
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2870,8 +2554,6 @@ export interface operations {
             /** @description Not found (or not yours) (codes: NOT_FOUND) */
             404: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2881,8 +2563,6 @@ export interface operations {
             /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
             412: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2892,8 +2572,6 @@ export interface operations {
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,8 +2583,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2916,8 +2592,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2929,8 +2603,6 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2951,8 +2623,6 @@ export interface operations {
             /** @description The OpenAPI 3.1 document */
             200: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2962,8 +2632,6 @@ export interface operations {
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
-                    /** @description The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report */
-                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

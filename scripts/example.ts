@@ -53,6 +53,9 @@ const announce = async () => {
 };
 void announce();
 
-const code = await runDev({ env: { ...process.env, CORS_ORIGINS: origins.join(',') } });
+// Links in emails (reset, verification) open this app's pages, wherever EXAMPLE_PORT put it.
+const code = await runDev({
+  env: { ...process.env, CORS_ORIGINS: origins.join(','), APP_URL: process.env.APP_URL ?? appOrigin },
+});
 await app.close();
 process.exit(code);

@@ -1,10 +1,13 @@
-// Builds the browser app with esbuild: src/main.ts (and what it imports) into one ES module, kept in
-// memory; index.html and app.css as they are. Used by `npm run example` and the browser test.
+// Builds the browser app with esbuild: each page's script (src/main.ts, src/reset-password.ts,
+// src/verify-email.ts, with what they import: @task-api/client from client/src, see tsconfig.json's
+// paths) into one ES module each, kept in memory; the HTML pages and app.css as they are. Used by
+// `npm run example` and the browser tests.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 
 const HERE = import.meta.dirname;
+const PAGES = ['main', 'reset-password', 'verify-email'];
 
 export interface AppBuildOptions {
   /** Origin of the Task API, compiled in (the app has no other configuration). */
@@ -21,7 +24,8 @@ export interface AppFile {
 /** The app's files by URL path. */
 export async function buildApp(options: AppBuildOptions): Promise<Map<string, AppFile>> {
   const result = await build({
-    entryPoints: [join(HERE, 'src', 'main.ts')],
+    entryPoints: PAGES.map((page) => join(HERE, 'src', `${page}.ts`)),
+    outdir: join(HERE, 'out'), // only names the output files: nothing is written
     bundle: true,
     format: 'esm',
     target: 'es2022',
@@ -36,9 +40,15 @@ export async function buildApp(options: AppBuildOptions): Promise<Map<string, Ap
     },
   });
   const file = (name: string, type: string): AppFile => ({ type, body: readFileSync(join(HERE, name)) });
+  const html = 'text/html; charset=utf-8';
   return new Map([
-    ['/', file('index.html', 'text/html; charset=utf-8')],
+    ['/', file('index.html', html)],
+    ['/reset-password', file('reset-password.html', html)],
+    ['/verify-email', file('verify-email.html', html)],
     ['/app.css', file('app.css', 'text/css; charset=utf-8')],
-    ['/main.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(result.outputFiles[0].contents) }],
+    ...result.outputFiles.map((output): [string, AppFile] => [
+      `/${basename(output.path)}`,
+      { type: 'text/javascript; charset=utf-8', body: Buffer.from(output.contents) },
+    ]),
   ]);
 }

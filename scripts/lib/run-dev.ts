@@ -216,6 +216,8 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     return refuse(final);
   }
 
+  // Origins are not secrets, and a missing one is the usual reason a browser app cannot call the API.
+  print.log(`dev: CORS_ORIGINS=${vars.CORS_ORIGINS || '(empty: no browser origin may call the API)'}`);
   // wrangler reads only --env-file when one is given, so the merged variables go in one private file.
   const merged = join(stateDir, '.wrangler', 'dev-vars.merged.env');
   mkdirSync(join(stateDir, '.wrangler'), { recursive: true });

@@ -85,6 +85,13 @@ const RETRY_AFTER = {
   },
 };
 
+const WWW_AUTHENTICATE = {
+  'WWW-Authenticate': {
+    description: 'Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED)',
+    schema: { type: 'string' as const },
+  },
+};
+
 /** The Problem schema with `code` narrowed to the codes this status can carry (e.g. 404 → NOT_FOUND). */
 function problemFor(status: number) {
   const [first, ...rest] = codesFor(status);
@@ -98,7 +105,11 @@ export function problemResponses<const S extends ProblemStatus>(...statuses: S[]
       status,
       {
         description: `${STATUS_DESCRIPTIONS[status]} (codes: ${codesFor(status).join(', ')})`,
-        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+        ...(status === 429 || status === 503
+          ? { headers: RETRY_AFTER }
+          : status === 401
+            ? { headers: WWW_AUTHENTICATE }
+            : {}),
         content: { 'application/problem+json': { schema: problemFor(status) } },
       },
     ]),
@@ -107,35 +118,4 @@ export function problemResponses<const S extends ProblemStatus>(...statuses: S[]
     S,
     { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
   >;
-}
-
-/**
- * Headers every response carries (X-Request-Id) and every 401 carries (WWW-Authenticate), added to each
- * response of the generated document in one place rather than repeated in every route definition.
- */
-export function declareCommonHeaders<D extends { paths?: object }>(document: D): D {
-  for (const operations of Object.values(document.paths ?? {}) as object[]) {
-    for (const operation of Object.values(operations) as { responses?: Record<string, { headers?: object }> }[]) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        response.headers = {
-          ...response.headers,
-          'X-Request-Id': {
-            description:
-              'The id of this request (an incoming sane X-Request-Id echoed, else a new one); quote it in a report',
-            schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
-          },
-          ...(status === '401'
-            ? {
-                'WWW-Authenticate': {
-                  description:
-                    'Bearer realm="task-api" without a token; Bearer error="invalid_token" (with error_description="expired" for TOKEN_EXPIRED) when one was sent',
-                  schema: { type: 'string' },
-                },
-              }
-            : {}),
-        };
-      }
-    }
-  }
-  return document;
 }

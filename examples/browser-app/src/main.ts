@@ -1,86 +1,122 @@
-// Wiring: turns clicks into API calls (api.ts, tasks.ts) and results into DOM updates (ui.ts).
-import * as api from './api.ts';
-import { ApiError } from './api.ts';
-import * as tasks from './tasks.ts';
-import type { SessionInfo, Task } from './types.ts';
+// The task page's wiring: turns clicks into calls of the Task API client (api.ts) and results into DOM
+// updates (ui.ts). Which account is signed in follows the client's auth events, in this tab and the
+// others: signing in, out or changing the password in one tab shows in all of them.
+import {
+  ApiError,
+  type AuthEvent,
+  type Session,
+  type SessionInfo,
+  type Task,
+  TaskConflictError,
+} from '@task-api/client';
+import { api } from './api.ts';
+import { exposeTestHooks } from './test-hooks.ts';
 import * as ui from './ui.ts';
 import { $ } from './ui.ts';
 
+const PAGE_SIZE = 10;
 let nextCursor: string | null = null;
 let shown = 0;
+/** This tab is signing out by the user's click (the other tabs say why they were signed out). */
+let leaving = false;
 
-function fail(error: unknown): void {
-  // Any other 401 has already been handled by onSignedOut (the sign-in form and its message).
+/** Reports a failure: beside its fields when the API named them, else on the status line. */
+function fail(error: unknown, form?: HTMLElement): void {
+  // A session that ended has been shown already (the SIGNED_OUT event below).
   if (error instanceof ApiError && error.status === 401 && error.code !== 'INVALID_CREDENTIALS') return;
+  if (form && error instanceof ApiError && ui.showFieldErrors(form, error.errors)) {
+    ui.status('please check the marked fields', true);
+    return;
+  }
   ui.status(`failed: ${error instanceof Error ? error.message : String(error)}`, true);
 }
 
-/** Runs an action, reporting its failure on the status line instead of dropping it. */
+/** Runs an action, reporting its failure instead of dropping it. */
 const guarded =
-  <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+  <A extends unknown[]>(action: (...args: A) => Promise<void>, form?: HTMLElement) =>
   (...args: A) => {
-    action(...args).catch(fail);
+    if (form) ui.showFieldErrors(form, []);
+    action(...args).catch((error) => fail(error, form));
   };
 
-const rowOf = (id: number) => $('#tasks').querySelector<HTMLLIElement>(`li[data-id="${id}"]`);
-
-const actions: ui.TaskActions = {
-  toggle: guarded(async (task: Task, completed: boolean) => {
-    const { task: saved } = await tasks.setCompleted(task.id, completed);
-    rowOf(task.id)?.replaceWith(ui.taskItem(saved, actions));
-  }),
-  edit: guarded(async (task: Task) => {
-    // Start from the task as it is now, with its ETag: that is the version the new title replaces.
-    const { task: current, etag } = await tasks.getTask(task.id);
-    const row = rowOf(task.id);
-    if (!row) return;
-    const restore = () => row.replaceWith(ui.taskItem(current, actions));
-    ui.editItem(
-      row,
-      current,
-      guarded((title: string) => saveTitle(current, title, etag)),
-      restore,
-    );
-  }),
-  remove: guarded(async (task: Task) => {
-    try {
-      await tasks.deleteTask(task.id);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 404)) throw error; // 404: already gone
-    }
-    rowOf(task.id)?.remove();
-    ui.showCount(--shown, nextCursor !== null);
-  }),
+/** A form's submit handler: no page load, and the form's field errors beside its fields. */
+const onSubmit = (selector: string, action: (event: SubmitEvent) => Promise<void>) => {
+  const form = $<HTMLFormElement>(selector);
+  const run = guarded(action, form);
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    run(event);
+  };
 };
 
-async function saveTitle(task: Task, title: string, etag: string | null): Promise<void> {
+const rowOf = (id: number) => $('#tasks').querySelector<HTMLLIElement>(`li[data-id="${id}"]`);
+const showTask = (task: Task) => rowOf(task.id)?.replaceWith(ui.taskItem(task, actions));
+function dropRow(id: number): void {
+  rowOf(id)?.remove();
+  ui.showCount(--shown, nextCursor !== null);
+}
+
+/**
+ * Runs a change of one task. Every change is sent with the task's version (If-Match, by the client):
+ * if someone changed the task since, nothing is overwritten and their version is shown instead.
+ */
+async function change(id: number, write: () => Promise<void>, form?: HTMLElement): Promise<void> {
   try {
-    const { task: saved } = await tasks.renameTask(task.id, title, etag);
-    rowOf(task.id)?.replaceWith(ui.taskItem(saved, actions));
-    ui.status('saved');
+    await write();
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    if (error.status === 412) {
-      // Someone changed the task after this edit started: show theirs; the user can edit again.
-      const { task: fresh } = await tasks.getTask(task.id);
-      rowOf(task.id)?.replaceWith(ui.taskItem(fresh, actions));
+    if (error instanceof TaskConflictError) {
+      showTask(error.task);
       ui.status('changed elsewhere, reloaded', true);
-    } else if (error.status === 404) {
-      rowOf(task.id)?.remove();
-      ui.showCount(--shown, nextCursor !== null);
+    } else if (error instanceof ApiError && error.status === 404) {
+      dropRow(id);
       ui.status('deleted elsewhere', true);
     } else {
-      throw error;
+      fail(error, form);
     }
   }
 }
+
+const actions: ui.TaskActions = {
+  // The checkbox's new state, not a flip: sent twice, it still ends in the state the user chose.
+  toggle: guarded(async (task: Task, completed: boolean) =>
+    change(task.id, async () => {
+      showTask(await api.tasks.update(task.id, { completed }));
+    }),
+  ),
+  edit: guarded(async (task: Task) => {
+    // Start from the task as it is now: its version is the one the new title replaces.
+    const current = await api.tasks.get(task.id);
+    const row = rowOf(task.id);
+    if (!row) return;
+    ui.editItem(
+      row,
+      current,
+      (title, form) =>
+        void change(
+          task.id,
+          async () => {
+            showTask(await api.tasks.update(task.id, { title }));
+            ui.status('saved');
+          },
+          form,
+        ),
+      () => showTask(current),
+    );
+  }),
+  remove: guarded(async (task: Task) =>
+    change(task.id, async () => {
+      await api.tasks.remove(task.id);
+      dropRow(task.id);
+    }),
+  ),
+};
 
 async function loadTasks(reset: boolean): Promise<void> {
   if (reset) {
     nextCursor = null;
     shown = 0;
   }
-  const page = await tasks.listTasks(nextCursor);
+  const page = await api.tasks.list({ limit: PAGE_SIZE, ...(nextCursor ? { cursor: nextCursor } : {}) });
   const rows = page.items.map((task) => ui.taskItem(task, actions));
   if (reset) $('#tasks').replaceChildren(...rows);
   else $('#tasks').append(...rows);
@@ -90,53 +126,60 @@ async function loadTasks(reset: boolean): Promise<void> {
 }
 
 async function loadSessions(): Promise<void> {
-  ui.renderSessions(await tasks.listSessions(), guarded(endSession));
+  ui.renderSessions(await api.auth.sessions(), guarded(endSession));
 }
 
 async function endSession(session: SessionInfo): Promise<void> {
   if (session.current) return signOut();
-  await tasks.revokeSession(session.id);
+  await api.auth.endSession(session.id);
   ui.status('signed that device out');
   await loadSessions();
 }
 
 async function signOut(): Promise<void> {
+  leaving = true;
   try {
-    await api.signOut();
+    await api.auth.signOut(); // ends the session in every tab, even when the API cannot be told
     ui.status('signed out');
   } finally {
-    ui.showSignedOut(); // the tokens are forgotten even if the API could not be told
+    leaving = false;
+    ui.showSignedOut();
   }
 }
 
-// `email` is null only for an account of an external issuer (TRUSTED_ISSUERS), which this app, signing
-// in with the API's own accounts, never sees; shown generically all the same.
-async function enter(email: string | null): Promise<void> {
-  ui.showSignedIn(email ?? 'your account');
-  await loadTasks(true);
-  await loadSessions();
-}
+api.auth.onChange(
+  guarded(async (event: AuthEvent, session: Session | null) => {
+    if (event === 'SIGNED_OUT') {
+      ui.showSignedOut();
+      if (!leaving) ui.status('signed out: your session has ended; please sign in again', true);
+    } else if (event === 'SIGNED_IN' && session) {
+      ui.status('');
+      ui.showSignedIn(session.user);
+      await loadTasks(true);
+      await loadSessions();
+    } else if (event === 'USER_UPDATED' && session) {
+      ui.showUser(session.user);
+    }
+  }),
+);
 
-api.onSignedOut((reason) => {
-  ui.showSignedOut();
-  ui.status(`signed out: ${reason.status} ${reason.code}; please sign in again`, true);
-});
-
-$<HTMLFormElement>('#auth').onsubmit = guarded(async (event: SubmitEvent) => {
-  event.preventDefault();
-  const email = $<HTMLInputElement>('#email').value;
-  const password = $<HTMLInputElement>('#password').value;
+onSubmit('#auth', async (event) => {
+  const credentials = { email: $<HTMLInputElement>('#email').value, password: $<HTMLInputElement>('#password').value };
   const create = (event.submitter as HTMLButtonElement | null)?.value === 'signup';
-  const session = create ? await api.signUp(email, password) : await api.signIn(email, password);
+  await (create ? api.auth.signUp(credentials) : api.auth.signIn(credentials)); // SIGNED_IN shows the tasks
   $<HTMLInputElement>('#password').value = '';
-  ui.status('');
-  await enter(session.user.email);
 });
 
-$<HTMLFormElement>('#add').onsubmit = guarded(async (event: SubmitEvent) => {
-  event.preventDefault();
+$('#forgot').onclick = guarded(async () => {
+  const email = $<HTMLInputElement>('#email');
+  if (!email.reportValidity()) return;
+  await api.auth.requestPasswordReset({ email: email.value });
+  ui.status('if that address has an account, a link to choose a new password is on its way');
+}, $('#auth'));
+
+onSubmit('#add', async () => {
   const input = $<HTMLInputElement>('#title');
-  const { task } = await tasks.createTask(input.value);
+  const task = await api.tasks.create({ title: input.value });
   input.value = '';
   // Newest first, as the list is ordered; the cursor of older pages stays valid (it is keyset-based).
   $('#tasks').prepend(ui.taskItem(task, actions));
@@ -146,37 +189,31 @@ $<HTMLFormElement>('#add').onsubmit = guarded(async (event: SubmitEvent) => {
 $('#more').onclick = guarded(() => loadTasks(false));
 $('#signout').onclick = guarded(signOut);
 $('#reload-sessions').onclick = guarded(loadSessions);
+$('#resend').onclick = guarded(async () => {
+  await api.auth.requestEmailVerification();
+  ui.status('a new verification link is on its way');
+});
 
-$<HTMLFormElement>('#change-password').onsubmit = guarded(async (event: SubmitEvent) => {
-  event.preventDefault();
+onSubmit('#change-password', async () => {
   const current = $<HTMLInputElement>('#current-password');
   const next = $<HTMLInputElement>('#new-password');
-  await api.changePassword(current.value, next.value);
+  await api.auth.changePassword({ currentPassword: current.value, newPassword: next.value });
   current.value = '';
   next.value = '';
   ui.status('password changed; every other session was signed out');
   await loadSessions();
 });
 
-if (__TEST_HOOKS__) {
-  // Only in the browser test's build (esbuild drops this block otherwise).
-  Object.assign(window, {
-    testHooks: { setAccessToken: api.setAccessTokenForTest, session: api.currentSession },
-  });
-}
+if (__TEST_HOOKS__) exposeTestHooks(api); // only in the browser test's build (esbuild drops it otherwise)
 
-// A reload, or another tab, with a stored refresh token stays signed in.
-if (api.hasStoredSession()) {
-  guarded(async () => {
-    try {
-      const session = await api.refresh();
-      await enter(session.user.email);
-    } catch (error) {
-      ui.showSignedOut();
-      if (error instanceof ApiError && error.status === 401) ui.status('your session has ended; please sign in again');
-      throw error;
-    }
-  })();
-} else {
-  ui.showSignedOut();
-}
+// A reload, or another tab, with a stored session stays signed in (SIGNED_IN shows the tasks). The
+// sign-in form shows only if there is still no session by the time this is settled: the user may have
+// signed in meanwhile, here or in another tab.
+guarded(async () => {
+  try {
+    await api.auth.restore();
+  } finally {
+    // After a failure (429, 503, offline) the stored session is kept: a reload tries it again.
+    if (!api.auth.session()) ui.showSignedOut();
+  }
+})();

@@ -1,6 +1,6 @@
 // Rendering only: builds and updates DOM nodes, never calls the API. Text goes in with textContent
 // (never innerHTML), so a task title cannot inject markup into the page.
-import type { SessionInfo, Task } from './types.ts';
+import type { FieldError, SessionInfo, Task, User } from '@task-api/client';
 
 export const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => {
   const found = document.querySelector<T>(selector);
@@ -24,10 +24,32 @@ export function status(text: string, isError = false): void {
   line.classList.toggle('error', isError);
 }
 
-export function showSignedIn(email: string): void {
+// `email` is null only for an account of an external issuer (TRUSTED_ISSUERS), which this app, signing
+// in with the API's own accounts, never sees; shown generically all the same.
+export function showSignedIn(user: User): void {
   $('#signed-out').hidden = true;
   $('#signed-in').hidden = false;
-  $('#who').textContent = `Signed in as ${email}`;
+  showUser(user);
+}
+
+export function showUser(user: User): void {
+  $('#who').textContent = `Signed in as ${user.email ?? 'your account'}`;
+  $('#unverified').hidden = user.emailVerified || user.email === null;
+}
+
+/**
+ * Shows each error beside its field (the element `[data-for="<path>"]` in the form) and clears the
+ * form's earlier ones; answers whether any was shown there.
+ */
+export function showFieldErrors(form: HTMLElement, errors: FieldError[]): boolean {
+  let shown = false;
+  for (const slot of form.querySelectorAll<HTMLElement>('.field-error')) {
+    const error = errors.find((candidate) => candidate.path === slot.dataset.for);
+    slot.textContent = error?.message ?? '';
+    slot.previousElementSibling?.querySelector('input')?.setAttribute('aria-invalid', String(Boolean(error)));
+    shown ||= Boolean(error);
+  }
+  return shown;
 }
 
 export function showSignedOut(): void {
@@ -59,20 +81,28 @@ export function taskItem(task: Task, actions: TaskActions): HTMLLIElement {
   return item;
 }
 
-/** Swaps a task's title for an input; `save` gets the new title, `cancel` restores the row. */
-export function editItem(item: HTMLLIElement, task: Task, save: (title: string) => void, cancel: () => void): void {
+/** Swaps a task's title for an input; `save` gets the new title (and the form, for its field errors). */
+export function editItem(
+  item: HTMLLIElement,
+  task: Task,
+  save: (title: string, form: HTMLFormElement) => void,
+  cancel: () => void,
+): void {
   const input = element('input', { className: 'edit-title', value: task.title, maxLength: 200, required: true });
+  input.setAttribute('aria-label', 'Title');
   const form = element(
     'form',
     { className: 'edit-form' },
-    input,
+    element('label', {}, input),
+    element('small', { className: 'field-error' }),
     element('button', { type: 'submit', textContent: 'Save' }),
   );
+  (form.querySelector('.field-error') as HTMLElement).dataset.for = 'title';
   const back = element('button', { type: 'button', textContent: 'Cancel' });
   back.onclick = cancel;
   form.onsubmit = (event) => {
     event.preventDefault();
-    save(input.value);
+    save(input.value, form);
   };
   item.replaceChildren(form, back);
   input.focus();

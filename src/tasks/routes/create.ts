@@ -46,10 +46,7 @@ export const route = authenticatedRoute({
       headers: {
         Location: { schema: { type: 'string' }, description: '/api/tasks/{id}' },
         ...ETAG_HEADER,
-        'Idempotent-Replayed': {
-          schema: { type: 'string', enum: ['true'] },
-          description: 'Present (true) when an Idempotency-Key replayed the first response instead of creating',
-        },
+        'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] }, description: 'Set on a replay' },
       },
       content: { 'application/json': { schema: Task } },
     },

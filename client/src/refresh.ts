@@ -1,0 +1,84 @@
+// One refresh for every tab of the origin. The tabs take turns under a Web Lock; inside it, a tab first
+// checks whether it still needs to refresh at all: another tab may have refreshed while this one waited,
+// and told it the new session (events.ts). Only then does it send the stored refresh token, re-read
+// inside the lock. Without Web Locks the tabs may refresh at once with the same token, which is safe:
+// the API answers the same token again within 10 s with the same new session.
+//
+// The session ends only on a 401 from /api/auth/refresh. 429, 503, no answer and a timeout keep the
+// refresh token: retried after Retry-After (retry.ts), then surfaced as a typed error.
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../openapi.js';
+import { ApiError } from './errors.js';
+import { type RetryPolicy, retrying } from './retry.js';
+import { send } from './send.js';
+import type { SessionState } from './session.js';
+import type { Store } from './storage.js';
+
+/** How long a tab waits inside the lock for the news of a refresh another tab has just stored. */
+const NEWS_MS = 1000;
+
+export interface RefreshOptions {
+  name: string;
+  key: string;
+  store: Store;
+  state: SessionState;
+  anonymous: Client<paths>;
+  retry: RetryPolicy;
+  /** A refresh holds every tab's lock: it must not hang (ms). */
+  timeoutMs: number;
+}
+
+/**
+ * Makes sure this tab has a session newer than the access token `refused` (omitted: any session).
+ * Answers false when there is none to be had (nothing stored: signed out); throws a typed error when
+ * the refresh failed.
+ */
+export function createRefresh(options: RefreshOptions): (refused?: string) => Promise<boolean> {
+  const { name, key, store, state } = options;
+  const renewed = () => state.current !== null && state.current.accessToken !== refusedToken;
+  let refusedToken: string | undefined;
+  let running: Promise<boolean> | null = null;
+
+  async function underLock(before: string | null): Promise<boolean> {
+    if (renewed()) return true;
+    let token = await store.get(key);
+    if (token && (token !== before || (state.known && token !== state.known))) {
+      // Stored by another tab since this one last looked: its session is (about to be) broadcast.
+      await state.nextSession(NEWS_MS);
+      if (renewed()) return true;
+      token = await store.get(key);
+    }
+    if (!token) {
+      await state.end(null);
+      return false;
+    }
+    try {
+      const { data } = await retrying(options.retry, () =>
+        send(
+          options.anonymous.POST('/api/auth/refresh', {
+            body: { refreshToken: token },
+            signal: AbortSignal.timeout(options.timeoutMs),
+          }),
+        ),
+      );
+      await state.keep('TOKEN_REFRESHED', data);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) await state.end(token);
+      throw error;
+    }
+  }
+
+  return (refused) => {
+    // Calls in this tab while one runs share it (they all wait for the same new token).
+    running ??= (async () => {
+      refusedToken = refused;
+      const before = await store.get(key);
+      const locks = (globalThis as any).navigator?.locks;
+      return locks ? locks.request(name, () => underLock(before)) : underLock(before);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
