@@ -393,7 +393,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -523,6 +523,12 @@ export interface components {
         UserEnvelope: {
             user: components["schemas"]["User"];
         };
+        Problem403: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 403;
+            /** @enum {string} */
+            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED";
+        };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
             currentPassword: string;
@@ -539,12 +545,6 @@ export interface components {
         RefreshBody: {
             /** @description Session.refreshToken */
             refreshToken: string;
-        };
-        Problem403: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 403;
-            /** @enum {string} */
-            code?: "EXTERNAL_ACCOUNT";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
@@ -1059,6 +1059,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1150,6 +1159,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1323,7 +1341,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,7 +1408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1728,7 +1746,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
+            /** @description Accepted. A verification link (valid 24 h) goes to the account’s current address only if its previous verification email (signup’s included) is at least 60 s old, at most 3 an hour; the answer is the same either way */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1748,7 +1766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,6 +2013,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -2020,6 +2047,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem422"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2211,6 +2249,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2299,6 +2348,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2408,6 +2468,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2505,6 +2576,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

@@ -120,13 +120,31 @@ export type TaskWrite<T> =
 const SESSION_ENDED = { outcome: 'session-ended' } as const;
 
 /**
- * Inserts the task for a live session. Columns not named take their defaults from the table (id,
- * timestamps). An account deleted while this runs surfaces as a foreign-key violation: the session
- * is over (401), never a 500.
+ * The owner has fewer than `max` tasks, counted by the statement that inserts (through the index on
+ * tasks(user_id), stopping at `max`). Concurrent creates of one account each count without the others'
+ * uncommitted rows, so a burst at the limit can pass it by at most the creates in flight (which the
+ * per-account write limit bounds); the next create then sees them all.
  */
-export type TaskCreate = { outcome: 'written'; value: TaskRow } | { outcome: 'session-ended' };
+export function roomForTask(owner: UserId, max: number): SQL {
+  return sql`(select count(*) from (select 1 from ${tasks} where ${ownerCondition(owner)} limit ${max}) existing) < ${max}`;
+}
 
-export async function createTask(db: Database, caller: Caller, fields: TaskFields): Promise<TaskCreate> {
+/**
+ * Inserts the task for a live session, if the account has room for it (fewer than `maxTasks`): one
+ * statement. Columns not named take their defaults from the table (id, timestamps). An account deleted
+ * while this runs surfaces as a foreign-key violation: the session is over (401), never a 500.
+ */
+export type TaskCreate =
+  | { outcome: 'written'; value: TaskRow }
+  | { outcome: 'quota-exceeded' }
+  | { outcome: 'session-ended' };
+
+export async function createTask(
+  db: Database,
+  caller: Caller,
+  fields: TaskFields,
+  maxTasks: number,
+): Promise<TaskCreate> {
   const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
   try {
     const result = firstTask(
@@ -137,11 +155,13 @@ export async function createTask(db: Database, caller: Caller, fields: TaskField
           insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
           select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
                  ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
-           where ${live}
+           where ${live} and ${roomForTask(owner, maxTasks)}
           returning *`,
       ),
     );
-    return result.sessionLive && result.value ? { outcome: 'written', value: result.value } : SESSION_ENDED;
+    if (!result.sessionLive) return SESSION_ENDED;
+    // Live, yet nothing inserted: the only other condition is the quota.
+    return result.value ? { outcome: 'written', value: result.value } : { outcome: 'quota-exceeded' };
   } catch (error) {
     if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_tasks_user_id') return SESSION_ENDED;
     throw error;
