@@ -1,4 +1,4 @@
-// `npm run bench:cpu [-- --rounds 7 --requests 250 --warmup 100]`
+// `npm run bench:cpu [-- --rounds 7 --requests 600 --warmup 200]`
 // Worker CPU per request, measured from outside, with the database's answers taken out of the comparison.
 // Four Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
 // - floor: one fetch to the SQL endpoint, JSON.parse, a JSON answer (bench/peers/floor.ts);
@@ -39,8 +39,8 @@ import { serveOnWorkerd, startWorkerdDirect, type WorkerdDirect } from './worker
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '7' },
-    requests: { type: 'string', default: '250' },
-    warmup: { type: 'string', default: '100' },
+    requests: { type: 'string', default: '600' },
+    warmup: { type: 'string', default: '200' },
   },
 });
 const ROUNDS = Number(values.rounds);
