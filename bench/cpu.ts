@@ -1,4 +1,4 @@
-// `npm run bench:cpu [-- --rounds 7 --requests 600 --warmup 200]`
+// `npm run bench:cpu [-- --rounds 7 --requests 600 --block 50 --warmup 200]`
 // Worker CPU per request, measured from outside, with the database's answers taken out of the comparison.
 // Four Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
 // - floor: one fetch to the SQL endpoint, JSON.parse, a JSON answer (bench/peers/floor.ts);
@@ -16,9 +16,11 @@
 //
 // A pass sends one route to one Worker N times, one request at a time on one kept-alive connection, and
 // divides the workerd process's CPU time over the pass (all its threads, the scheduler's nanosecond
-// accounting: bench/proc-cpu.ts threadCpuMs) by N. Rounds interleave the Workers (floor, neon-alone,
-// peer, project, floor, …) route by route, so slow phases of a shared machine fall on all of them; ratios
-// are taken within each round, then the median and range over the rounds are printed. Writes
+// accounting: bench/proc-cpu.ts threadCpuMs) by N. In each of the rounds every route gets one pass per
+// Worker, and the four passes are interleaved: the Workers take turns (floor, neon-alone, peer, project,
+// floor, …) in blocks of 50 requests, so they share the same seconds of a machine whose speed changes from
+// one second to the next. Ratios are taken within each round, then the median and range over the rounds
+// are printed, with the CPU time per request itself. Writes
 // bench/out/cpu.json.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,11 +43,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '7' },
     requests: { type: 'string', default: '600' },
     warmup: { type: 'string', default: '200' },
+    block: { type: 'string', default: '50' },
   },
 });
 const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
+const BLOCK = Number(values.block);
 
 const WORKERS = ['floor', 'neon-alone', 'peer', 'project'] as const;
 type WorkerName = (typeof WORKERS)[number];
@@ -323,32 +327,49 @@ try {
   postgresStopped = true;
 
   // --- Warm-up, then the rounds. ---------------------------------------------------------------------
-  async function pass(worker: Served, route: RouteName, count: number): Promise<Pass> {
+  /** `count` requests of the route to the Worker, one at a time; CPU and wall time are added to `into`. */
+  async function block(worker: Served, route: RouteName, count: number, into: Pass): Promise<void> {
     const pid = worker.workerd.pid;
     const missesBefore = answers.misses();
     const ticksBefore = cpuMs([pid]);
     const before = threadCpuMs(pid);
     const t0 = performance.now();
-    let non2xx = 0;
     for (let i = 0; i < count; i++) {
       const status = await send(worker, requests[route]);
-      if (status < 200 || status > 299) non2xx += 1;
+      if (status < 200 || status > 299) into.non2xx += 1;
     }
     const wall = performance.now() - t0;
     const after = threadCpuMs(pid);
     const ticksAfter = cpuMs([pid]);
     if (before === null || after === null) throw new Error('cannot read /proc/<pid>/task/*/schedstat');
-    return {
-      cpuMs: (after - before) / count,
-      tickCpuMs: (ticksAfter - ticksBefore) / count,
-      wallMs: wall / count,
-      non2xx,
-      misses: answers.misses() - missesBefore,
-    };
+    into.cpuMs += after - before;
+    into.tickCpuMs += ticksAfter - ticksBefore;
+    into.wallMs += wall;
+    into.misses += answers.misses() - missesBefore;
+  }
+
+  /**
+   * One pass of the route for every Worker: REQUESTS each, sent in blocks of BLOCK that take turns
+   * (floor, neon-alone, peer, project, floor, …), so that the four passes of a round cover the same
+   * seconds of a machine whose speed changes from one second to the next. Per request.
+   */
+  async function passes(route: RouteName, count: number): Promise<Record<WorkerName, Pass>> {
+    const totals = Object.fromEntries(
+      served.map((worker) => [worker.name, { cpuMs: 0, tickCpuMs: 0, wallMs: 0, non2xx: 0, misses: 0 }]),
+    ) as Record<WorkerName, Pass>;
+    for (let sent = 0; sent < count; sent += BLOCK) {
+      for (const worker of served) await block(worker, route, Math.min(BLOCK, count - sent), totals[worker.name]);
+    }
+    for (const pass of Object.values(totals)) {
+      pass.cpuMs /= count;
+      pass.tickCpuMs /= count;
+      pass.wallMs /= count;
+    }
+    return totals;
   }
 
   log(`${elapsed()}: warming up (${WARMUP} requests per Worker and route)`);
-  for (const route of ROUTES) for (const worker of served) await pass(worker, route, WARMUP);
+  for (const route of ROUTES) await passes(route, WARMUP);
   const idleBefore = served.map((worker) => threadCpuMs(worker.workerd.pid) ?? 0);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleMsPerSecond = Object.fromEntries(
@@ -359,13 +380,14 @@ try {
     sched: threadCpuMs(worker.workerd.pid) ?? 0,
     ticks: cpuMs([worker.workerd.pid]),
   }));
-  const passes = {} as Record<RouteName, Record<WorkerName, Pass[]>>;
+  const rounds = {} as Record<RouteName, Record<WorkerName, Pass[]>>;
   for (let round = 1; round <= ROUNDS; round++) {
     for (const route of ROUTES) {
-      passes[route] ??= {} as Record<WorkerName, Pass[]>;
-      for (const worker of served) {
-        passes[route][worker.name] ??= [];
-        passes[route][worker.name].push(await pass(worker, route, REQUESTS));
+      rounds[route] ??= {} as Record<WorkerName, Pass[]>;
+      const measured = await passes(route, REQUESTS);
+      for (const name of WORKERS) {
+        rounds[route][name] ??= [];
+        rounds[route][name].push(measured[name]);
       }
     }
     log(`${elapsed()}: round ${round}/${ROUNDS} done (load average ${loadavg()[0].toFixed(2)})`);
@@ -382,7 +404,7 @@ try {
   );
 
   // --- The table. ------------------------------------------------------------------------------------
-  const bad = Object.entries(passes).flatMap(([route, byWorker]) =>
+  const bad = Object.entries(rounds).flatMap(([route, byWorker]) =>
     Object.entries(byWorker)
       .filter(([, list]) => list.some((p) => p.non2xx > 0 || p.misses > 0))
       .map(
@@ -398,10 +420,10 @@ try {
   for (const route of ROUTES) {
     summary[route] = {};
     for (const name of WORKERS) {
-      const list = passes[route][name];
+      const list = rounds[route][name];
       const cpu = list.map((p) => p.cpuMs);
-      const toFloor = list.map((p, i) => p.cpuMs / passes[route].floor[i].cpuMs);
-      const toPeer = list.map((p, i) => p.cpuMs / passes[route].peer[i].cpuMs);
+      const toFloor = list.map((p, i) => p.cpuMs / rounds[route].floor[i].cpuMs);
+      const toPeer = list.map((p, i) => p.cpuMs / rounds[route].peer[i].cpuMs);
       summary[route][name] = {
         cpuMsMedian: median(cpu),
         cpuMsMin: Math.min(...cpu),
@@ -443,7 +465,7 @@ try {
     .map((l) => l.toFixed(2))
     .join(' ')} at the end`;
   console.log(
-    `\nWorker CPU per request on workerd alone, database answers replayed (bench/sql-answers.ts). ${REQUESTS} requests per pass, one at a time; medians and ranges of ${ROUNDS} interleaved rounds; ratios taken within each round. ${machine}.`,
+    `\nWorker CPU per request on workerd alone, database answers replayed (bench/sql-answers.ts). ${REQUESTS} requests per pass, one at a time, the Workers taking turns every ${BLOCK}; medians and ranges of ${ROUNDS} rounds; ratios taken within each round. ${machine}.`,
   );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
@@ -469,6 +491,7 @@ try {
     machine,
     rounds: ROUNDS,
     requestsPerPass: REQUESTS,
+    requestsPerTurn: BLOCK,
     warmupPerRoute: WARMUP,
     cpuSource:
       'workerd process, all threads: /proc/<pid>/task/*/schedstat sum_exec_runtime (ns) over each pass / requests',
