@@ -1,4 +1,4 @@
-// `npm run bench:cpu [-- --rounds 7 --requests 600 --block 50 --warmup 200]`
+// `npm run bench:cpu [-- --rounds 7 --requests 500 --block 50 --warmup 200]`
 // Worker CPU per request, measured from outside, with the database's answers taken out of the comparison.
 // Four Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
 // - floor: one fetch to the SQL endpoint, JSON.parse, a JSON answer (bench/peers/floor.ts);
@@ -41,7 +41,7 @@ import { serveOnWorkerd, startWorkerdDirect, type WorkerdDirect } from './worker
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '7' },
-    requests: { type: 'string', default: '600' },
+    requests: { type: 'string', default: '500' },
     warmup: { type: 'string', default: '200' },
     block: { type: 'string', default: '50' },
   },
