@@ -8,25 +8,28 @@ export function seconds(value: number): SQL {
 }
 
 /**
- * Deletes the rows of `table` matching `condition` in batches (`for update skip locked`), so that no
- * statement holds many row locks or runs long; stops after `maxBatches`. Returns how many were deleted.
+ * Deletes (`change` 'delete') or updates (`change` a SET list) the rows of `table` matching `condition`,
+ * in batches (`for update skip locked`), so that no statement holds many row locks or runs long; stops
+ * after `maxBatches`. Returns how many rows were changed.
  */
-export async function deleteInBatches(
+export async function changeInBatches(
   db: Database,
   table: Table,
   key: Column,
   condition: SQL,
+  change: 'delete' | SQL,
   batchSize = 1000,
   maxBatches = 100,
 ): Promise<number> {
-  let deleted = 0;
+  const action = change === 'delete' ? sql`delete from ${table}` : sql`update ${table} set ${change}`;
+  let changed = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
     const { rows } = await db.execute(sql`
-      delete from ${table} where ${key} in (
+      ${action} where ${key} in (
         select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
       returning 1`);
-    deleted += rows.length;
+    changed += rows.length;
     if (rows.length < batchSize) break;
   }
-  return deleted;
+  return changed;
 }
