@@ -92,7 +92,10 @@ describe('wrangler.toml, deployed environments', () => {
   it('declare no relaxed (development) limiter; the top level has one, generous, per relaxed auth limiter', async () => {
     for (const env of deployed) {
       const names = (await readConfig(env)).ratelimits.map((binding) => binding.name);
-      expect(names.filter((name) => name.endsWith('_RELAXED')), env).toEqual([]);
+      expect(
+        names.filter((name) => name.endsWith('_RELAXED')),
+        env,
+      ).toEqual([]);
     }
     const local = Object.fromEntries((await readConfig()).ratelimits.map((binding) => [binding.name, binding.simple]));
     for (const name of ['AUTH_RATE_LIMITER', 'SIGNIN_ACCOUNT_RATE_LIMITER', 'PASSWORD_ACCOUNT_RATE_LIMITER']) {
