@@ -11,7 +11,7 @@ export function seconds(value: number): SQL {
  * Deletes the rows of `table` matching `condition` in batches (`for update skip locked`), so that no
  * statement holds many row locks or runs long; stops after `maxBatches`. Returns how many were deleted.
  */
-export async function deleteInBatches(
+export function deleteInBatches(
   db: Database,
   table: Table,
   key: Column,
@@ -19,14 +19,30 @@ export async function deleteInBatches(
   batchSize = 1000,
   maxBatches = 100,
 ): Promise<number> {
-  let deleted = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await db.execute(sql`
-      delete from ${table} where ${key} in (
-        select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
-      returning 1`);
-    deleted += rows.length;
-    if (rows.length < batchSize) break;
+  return repeatBatches(
+    db,
+    sql`
+      with deleted as (
+        delete from ${table} where ${key} in (
+          select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
+        returning 1)
+      select count(*)::int as n from deleted`,
+    batchSize,
+    maxBatches,
+  );
+}
+
+/**
+ * Runs `batch` (one statement that handles at most `batchSize` rows and answers their count as `n`)
+ * until a run handles fewer, or `maxBatches` times. Returns the total.
+ */
+export async function repeatBatches(db: Database, batch: SQL, batchSize: number, maxBatches: number): Promise<number> {
+  let total = 0;
+  for (let run = 0; run < maxBatches; run++) {
+    const { rows } = await db.execute<{ n: number }>(batch);
+    const n = Number(rows[0]?.n ?? 0);
+    total += n;
+    if (n < batchSize) break;
   }
-  return deleted;
+  return total;
 }

@@ -8,10 +8,12 @@ import type { Database } from '../db/client.ts';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
+import { changeSeq, numberChange, writerLive } from './changes.ts';
 import type { TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
-  | { outcome: 'written' | 'replayed'; value: TaskRow }
+  | { outcome: 'written'; value: TaskRow; seq: number }
+  | { outcome: 'replayed'; value: TaskRow }
   | { outcome: 'key-reused' }
   | { outcome: 'session-ended' };
 
@@ -23,6 +25,8 @@ interface RecordRow extends Record<string, unknown> {
   description: string | null;
   completed: boolean;
   task_created_at: string;
+  /** The number the create took in the user's change sequence (null on a replay). */
+  change_seq: string | null;
 }
 
 /** Key order does not make two JSON bodies different; everything else does. */
@@ -56,7 +60,8 @@ function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
 
 function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreate {
   if (row.request_hash !== hash) return { outcome: 'key-reused' };
-  return { outcome: row.created ? 'written' : 'replayed', value: snapshotToTask(row, owner) };
+  const value = snapshotToTask(row, owner);
+  return row.created ? { outcome: 'written', value, seq: changeSeq(row) } : { outcome: 'replayed', value };
 }
 
 export async function createTaskIdempotently(
@@ -75,9 +80,10 @@ export async function createTaskIdempotently(
   // computed in the claim's select list, which runs only for a row that passed its WHERE: a replay, a
   // reused key (422) or an ended session takes no sequence value. (Two requests racing with one new key
   // can both get past `not exists`; the loser's claim then conflicts, and its value is the only one lost.)
+  // Only the insert of the task takes a number in the change sequence.
   try {
     const { rows } = await db.execute<RecordRow>(sql`
-      with ${externalAccountSetup(caller)}alive as (select ${live} as live),
+      with ${externalAccountSetup(caller)}alive as (select ${writerLive(caller)} as live),
       claim as (
         insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
         select ${owner}, ${key}, ${hash}, nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name})),
@@ -91,10 +97,12 @@ export async function createTaskIdempotently(
         insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
         select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
         returning id)
-      select true as created, request_hash, task_id, title, description, completed, task_created_at::text
+      ${numberChange(owner, sql`created`, false)}
+      select true as created, request_hash, task_id, title, description, completed, task_created_at::text,
+             (select last_seq from change_seq) as change_seq
         from claim
       union all
-      select false, request_hash, task_id, title, description, completed, task_created_at::text
+      select false, request_hash, task_id, title, description, completed, task_created_at::text, null
         from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive)`);
     if (rows[0]) return outcomeOf(rows[0], hash, owner);
   } catch (error) {
@@ -106,7 +114,8 @@ export async function createTaskIdempotently(
   // Nothing claimed and nothing visible: either the session is over, or a concurrent request with the
   // same key committed after this statement began. A second look tells which (rare path).
   const { rows: later } = await db.execute<RecordRow>(sql`
-    select false as created, request_hash, task_id, title, description, completed, task_created_at::text
+    select false as created, request_hash, task_id, title, description, completed, task_created_at::text,
+           null as change_seq
       from idempotency_keys where user_id = ${owner} and key = ${key} and ${live}`);
   return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'session-ended' };
 }
