@@ -301,6 +301,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your task changes after a number of your change sequence, in order (each task once, as it is now)
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
+        get: operations["listTaskChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}": {
         parameters: {
             query?: never;
@@ -393,7 +413,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -650,6 +670,44 @@ export interface components {
              */
             description?: string | null;
             completed?: boolean;
+        };
+        ChangePage: {
+            changes: components["schemas"]["TaskChange"][];
+            /**
+             * Format: int64
+             * @description The last `seq` in `changes` (or `since` when there are none): pass it as `since` next
+             */
+            cursor: number;
+            hasMore: boolean;
+        };
+        /** @description A task as it is now, or the deletion of one */
+        TaskChange: {
+            /**
+             * Format: int64
+             * @description The change's number in your change sequence: 1, 2, 3… in commit order, without gaps
+             */
+            seq: number;
+            task: components["schemas"]["Task"];
+        } | {
+            /**
+             * Format: int64
+             * @description The change's number in your change sequence: 1, 2, 3… in commit order, without gaps
+             */
+            seq: number;
+            deleted: {
+                /**
+                 * Format: int64
+                 * @description A 64-bit id, always below 2^53 (9007199254740991), so a JSON number holds it exactly
+                 * @example 42
+                 */
+                id: number;
+            };
+        };
+        Problem410: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 410;
+            /** @enum {string} */
+            code?: "RESYNC_REQUIRED";
         };
         Problem412: components["schemas"]["Problem"] & {
             /** @enum {number} */
@@ -2020,6 +2078,88 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem422"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listTaskChanges: {
+        parameters: {
+            query?: {
+                /** @description The last change number you applied (`cursor` of the previous page); 0 for everything */
+                since?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes after `since` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description The changes after `since` are no longer all known: sync again from 0 (codes: RESYNC_REQUIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem410"];
+                };
+            };
+            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

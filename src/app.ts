@@ -42,6 +42,8 @@ export function createApp() {
     .openapi(auth.verifyEmail.route, auth.verifyEmail.handler)
     .openapi(tasks.list.route, tasks.list.handler)
     .openapi(tasks.create.route, tasks.create.handler)
+    // Before GET /api/tasks/{id}, which would take "changes" for an id (and answer 400).
+    .openapi(tasks.changes.route, tasks.changes.handler)
     .openapi(tasks.get.route, tasks.get.handler)
     .openapi(tasks.patch.route, tasks.patch.handler)
     // PUT runs PATCH's handler; naming the route type keeps PUT's own (full) body in typed clients.

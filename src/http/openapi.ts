@@ -62,6 +62,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
+  410: 'The changes after `since` are no longer all known: sync again from 0',
   412: 'If-Match names a version of the task that is no longer current; nothing changed',
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',

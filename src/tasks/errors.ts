@@ -18,6 +18,13 @@ export function idempotencyKeyReused(): AppError {
   return new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
 }
 
+export function resyncRequired(): AppError {
+  return new AppError(
+    'RESYNC_REQUIRED',
+    'Changes after this number are no longer all known (deletions are remembered 30 days): sync again from since=0',
+  );
+}
+
 /** Why a task read or write did nothing, as the error the route answers with. */
 export function taskFailure(outcome: 'not-found' | 'stale' | 'session-ended' | 'key-reused'): AppError {
   switch (outcome) {

@@ -140,6 +140,61 @@ export const TaskPage = z
   .object({ items: z.array(Task).openapi({ maxItems: MAX_PAGE_SIZE }), nextCursor: z.string().nullable() })
   .openapi('TaskPage');
 
+/** The most changes one page of GET /api/tasks/changes holds (its `limit`). */
+export const MAX_CHANGES_PAGE = 500;
+
+export const ChangesQuery = z.object({
+  since: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a non-negative integer')
+    .transform(Number)
+    .refine((since) => since <= Number.MAX_SAFE_INTEGER, 'must be a cursor returned by this route')
+    .default(0)
+    .openapi({
+      param: { name: 'since', in: 'query' },
+      type: 'integer',
+      format: 'int64',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description: 'The last change number you applied (`cursor` of the previous page); 0 for everything',
+    }),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${MAX_CHANGES_PAGE}`)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= MAX_CHANGES_PAGE, `must be an integer from 1 to ${MAX_CHANGES_PAGE}`)
+    .default(100)
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: MAX_CHANGES_PAGE,
+      default: 100,
+    }),
+});
+
+const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({
+  format: 'int64',
+  description: "The change's number in your change sequence: 1, 2, 3… in commit order, without gaps",
+});
+
+export const TaskChange = z
+  .union([z.object({ seq: Seq, task: Task }), z.object({ seq: Seq, deleted: z.object({ id: Task.shape.id }) })])
+  .openapi('TaskChange', { description: 'A task as it is now, or the deletion of one' });
+
+export const ChangePage = z
+  .object({
+    changes: z.array(TaskChange).openapi({ maxItems: MAX_CHANGES_PAGE }),
+    cursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({
+      format: 'int64',
+      description: 'The last `seq` in `changes` (or `since` when there are none): pass it as `since` next',
+    }),
+    hasMore: z.boolean(),
+  })
+  .openapi('ChangePage');
+
 export type TaskDto = z.infer<typeof Task>;
 export type TaskPageDto = z.infer<typeof TaskPage>;
 
