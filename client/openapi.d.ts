@@ -321,6 +321,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a WebSocket of your task changes (with Upgrade: websocket and a ticket)
+         * @description Messages: {"type":"ready"} once, then {"type":"change","seq",…} per committed change ({ task } or { deleted: { id } }). Closed with 4401 when the session ends.
+         */
+        get: operations["openLiveChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/live/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket for one WebSocket of live task changes, within 30 s
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
+        post: operations["createLiveTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}": {
         parameters: {
             query?: never;
@@ -413,7 +453,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -564,7 +604,7 @@ export interface components {
             /** @enum {number} */
             status?: 403;
             /** @enum {string} */
-            code?: "EXTERNAL_ACCOUNT";
+            code?: "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
@@ -708,6 +748,22 @@ export interface components {
             status?: 410;
             /** @enum {string} */
             code?: "RESYNC_REQUIRED";
+        };
+        Problem426: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 426;
+            /** @enum {string} */
+            code?: "UPGRADE_REQUIRED";
+        };
+        LiveTicket: {
+            ticket: string;
+            /**
+             * @description Open it as a WebSocket
+             * @example /api/tasks/live?ticket=…
+             */
+            url: string;
+            /** @enum {number} */
+            expiresIn: 30;
         };
         Problem412: components["schemas"]["Problem"] & {
             /** @enum {number} */
@@ -1381,7 +1437,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1448,7 +1504,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email (codes: EXTERNAL_ACCOUNT) */
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,6 +2207,125 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem410"];
+                };
+            };
+            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    openLiveChanges: {
+        parameters: {
+            query?: {
+                /** @description From POST /api/tasks/live/ticket */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols: the WebSocket */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Not a WebSocket request (Upgrade: websocket) (codes: UPGRADE_REQUIRED) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem426"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    createLiveTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicket"];
+                };
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */

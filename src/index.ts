@@ -11,6 +11,8 @@ import { logEvent } from './lib/log.ts';
 import { forgetOldTombstones } from './tasks/changes.ts';
 import { deleteExpiredIdempotencyKeys } from './tasks/idempotency.ts';
 
+export { LiveTasks } from './live/object.ts';
+
 const app = createApp();
 
 export default {

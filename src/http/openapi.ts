@@ -58,7 +58,7 @@ export const Problem = z
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
   401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
-  403: 'The account signs in at a trusted external issuer, which manages its sessions and email',
+  403: 'The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS',
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
@@ -67,6 +67,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   413: 'Body over 64 KiB',
   415: 'Body is not JSON',
   422: 'Idempotency key reused with a different body',
+  426: 'Not a WebSocket request (Upgrade: websocket)',
   429: 'Rate limited; see Retry-After',
   500: 'Internal error or invalid configuration',
   503: 'Database or sign-in provider unavailable; see Retry-After',

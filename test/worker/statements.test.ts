@@ -29,6 +29,7 @@ describe('statements per request', () => {
     const cases: [string, string, RequestInit, number][] = [
       ['list', '/api/tasks', { headers: auth }, 200],
       ['changes', '/api/tasks/changes?since=0', { headers: auth }, 200],
+      ['live ticket', '/api/tasks/live/ticket', { method: 'POST', headers: auth }, 201],
       ['create', '/api/tasks', { method: 'POST', headers: json, body: JSON.stringify({ title: 'counted' }) }, 201],
       ['get', `/api/tasks/${task.id}`, { headers: auth }, 200],
       ['patch', `/api/tasks/${task.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'p' }) }, 200],

@@ -5,11 +5,12 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
+import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { ETAG_HEADER } from '../if-match.ts';
 import { createTask, type TaskFields } from '../repository.ts';
-import { CreateTaskBody, TAGS, Task } from '../schemas.ts';
+import { CreateTaskBody, TAGS, Task, toTaskDto } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 const IdempotencyHeaders = z.object({
@@ -69,6 +70,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
       : await createTaskIdempotently(db, caller, key, fields, await c.req.json());
   if (result.outcome === 'session-ended' || result.outcome === 'key-reused') throw taskFailure(result.outcome);
   if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
+  else publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
   c.header('Location', `/api/tasks/${result.value.id}`);
   return sendTask(c, result.value, 201);
 };
