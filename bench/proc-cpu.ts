@@ -92,3 +92,28 @@ export function findWorkerd(processGroup: number, devPort: number): WorkerdProce
 export function cpuMs(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
 }
+
+/**
+ * CPU time (ms) the threads of this process have run so far, from the scheduler's own nanosecond
+ * accounting (/proc/<pid>/task/<tid>/schedstat, first field): utime+stime above count whole clock ticks
+ * (10 ms at CLK_TCK 100), too coarse to split a pass of a few hundred sub-millisecond requests. Threads
+ * that have exited are no longer listed, so compare it with cpuMs() over a whole run. null where
+ * unreadable (not Linux, or a kernel without schedstats).
+ */
+export function threadCpuMs(pid: number): number | null {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  let nanoseconds = 0;
+  for (const tid of tids) {
+    try {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread exited meanwhile
+    }
+  }
+  return nanoseconds / 1e6;
+}

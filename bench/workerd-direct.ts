@@ -66,7 +66,23 @@ export async function startWorkerdDirect(
       env: quietWranglerEnv(),
     },
   );
-  if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}${build.stderr}`);
+  if (build.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}${build.stderr}`);
+  }
+  return serveOnWorkerd(dir, vars, options);
+}
+
+/**
+ * Serves the ES module `index.js` in `dir` (a Worker bundle) on workerd alone, with these plain-text
+ * bindings and the same compatibility date and configuration as the project's bundle. The Worker must
+ * answer GET /api/health/live with 200 (the readiness probe). stop() removes `dir`.
+ */
+export async function serveOnWorkerd(
+  dir: string,
+  vars: Record<string, string>,
+  options: Pick<WorkerdDirectOptions, 'inspectorPort'> = {},
+): Promise<WorkerdDirect> {
   const port = await freePort();
   const bindings = Object.entries(vars)
     .map(([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(value)})`)

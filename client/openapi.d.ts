@@ -453,7 +453,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -583,6 +583,12 @@ export interface components {
         UserEnvelope: {
             user: components["schemas"]["User"];
         };
+        Problem403: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 403;
+            /** @enum {string} */
+            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED";
+        };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
             currentPassword: string;
@@ -599,12 +605,6 @@ export interface components {
         RefreshBody: {
             /** @description Session.refreshToken */
             refreshToken: string;
-        };
-        Problem403: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 403;
-            /** @enum {string} */
-            code?: "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED";
         };
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
@@ -1173,6 +1173,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -1264,6 +1273,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
@@ -1437,7 +1455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1504,7 +1522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +1860,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted; a verification link (valid 24 h) goes to the account’s current address */
+            /** @description Accepted. A verification link (valid 24 h) goes to the account’s current address only if its previous verification email (signup’s included) is at least 60 s old, at most 3 an hour; the answer is the same either way */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1862,7 +1880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2109,6 +2127,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
             /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -2134,6 +2161,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem422"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2270,7 +2308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS (codes: EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2526,6 +2564,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2614,6 +2663,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
@@ -2723,6 +2783,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
             500: {
                 headers: {
@@ -2820,6 +2891,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packageDir = join(root, 'node_modules', '@scalar', 'api-reference');
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
-/** Served by the Worker (src/docs/routes.ts, OPENAPI_PATH). */
+/** The OpenAPI document (src/docs/document.ts, OPENAPI_PATH): client/openapi.json, which CI keeps current. */
 const OPENAPI_PATH = '/api/openapi.json';
 const SCRIPT_PATH = '/api/docs/scalar.js';
 const INIT_PATH = '/api/docs/init.js';
@@ -42,6 +42,13 @@ const config = {
   url: OPENAPI_PATH,
   withDefaultFonts: false, // Scalar's default fonts come from fonts.scalar.com
   telemetry: false,
+  // Scalar's cloud features would send the document to scalar.com (and the CSP refuses them anyway, with
+  // console errors): no "Ask AI" agent, no MCP, no developer tools ("Generate SDK").
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: 'never',
+  // Try-it starts with the bearer scheme selected: paste an access token and send.
+  authentication: { preferredSecurityScheme: 'bearerAuth' },
 };
 const init = `Scalar.createApiReference('#app', ${JSON.stringify(config)});\n`;
 const page = `<!doctype html>
@@ -70,6 +77,7 @@ const assetHeaders = [
 ];
 const headers = `/api/docs
 ${[`Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`, ...assetHeaders].map((line) => `  ${line}\n`).join('')}/api/docs/*
+${assetHeaders.map((line) => `  ${line}\n`).join('')}${OPENAPI_PATH}
 ${assetHeaders.map((line) => `  ${line}\n`).join('')}`;
 
 const assets = join(root, '.assets');
@@ -78,6 +86,9 @@ mkdirSync(docs, { recursive: true });
 copyFileSync(join(packageDir, 'dist', 'browser', 'standalone.js'), join(docs, 'scalar.js'));
 writeFileSync(join(docs, 'init.js'), init);
 writeFileSync(join(assets, 'api', 'docs.html'), page);
+// The committed document, naming as its server whatever origin serves it (a relative URL).
+const document = JSON.parse(readFileSync(join(root, 'client', 'openapi.json'), 'utf8'));
+writeFileSync(join(assets, 'api', 'openapi.json'), JSON.stringify({ ...document, servers: [{ url: '/' }] }));
 writeFileSync(join(assets, '_headers'), headers);
 // .gitkeep keeps the (otherwise generated) directory in git; it is not an asset.
 writeFileSync(join(assets, '.assetsignore'), '.gitkeep\n');

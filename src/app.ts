@@ -1,7 +1,6 @@
 // createApp(): every middleware and route registration, in one readable place. Runtime-neutral:
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
 import * as auth from './auth/routes/index.ts';
-import { registerDocsRoutes } from './docs/routes.ts';
 import * as liveness from './health/live.ts';
 import * as health from './health/route.ts';
 import { cors } from './http/cors.ts';
@@ -53,7 +52,6 @@ export function createApp() {
     .openapi<typeof tasks.put.route>(tasks.put.route, tasks.put.handler)
     .openapi(tasks.toggle.route, tasks.toggle.handler)
     .openapi(tasks.remove.route, tasks.remove.handler);
-  registerDocsRoutes(app);
 
   answerWrongMethods(app);
   app.notFound(() => {

@@ -11,6 +11,8 @@ export interface Bindings {
   SESSION_IDLE_TTL_SECONDS?: string;
   SESSION_MAX_TTL_SECONDS?: string;
   BCRYPT_COST?: string;
+  /** The most tasks one account may have (default 100000). */
+  TASKS_PER_USER_MAX?: string;
   LOCAL_DB_HTTP?: string;
   /** The front end's origin: links in emails point at it. */
   APP_URL?: string;
@@ -32,6 +34,13 @@ export interface Bindings {
   REFRESH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for signin per account (keyed hash of the normalised email). */
   SIGNIN_ACCOUNT_RATE_LIMITER?: RateLimit;
+  /**
+   * Workers Rate Limiting binding for the routes that check a signed-in user's password (password
+   * change, account deletion), per user id.
+   */
+  PASSWORD_ACCOUNT_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for GET /api/health per client network. */
   HEALTH_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding for task writes (POST, PATCH, PUT, DELETE), per user id. */
+  TASK_WRITE_RATE_LIMITER?: RateLimit;
 }

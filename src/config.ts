@@ -73,6 +73,8 @@ const ConfigSchema = z
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
+    // The most tasks one account may have; a create beyond it is 403 QUOTA_EXCEEDED.
+    TASKS_PER_USER_MAX: integer(1, 10_000_000, 100_000),
     // host:port of the local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) that the Worker's
     // queries go to for a local DATABASE_URL. Plain HTTP carrying the connection string: loopback only.
     LOCAL_DB_HTTP: loopbackHostPort('127.0.0.1:5489'),

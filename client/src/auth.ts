@@ -14,18 +14,6 @@ export type Credentials = Schemas['SigninBody'];
 
 const done = () => {};
 
-/**
- * A wrong current password (password change, account deletion) is a mistake in one field, never a
- * signed-out user: today the API answers 401 INVALID_CREDENTIALS without `errors`, so the field is
- * named here; an answer that names it itself is kept as it is.
- */
-const fieldError = (path: string) => (error: unknown) => {
-  if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && !error.errors.length) {
-    error.errors.push({ path, message: error.detail });
-  }
-  throw error;
-};
-
 export function createAuth(
   raw: Client<paths>,
   anonymous: Client<paths>,
@@ -76,13 +64,13 @@ export function createAuth(
 
     /** Every other session of the account ends; this tab (and its others) carry on with the new one. */
     async changePassword(body: Schemas['ChangePasswordBody']): Promise<Session> {
-      const { data } = await send(raw.POST('/api/auth/password', { body })).catch(fieldError('currentPassword'));
+      const { data } = await send(raw.POST('/api/auth/password', { body }));
       await state.keep('USER_UPDATED', data);
       return data;
     },
 
     async deleteAccount(body: Schemas['DeleteAccountBody']): Promise<void> {
-      await send(raw.DELETE('/api/auth/me', { body })).catch(fieldError('password'));
+      await send(raw.DELETE('/api/auth/me', { body }));
       await state.end();
     },
 

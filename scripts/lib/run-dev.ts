@@ -201,6 +201,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
         onMessage: (message) => print.log(mailNotice(message, stateDir)),
       });
       vars.LOCAL_OUTBOX = outbox.hostPort;
+      print.log(`dev: emails at http://${outbox.hostPort}/mail (and as .eml files in .data/mail/)`);
     }
   } catch (error) {
     if (error instanceof LocalPostgresError) print.error(explainStartFailure(error, stateDir).join('\n'));
@@ -216,6 +217,8 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     return refuse(final);
   }
 
+  // Origins are not secrets, and a missing one is the usual reason a browser app cannot call the API.
+  print.log(`dev: CORS_ORIGINS=${vars.CORS_ORIGINS || '(empty: no browser origin may call the API)'}`);
   // wrangler reads only --env-file when one is given, so the merged variables go in one private file.
   const merged = join(stateDir, '.wrangler', 'dev-vars.merged.env');
   mkdirSync(join(stateDir, '.wrangler'), { recursive: true });

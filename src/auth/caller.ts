@@ -25,14 +25,18 @@ export interface ExternalCaller {
 export type Caller = SessionCaller | ExternalCaller;
 
 /**
- * The session is the caller's, not revoked, and neither its idle nor its absolute end has passed.
+ * The session is the caller's, not revoked, neither its idle nor its absolute end has passed, and it
+ * was opened under the user's current credentials (its credential version is still the user's: a
+ * password change or reset ends every session opened before it, even one whose row was written after
+ * the change's statement looked for sessions to revoke).
  * Always true for an external caller (the issuer ends its sessions; its tokens live minutes).
  */
 export function liveSessionCondition(caller: Caller): SQL {
   if (caller.external) return sql`true`;
-  return sql`exists (select 1 from ${sessions}
-    where ${sessions.id} = ${caller.sessionId} and ${sessions.userId} = ${caller.userId}
-      and ${sessions.revokedAt} is null and ${sessions.idleExpiresAt} > now() and ${sessions.expiresAt} > now())`;
+  return sql`exists (select 1 from ${sessions} s join ${users} u on u.id = s.user_id
+    where s.id = ${caller.sessionId} and s.user_id = ${caller.userId}
+      and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
+      and s.credential_version = u.credential_version)`;
 }
 
 /**

@@ -28,12 +28,22 @@ export function invalidCredentials(detail: string): AppError {
   return new AppError('INVALID_CREDENTIALS', detail);
 }
 
-/** Password routes, for an account of an external issuer: it has no password here (401, as a wrong one). */
-export function noPasswordHere(issuer: string): AppError {
-  return invalidCredentials(`This account has no password here; it signs in at ${issuer}`);
+/**
+ * A signed-in user's password re-check failed (password change, account deletion): 403, naming the
+ * field. Not 401: the access token is good, and an app that signs out on 401 must not do it here.
+ */
+export function wrongPassword(field: 'currentPassword' | 'password'): AppError {
+  const detail = field === 'currentPassword' ? 'The current password is incorrect' : 'The password is incorrect';
+  return new AppError('INVALID_CREDENTIALS', detail, {
+    status: 403,
+    errors: [{ path: field, message: 'is incorrect' }],
+  });
 }
 
-/** A route that acts on this API's own session or email, called by an external issuer's user. */
+/**
+ * A route that acts on this API's own session, email or password, called by an external issuer's user
+ * (who has none of them here).
+ */
 export function externalAccount(issuer: string, action: string): AppError {
   return new AppError('EXTERNAL_ACCOUNT', `This account signs in at ${issuer}, which manages it: ${action} there`);
 }
@@ -54,12 +64,20 @@ export function sessionNotFound(): AppError {
   return new AppError('NOT_FOUND', 'No such session');
 }
 
+/** Retry-After of a 503 when no fetch of the keys is due at a known time. */
 export const AUTH_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
-/** An external issuer's keys cannot be fetched: its outage, never a 401 that would sign the user out. */
-export function providerUnavailable(issuer: string, cause: unknown): AppError {
+/**
+ * An external issuer's keys cannot be fetched: its outage, never a 401 that would sign the user out.
+ * `retryAfterSeconds`: when the keys will be fetched again, if known (a failed fetch is remembered).
+ */
+export function providerUnavailable(
+  issuer: string,
+  cause: unknown,
+  retryAfterSeconds = AUTH_PROVIDER_RETRY_AFTER_SECONDS,
+): AppError {
   return new AppError('AUTH_PROVIDER_UNAVAILABLE', `The signing keys of ${issuer} cannot be fetched; retry later`, {
-    headers: { 'Retry-After': String(AUTH_PROVIDER_RETRY_AFTER_SECONDS) },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
     cause,
   });
 }

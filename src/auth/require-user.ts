@@ -24,8 +24,9 @@ export function whileSessionLive<T>(result: AsCaller<T>): T {
 }
 
 /**
- * The caller, for a route that acts on this API's own session or email (sign-out, verification): a
- * caller from an external issuer has neither here, which is 403 EXTERNAL_ACCOUNT, not a silent no-op.
+ * The caller, for a route that acts on this API's own session, email or password (sign-out,
+ * verification, password change, account deletion): a caller from an external issuer has none of them
+ * here, which is 403 EXTERNAL_ACCOUNT, not a silent no-op.
  */
 export function sessionCaller(caller: Caller, action: string): SessionCaller {
   if (!caller.external) return caller;

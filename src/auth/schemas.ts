@@ -132,7 +132,8 @@ export const SessionInfo = z
   })
   .openapi('SessionInfo');
 
-export const SessionList = z.object({ items: z.array(SessionInfo) }).openapi('SessionList');
+// At most MAX_LIVE_SESSIONS (sessions/repository.ts): opening one more ends the least recently used.
+export const SessionList = z.object({ items: z.array(SessionInfo).max(100) }).openapi('SessionList');
 
 export const SessionIdParams = z.object({
   id: z

@@ -29,6 +29,11 @@ export const users = pgTable(
     // When the address was last proven by a verification link; NULL (unverified) for every row that
     // existed before verification did.
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
+    // Bumped by every password change and reset, in the statement that makes it. Each session records
+    // the version its signin checked, and is live only while the two match: a signin that verified the
+    // old password a moment before the change cannot commit a session that outlives it, even when its
+    // row lands after the change's statement looked for sessions to end.
+    credentialVersion: integer('credential_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
       .notNull()
@@ -139,6 +144,9 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     revokedReason: varchar('revoked_reason', { length: 32 }),
     userAgent: varchar('user_agent', { length: 512 }),
+    // users.credential_version when the session opened (same statement as the password check); the
+    // session is live only while it is still the user's (see auth/caller.ts).
+    credentialVersion: integer('credential_version').notNull().default(1),
   },
   (t) => [
     foreignKey({ name: 'fk_sessions_user_id', columns: [t.userId], foreignColumns: [users.id] }).onDelete('cascade'),

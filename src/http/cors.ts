@@ -4,6 +4,7 @@
 // Not hono/cors: it sets Allow-Methods/Allow-Headers on every preflight, also for refused origins.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
+import { logEvent } from '../lib/log.ts';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match';
@@ -11,9 +12,25 @@ export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Ke
 export const CORS_EXPOSED_HEADERS = 'Location, X-Request-Id, Retry-After, ETag, WWW-Authenticate, Idempotent-Replayed';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
+// Origins already reported by this isolate: a refused origin is one warning, not one per request.
+const reported = new Set<string>();
+const MAX_REPORTED = 100;
+
+/**
+ * A browser origin that CORS_ORIGINS does not list: the most common set-up mistake, so it is named in a
+ * warning with the allowed list (origins are not secrets), once per origin per isolate.
+ */
+function reportRefused(origin: string, allowed: readonly string[]): void {
+  if (reported.has(origin) || reported.size >= MAX_REPORTED) return;
+  reported.add(origin);
+  logEvent('warn', { event: 'cors_origin_refused', origin, allowedOrigins: allowed.join(',') });
+}
+
 export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('Origin');
-  const allowed = origin !== undefined && c.get('config').CORS_ORIGINS.includes(origin);
+  const origins = c.get('config').CORS_ORIGINS;
+  const allowed = origin !== undefined && origins.includes(origin);
+  if (origin !== undefined && !allowed) reportRefused(origin, origins);
   const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined;
 
   if (isPreflight) {

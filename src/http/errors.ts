@@ -3,14 +3,19 @@
 import { HTTPException } from 'hono/http-exception';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 
+// `status` is the code's usual status; `otherStatuses` lists any other it may be answered with, chosen
+// by the route (AppError's `status` option) and documented per status by problemResponses.
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   TOKEN_INVALID: { status: 400, title: 'Link invalid or expired' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
-  INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
+  // 401 at signin; 403 when a signed-in user's password re-check fails (password change, account
+  // deletion): the token is good, and a 401 there would make an app sign its user out.
+  INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials', otherStatuses: [403] },
   EXTERNAL_ACCOUNT: { status: 403, title: 'Managed by an external issuer' },
   ORIGIN_NOT_ALLOWED: { status: 403, title: 'Origin not allowed' },
+  QUOTA_EXCEEDED: { status: 403, title: 'Quota exceeded' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
@@ -28,6 +33,13 @@ export const PROBLEMS = {
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;
+type ProblemStatus = (typeof PROBLEMS)[ProblemCode]['status'];
+
+/** Every status a code can be answered with: its own, and any listed in `otherStatuses`. */
+export function statusesOf(code: ProblemCode): readonly number[] {
+  const problem: { status: number; otherStatuses?: readonly number[] } = PROBLEMS[code];
+  return [problem.status, ...(problem.otherStatuses ?? [])];
+}
 export interface FieldError {
   path: string;
   message: string;
@@ -35,19 +47,22 @@ export interface FieldError {
 
 export class AppError extends Error {
   readonly code: ProblemCode;
-  readonly status: (typeof PROBLEMS)[ProblemCode]['status'];
+  readonly status: ProblemStatus | 403;
   readonly errors?: FieldError[];
   readonly headers: Record<string, string>;
 
   constructor(
     code: ProblemCode,
     detail: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown; status?: 403 } = {},
   ) {
     super(detail, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = PROBLEMS[code].status;
+    if (options.status !== undefined && !statusesOf(code).includes(options.status)) {
+      throw new Error(`${code} is never answered with ${options.status}`);
+    }
+    this.status = options.status ?? PROBLEMS[code].status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
   }

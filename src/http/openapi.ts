@@ -3,7 +3,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import * as z from '../lib/zod.ts';
-import { AppError, PROBLEMS, type ProblemCode } from './errors.ts';
+import { AppError, PROBLEMS, type ProblemCode, statusesOf } from './errors.ts';
 
 export type OpenApiApp = OpenAPIHono<AppEnv>;
 
@@ -58,7 +58,7 @@ export const Problem = z
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
   401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
-  403: 'The account signs in at a trusted external issuer, which manages its sessions and email; or an Origin not in CORS_ORIGINS',
+  403: 'Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED)',
   404: 'Not found (or not yours)',
   405: 'Method not allowed on this path',
   409: 'Conflict',
@@ -76,9 +76,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
 type ProblemStatus = keyof typeof STATUS_DESCRIPTIONS & number;
 
 const codesFor = (status: number) =>
-  Object.entries(PROBLEMS)
-    .filter(([, problem]) => problem.status === status)
-    .map(([code]) => code as ProblemCode);
+  (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => statusesOf(code).includes(status));
 
 // Statuses whose answers carry Retry-After (seconds): a rate limiter's period (Workers rate limiting
 // allows 10 or 60 s) or DATABASE_RETRY_AFTER_SECONDS.

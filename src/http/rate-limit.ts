@@ -3,7 +3,9 @@
 // - the client network (src/http/network.ts): the IPv4 address or the IPv6 /64 from CF-Connecting-IP,
 //   which Cloudflare sets (X-Forwarded-For is client-controlled and ignored);
 // - for signin, the account: a keyed hash (HMAC under a key derived from the secret) of the normalised
-//   email, so the limiter never sees or stores an address, and rotating networks does not help.
+//   email, so the limiter never sees or stores an address, and rotating networks does not help;
+// - for routes that act as a signed-in user, that user's id (from the verified access token, so after
+//   requireUser and still before any query).
 // The bindings count per Cloudflare location and are eventually consistent: a limit, not an exact quota.
 import { createMiddleware } from 'hono/factory';
 import type { Bindings } from '../bindings.ts';
@@ -19,7 +21,9 @@ type LimiterBinding =
   | 'AUTH_RATE_LIMITER'
   | 'REFRESH_RATE_LIMITER'
   | 'SIGNIN_ACCOUNT_RATE_LIMITER'
-  | 'HEALTH_RATE_LIMITER';
+  | 'PASSWORD_ACCOUNT_RATE_LIMITER'
+  | 'HEALTH_RATE_LIMITER'
+  | 'TASK_WRITE_RATE_LIMITER';
 
 /** Counts one request against `key`; throws 429 RATE_LIMITED when over, 500 when the binding is missing. */
 export async function consume(
@@ -49,10 +53,34 @@ export function limitPerNetwork(binding: LimiterBinding, prefix: string, what: s
   });
 }
 
+/**
+ * Middleware for routes behind requireUser: one request per signed-in user against `binding`, whatever
+ * the network. Declares only the `caller` it reads, so this module needs nothing of auth/.
+ */
+export function limitPerUser(binding: LimiterBinding, prefix: string, what: string) {
+  return createMiddleware<{ Bindings: Bindings; Variables: AppEnv['Variables'] & { caller: { userId: string } } }>(
+    async (c, next) => {
+      const key = `${prefix}:${c.get('caller').userId}`;
+      await consume(c.env, binding, key, `Too many ${what} for this account; retry later`);
+      await next();
+    },
+  );
+}
+
 /** 10 per 60 s per client network: signin, signup, password change, account deletion. */
 export const limitAuthAttempts = limitPerNetwork('AUTH_RATE_LIMITER', 'auth', 'sign-in attempts');
 /** 60 per 60 s per client network: refresh. */
 export const limitRefreshAttempts = limitPerNetwork('REFRESH_RATE_LIMITER', 'refresh', 'refresh attempts');
+
+/**
+ * 10 per 60 s per user: the routes that check a signed-in user's password (password change, account
+ * deletion) share it, so a stolen access token cannot be used to guess the password from many networks.
+ */
+export const limitPasswordChecksPerAccount = limitPerUser(
+  'PASSWORD_ACCOUNT_RATE_LIMITER',
+  'password',
+  'password checks',
+);
 
 /** The signin limiter's key for an account: never the address itself. */
 export function accountKey(normalizedEmail: string, config: Config): Promise<string> {
@@ -64,3 +92,9 @@ export async function limitSigninPerAccount(env: Bindings, config: Config, norma
   const key = await accountKey(normalizedEmail, config);
   await consume(env, 'SIGNIN_ACCOUNT_RATE_LIMITER', key, 'Too many sign-in attempts for this account; retry later');
 }
+
+/**
+ * 600 task writes (create, change, toggle, delete) per 60 s per user, whatever the network: a runaway
+ * client or a stolen token cannot flood the database with writes. Reads are not counted.
+ */
+export const limitTaskWrites = limitPerUser('TASK_WRITE_RATE_LIMITER', 'tasks', 'task writes');

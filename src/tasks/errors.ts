@@ -1,5 +1,6 @@
 // The task routes' errors, in one place: the one NOT_FOUND that missing, foreign and legacy tasks all
-// get (the response never tells them apart), the 412 of a stale If-Match, and the 422 of a reused key.
+// get (the response never tells them apart), the 412 of a stale If-Match, the 422 of a reused key, and
+// the 403 of an account at its task quota.
 import { sessionEnded } from '../auth/errors.ts';
 import { AppError } from '../http/errors.ts';
 
@@ -14,6 +15,10 @@ export function versionChanged(): AppError {
   );
 }
 
+export function taskQuotaExceeded(): AppError {
+  return new AppError('QUOTA_EXCEEDED', 'This account has as many tasks as it may have; delete some to create more');
+}
+
 export function idempotencyKeyReused(): AppError {
   return new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
 }
@@ -26,7 +31,9 @@ export function resyncRequired(): AppError {
 }
 
 /** Why a task read or write did nothing, as the error the route answers with. */
-export function taskFailure(outcome: 'not-found' | 'stale' | 'session-ended' | 'key-reused'): AppError {
+export function taskFailure(
+  outcome: 'not-found' | 'stale' | 'session-ended' | 'key-reused' | 'quota-exceeded',
+): AppError {
   switch (outcome) {
     case 'not-found':
       return taskNotFound();
@@ -36,5 +43,7 @@ export function taskFailure(outcome: 'not-found' | 'stale' | 'session-ended' | '
       return sessionEnded();
     case 'key-reused':
       return idempotencyKeyReused();
+    case 'quota-exceeded':
+      return taskQuotaExceeded();
   }
 }

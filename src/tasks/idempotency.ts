@@ -9,16 +9,19 @@ import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
 import { changeSeq, numberChange, writerLive } from './changes.ts';
-import type { TaskFields } from './repository.ts';
+import { roomForTask, type TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
   | { outcome: 'written'; value: TaskRow; seq: number }
   | { outcome: 'replayed'; value: TaskRow }
   | { outcome: 'key-reused' }
+  | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
 
 interface RecordRow extends Record<string, unknown> {
-  created: boolean;
+  session_live: boolean;
+  room: boolean;
+  created: boolean | null; // null: neither claimed nor found (see the statement)
   request_hash: string;
   task_id: number | string; // bigint: the driver gives int8 as text
   title: string;
@@ -70,6 +73,7 @@ export async function createTaskIdempotently(
   key: string,
   fields: TaskFields,
   requestBody: unknown,
+  maxTasks: number,
 ): Promise<IdempotentCreate> {
   const owner = caller.userId;
   const hash = await requestHash(requestBody);
@@ -80,16 +84,20 @@ export async function createTaskIdempotently(
   // computed in the claim's select list, which runs only for a row that passed its WHERE: a replay, a
   // reused key (422) or an ended session takes no sequence value. (Two requests racing with one new key
   // can both get past `not exists`; the loser's claim then conflicts, and its value is the only one lost.)
-  // Only the insert of the task takes a number in the change sequence.
+  // A new key is claimed only while the account has room for one more task (a replay needs none). The
+  // statement always returns one row: whether the session was live and there was room, and the record
+  // claimed or found, if any. Only the insert of the task takes a number in the change sequence.
+  let row: RecordRow;
   try {
     const { rows } = await db.execute<RecordRow>(sql`
       with ${externalAccountSetup(caller)}alive as (select ${writerLive(caller)} as live),
+      room as (select ${roomForTask(owner, maxTasks)} as ok),
       claim as (
         insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
         select ${owner}, ${key}, ${hash}, nextval(pg_get_serial_sequence(${getTableName(tasks)}, ${tasks.id.name})),
                ${fields.title}::varchar, ${fields.description}::varchar, ${fields.completed}::boolean,
                (now() at time zone 'utc')
-         where (select live from alive)
+         where (select live from alive) and (select ok from room)
            and not exists (select 1 from idempotency_keys where user_id = ${owner} and key = ${key})
         on conflict (user_id, key) do nothing
         returning *),
@@ -97,22 +105,28 @@ export async function createTaskIdempotently(
         insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
         select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
         returning id)
-      ${numberChange(owner, sql`created`, false)}
-      select true as created, request_hash, task_id, title, description, completed, task_created_at::text,
-             (select last_seq from change_seq) as change_seq
-        from claim
-      union all
-      select false, request_hash, task_id, title, description, completed, task_created_at::text, null
-        from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive)`);
-    if (rows[0]) return outcomeOf(rows[0], hash, owner);
+      ${numberChange(owner, sql`created`, false)},
+      record as (
+        select true as created, request_hash, task_id, title, description, completed, task_created_at::text,
+               (select last_seq from change_seq) as change_seq
+          from claim
+        union all
+        select false, request_hash, task_id, title, description, completed, task_created_at::text, null
+          from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive))
+      select (select live from alive) as session_live, (select ok from room) as room, record.*
+        from (select 1) one left join record on true`);
+    row = rows[0];
   } catch (error) {
     // The account was deleted while this ran: its session is over.
     if (sqlState(error) === FOREIGN_KEY_VIOLATION) return { outcome: 'session-ended' };
     throw error;
   }
+  if (row.created !== null && row.created !== undefined) return outcomeOf(row, hash, owner);
+  if (row.session_live !== true) return { outcome: 'session-ended' };
+  if (row.room !== true) return { outcome: 'quota-exceeded' };
 
-  // Nothing claimed and nothing visible: either the session is over, or a concurrent request with the
-  // same key committed after this statement began. A second look tells which (rare path).
+  // Live, room, yet nothing claimed and nothing visible: a concurrent request with the same key committed
+  // after this statement began. A second look finds its record (rare path).
   const { rows: later } = await db.execute<RecordRow>(sql`
     select false as created, request_hash, task_id, title, description, completed, task_created_at::text,
            null as change_seq

@@ -115,16 +115,34 @@ export type TaskWrite<T> =
 const SESSION_ENDED = { outcome: 'session-ended' } as const;
 
 /**
- * Inserts the task for a live session. Columns not named take their defaults from the table (id,
- * timestamps). An account deleted while this runs surfaces as a foreign-key violation: the session
- * is over (401), never a 500.
+ * The owner has fewer than `max` tasks, counted by the statement that inserts (through the index on
+ * tasks(user_id), stopping at `max`). Concurrent creates of one account each count without the others'
+ * uncommitted rows, so a burst at the limit can pass it by at most the creates in flight (which the
+ * per-account write limit bounds); the next create then sees them all.
  */
-export type TaskCreate = { outcome: 'written'; value: TaskRow; seq: number } | { outcome: 'session-ended' };
+export function roomForTask(owner: UserId, max: number): SQL {
+  return sql`(select count(*) from (select 1 from ${tasks} where ${ownerCondition(owner)} limit ${max}) existing) < ${max}`;
+}
 
 /** The foreign keys a create meets when the account is deleted under it: the session is over. */
 export const ACCOUNT_GONE_CONSTRAINTS = ['fk_tasks_user_id', 'fk_user_change_counters_user_id'];
 
-export async function createTask(db: Database, caller: Caller, fields: TaskFields): Promise<TaskCreate> {
+/**
+ * Inserts the task for a live session, if the account has room for it (fewer than `maxTasks`): one
+ * statement. Columns not named take their defaults from the table (id, timestamps). An account deleted
+ * while this runs surfaces as a foreign-key violation: the session is over (401), never a 500.
+ */
+export type TaskCreate =
+  | { outcome: 'written'; value: TaskRow; seq: number }
+  | { outcome: 'quota-exceeded' }
+  | { outcome: 'session-ended' };
+
+export async function createTask(
+  db: Database,
+  caller: Caller,
+  fields: TaskFields,
+  maxTasks: number,
+): Promise<TaskCreate> {
   const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
   try {
     const { rows } = await db.execute<Record<string, unknown>>(sql`
@@ -133,12 +151,16 @@ export async function createTask(db: Database, caller: Caller, fields: TaskField
         insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
         select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
                ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
-         where (select alive from live)
+         where (select alive from live) and ${roomForTask(owner, maxTasks)}
         returning *)
       ${numberChange(owner, sql`result`, false)}
-      select (select last_seq from change_seq) as change_seq, result.* from result`);
+      select live.alive as session_live, (select last_seq from change_seq) as change_seq, result.*
+        from live left join result on true`);
     const [row] = rows;
-    return row ? { outcome: 'written', value: readTask(row), seq: changeSeq(row) } : SESSION_ENDED;
+    if (row?.session_live !== true) return SESSION_ENDED;
+    // Live, yet nothing inserted: the only other condition is the quota.
+    if (row.id === null || row.id === undefined) return { outcome: 'quota-exceeded' };
+    return { outcome: 'written', value: readTask(row), seq: changeSeq(row) };
   } catch (error) {
     const constraint = constraintName(error);
     if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraint && ACCOUNT_GONE_CONSTRAINTS.includes(constraint)) {

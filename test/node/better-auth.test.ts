@@ -264,6 +264,21 @@ describe('access tokens from a real Better Auth server', () => {
     expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
   });
 
+  it('a sub holding U+0000 or an unpaired surrogate: 401, never a 500 or another subject\u2019s user', async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const signed = (sub: string) =>
+      new SignJWT({ sub, iat, exp: iat + 600, iss: PINNED_ISSUER, aud: AUDIENCE })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'EdDSA' })
+        .sign(pinnedSigningKeys.EdDSA);
+    // The control: a subject with a surrogate pair (well-formed) is a user like any other.
+    expect((await call('/api/tasks', await signed('subject-\u{1F600}'))).status).toBe(200);
+    for (const sub of ['subject\u0000zero', 'subject-\uD800', 'subject-\uFFFD-\uDC00']) {
+      const response = await call('/api/tasks', await signed(sub));
+      expect(response.status, JSON.stringify(sub)).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('refuses alg switched to HS256 and signed with the public key (algorithm confusion): 401', async () => {
     const genuine = await trusted.signUpAndGetToken('eve@better-auth.test');
     const { kid } = decodeProtectedHeader(genuine);
@@ -282,30 +297,41 @@ describe('access tokens from a real Better Auth server', () => {
     expect((await call('/api/tasks', genuine)).status).toBe(200);
   });
 
-  it('answers 503 AUTH_PROVIDER_UNAVAILABLE with Retry-After while the JWKS cannot be fetched, and recovers', async () => {
+  it('answers 503 AUTH_PROVIDER_UNAVAILABLE with Retry-After while the JWKS cannot be fetched, without refetching meanwhile, and recovers after Retry-After', async () => {
     const token = await outage.signUpAndGetToken('grace@better-auth.test');
     await outage.stop();
     const down = await call('/api/tasks', token);
     expect(down.status).toBe(503);
-    expect(down.headers.get('Retry-After')).toMatch(/^\d+$/);
+    const retryAfter = Number(down.headers.get('Retry-After'));
+    // The failed fetch is remembered for 30 s: that is when a retry can succeed.
+    expect(retryAfter).toBeGreaterThanOrEqual(25);
+    expect(retryAfter).toBeLessThanOrEqual(30);
     expect(((await down.json()) as { code: string }).code).toBe('AUTH_PROVIDER_UNAVAILABLE');
     await outage.start();
+    // Back up, but within the remembered failure: no request reaches the issuer, the answer stays 503.
+    const fetchesBefore = outage.jwksFetches();
+    for (let i = 0; i < 5; i++) expect((await call('/api/tasks', token)).status).toBe(503);
+    expect(outage.jwksFetches()).toBe(fetchesBefore);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 500));
     expect((await call('/api/tasks', token)).status).toBe(200);
-  });
+    expect(outage.jwksFetches()).toBe(fetchesBefore + 1);
+  }, 60_000);
 
-  it('password and session routes tell an external account apart: no password here (401), sign out at the issuer (403)', async () => {
+  it('password and session routes tell an external account apart: no password here, sign out at the issuer (403 EXTERNAL_ACCOUNT)', async () => {
     const token = await trusted.signUpAndGetToken('hopper@better-auth.test');
     const password = await call('/api/auth/password', token, {
       method: 'POST',
       body: JSON.stringify({ currentPassword: 'better auth password', newPassword: 'a new password' }),
     });
-    expect(password.status).toBe(401);
-    expect(((await password.json()) as { code: string }).code).toBe('INVALID_CREDENTIALS');
+    // Not 401: the token is good (an app that signs out on 401 would sign this user out for nothing).
+    expect(password.status).toBe(403);
+    expect(((await password.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
     const deletion = await call('/api/auth/me', token, {
       method: 'DELETE',
       body: JSON.stringify({ password: 'better auth password' }),
     });
-    expect(deletion.status).toBe(401);
+    expect(deletion.status).toBe(403);
+    expect(((await deletion.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');
     const signout = await call('/api/auth/signout', token, { method: 'POST' });
     expect(signout.status).toBe(403);
     expect(((await signout.json()) as { code: string }).code).toBe('EXTERNAL_ACCOUNT');

@@ -7,14 +7,13 @@
 // page routes: holding the tabs' refresh requests until all have been sent (then passing them to the
 // API unchanged) to make them race, and answering refresh with 429 (a real 429 from the rate limit is
 // client-api.test.ts's; here it would take every tab's refreshes away for a minute).
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page, type Request, type Route } from 'playwright-core';
+
+import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 import { type ClientPage, serveClientPage } from '../support/client-page.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) process.stdout.write(`client browser test SKIPPED: no Chromium at ${CHROMIUM}\n`);
 const PASSWORD = 'client browser password';
 const STORED_KEY = 'task-api.refreshToken';
@@ -46,17 +45,7 @@ describe.skipIf(!hasChromium)('the client package in Chromium tabs', () => {
       ACCESS_TOKEN_TTL_SECONDS: '1',
       BCRYPT_COST: '4',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -3,9 +3,12 @@
 // does (the Workers vitest pool sends requests to the Worker only, never to its assets). The page loads
 // scripts from this origin only, runs no inline script, and names no other host; the Chromium test
 // (browser.test.ts) proves that it renders offline under this CSP and that "try it" works.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/migrations.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
-import { OPENAPI_PATH } from '../../src/docs/routes.ts';
+import { OPENAPI_PATH } from '../../src/docs/document.ts';
 
 const CSP = [
   "default-src 'none'",
@@ -79,6 +82,11 @@ describe('GET /api/docs (static assets)', () => {
     expect(init).toContain(`"url":"${OPENAPI_PATH}"`);
     expect(init).toContain('"withDefaultFonts":false');
     expect(init).toContain('"telemetry":false');
+    // Scalar's cloud features off, the bearer scheme ready in try-it.
+    expect(init).toContain('"agent":{"disabled":true}');
+    expect(init).toContain('"mcp":{"disabled":true}');
+    expect(init).toContain('"showDeveloperTools":"never"');
+    expect(init).toContain('"preferredSecurityScheme":"bearerAuth"');
     expect(init).not.toMatch(OFFSITE_URL);
   });
 
@@ -90,11 +98,14 @@ describe('GET /api/docs (static assets)', () => {
     }
   });
 
-  it('leaves the OpenAPI document to the Worker, which no longer lists the page', async () => {
+  it('serves the committed OpenAPI document (client/openapi.json) beside the page, naming its own origin', async () => {
     const response = await get(OPENAPI_PATH);
     expect(response.status).toBe(200);
-    expect(response.headers.get('Cache-Control')).toBe('no-store'); // the Worker's headers, not the assets'
-    const doc = (await response.json()) as { paths: Record<string, unknown> };
-    expect(doc.paths['/api/docs']).toBeUndefined();
+    expect(response.headers.get('Content-Type')).toMatch(/^application\/json\b/);
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    const served = (await response.json()) as { paths: Record<string, unknown>; servers: unknown };
+    const committed = JSON.parse(readFileSync(join(ROOT, 'client', 'openapi.json'), 'utf8'));
+    expect(served).toEqual({ ...committed, servers: [{ url: '/' }] });
+    expect(served.paths['/api/docs']).toBeUndefined();
   });
 });

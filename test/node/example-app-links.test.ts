@@ -3,16 +3,15 @@
 // verification link (/verify-email#token=…) verifies and the open task page hears of it; the reset link
 // (/reset-password#token=…) sets a new password; errors the API ties to a field show beside that field.
 // A Worker of its own: the auth routes allow 10 requests a minute per network, and these tests use 9.
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AppFile, buildApp } from '../../examples/browser-app/build.ts';
 import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
-import type { OutboxMessage } from '../../tools/local-platform/mail-outbox.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import type { OutboxMessage } from '../../tools/local-platform/mail-outbox.ts';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) process.stdout.write(`example app links test SKIPPED: no Chromium at ${CHROMIUM}\n`);
 const PASSWORD = 'links test password';
 
@@ -35,10 +34,7 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
       BCRYPT_COST: '4',
     });
     files = await buildApp({ apiUrl: worker.url });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@
 // keys: kept for the issuer's Cache-Control max-age (clamped to 1–10 minutes), an unknown kid refetches
 // at most once a minute, and every way the set can be missing is KeySetUnavailable (503 upstream), never
 // a verdict on the token. The clock is the only thing faked.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,6 +20,8 @@ describe('issuer key sets', () => {
   let url: string;
   let reply: Reply;
   let fetches = 0;
+  // When set, answers instead of `reply` (slow, streamed or oversized answers).
+  let custom: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   let signingKey: CryptoKey;
   let publicJwk: JWK;
 
@@ -27,8 +29,12 @@ describe('issuer key sets', () => {
     const pair = await generateKeyPair('EdDSA', { extractable: true });
     signingKey = pair.privateKey;
     publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' };
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
       fetches += 1;
+      if (custom) {
+        custom(request, response);
+        return;
+      }
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (reply.cacheControl) headers['Cache-Control'] = reply.cacheControl;
       response.writeHead(reply.status, headers).end(reply.body);
@@ -37,7 +43,10 @@ describe('issuer key sets', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    custom = undefined;
+  });
 
   const keySet = (cacheControl?: string) => {
     reply = { status: 200, body: JSON.stringify({ keys: [publicJwk] }), cacheControl };
@@ -96,5 +105,106 @@ describe('issuer key sets', () => {
   it('nothing listening → KeySetUnavailable', async () => {
     const keys = issuerKeySet(`http://127.0.0.1:${await freePort()}/jwks`);
     await expect(jwtVerify(await token(), keys)).rejects.toBeInstanceOf(KeySetUnavailable);
+  });
+
+  it('20 tokens at once while the set is being fetched: 1 fetch, all 20 verified', async () => {
+    const keys = keySet();
+    custom = (_request, response) => {
+      setTimeout(() => response.writeHead(200, { 'Content-Type': 'application/json' }).end(reply.body), 200);
+    };
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => token()));
+    const results = await Promise.all(tokens.map((jwt) => jwtVerify(jwt, keys)));
+    expect(results).toHaveLength(20);
+    expect(fetches).toBe(1);
+  });
+
+  it('a failed fetch is remembered for 30 s: no refetch meanwhile, one after', async () => {
+    now = Date.now();
+    const keys = keySet();
+    reply = { status: 503, body: 'down' };
+    at(0);
+    await expect(jwtVerify(await token(), keys)).rejects.toBeInstanceOf(KeySetUnavailable);
+    // Concurrent and later tokens within the 30 s: the remembered failure, not a new request each.
+    await Promise.all(
+      Array.from({ length: 10 }, async () =>
+        expect(jwtVerify(await token(), keys)).rejects.toBeInstanceOf(KeySetUnavailable),
+      ),
+    );
+    at(29_000);
+    await expect(jwtVerify(await token(), keys)).rejects.toBeInstanceOf(KeySetUnavailable);
+    expect(fetches).toBe(1);
+    reply = { status: 200, body: JSON.stringify({ keys: [publicJwk] }) };
+    at(31_000);
+    await jwtVerify(await token(), keys);
+    expect(fetches).toBe(2);
+  });
+
+  it('concurrent tokens while the issuer is down: one fetch between them', async () => {
+    const keys = keySet();
+    custom = (_request, response) => {
+      setTimeout(() => response.writeHead(503).end('down'), 200);
+    };
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => token()));
+    const outcomes = await Promise.allSettled(tokens.map((jwt) => jwtVerify(jwt, keys)));
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(KeySetUnavailable);
+    }
+    expect(fetches).toBe(1);
+  });
+
+  it('a key set over 64 KiB is refused without being read whole: 20 MB streamed, or announced by Content-Length', async () => {
+    const MB = 1024 * 1024;
+    let written = 0;
+    let closed: Promise<void> = Promise.resolve();
+    custom = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      closed = new Promise((resolve) => {
+        let open = true;
+        response.on('close', () => {
+          open = false;
+          resolve();
+        });
+        const pump = () => {
+          while (open && written < 20 * MB) {
+            written += chunk.length;
+            if (!response.write(chunk)) {
+              response.once('drain', pump);
+              return;
+            }
+          }
+          if (open) response.end();
+        };
+        response.write('{"keys": [');
+        pump();
+      });
+    };
+    const streamed = keySet();
+    await expect(jwtVerify(await token(), streamed)).rejects.toBeInstanceOf(KeySetUnavailable);
+    await closed;
+    // The server got to write only what fits in the sockets' buffers before the reader hung up.
+    expect(written).toBeLessThan(8 * MB);
+
+    custom = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(20 * MB) });
+      response.write('{"keys": [');
+      setTimeout(() => response.destroy(), 1000);
+    };
+    const announced = keySet();
+    const started = performance.now();
+    await expect(jwtVerify(await token(), announced)).rejects.toBeInstanceOf(KeySetUnavailable);
+    // Refused on the header, not after waiting for a body that never comes.
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('a key set just under 64 KiB is read and used', async () => {
+    const body = JSON.stringify({ keys: [publicJwk] });
+    const padded = body.replace('{', `{${' '.repeat(63 * 1024 - body.length)}`);
+    expect(padded.length).toBeGreaterThan(60 * 1024);
+    const keys = keySet();
+    reply = { status: 200, body: padded };
+    await jwtVerify(await token(), keys);
+    expect(fetches).toBe(1);
   });
 });

@@ -166,3 +166,50 @@ describe('mail outbox: what npm run dev prints', () => {
     expect(lines[1]).toBe('dev:   link: https://app.test/reset-password#token=abc\\x1b[2Jdef\\x85');
   });
 });
+
+describe('the mail page (GET /mail)', () => {
+  const page = (headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port: outbox.port, path: '/mail', headers: { Host: outbox.hostPort, ...headers } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+
+  it('lists the messages with their links, escaped, to a page the developer opened directly', async () => {
+    expect(
+      (
+        await post({
+          from: 'no-reply@x.test',
+          to: 'page@x.test',
+          subject: '<script>alert(1)</script> reset',
+          text: 'Open http://127.0.0.1:5173/reset-password#token=page-token now',
+          html: '<p>Open</p>',
+        })
+      ).status,
+    ).toBe(201);
+    const opened = await page({ 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
+    expect(opened.status).toBe(200);
+    expect(opened.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(opened.body).toContain(
+      '<a href="http://127.0.0.1:5173/reset-password#token=page-token">http://127.0.0.1:5173/reset-password#token=page-token</a>',
+    );
+    expect(opened.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; reset');
+    expect(opened.body).not.toContain('<script>');
+  });
+
+  it('refuses another site, a web page, and a foreign Host', async () => {
+    expect((await page({ 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' })).status).toBe(403);
+    expect((await page({ 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
+    expect((await page({ Origin: 'http://evil.test' })).status).toBe(403);
+    expect((await page({ Host: `rebound.evil.test:${outbox.port}`, 'Sec-Fetch-Site': 'none' })).status).toBe(403);
+  });
+});

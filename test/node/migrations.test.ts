@@ -11,8 +11,9 @@ const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
 // 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
 // refresh tokens, 0009 external identities (users.email and password_hash nullable), 0010 both or neither,
-// 0011 the per-user change sequence (user_change_counters, task_changes), 0012 numbering existing tasks.
-const MIGRATION_COUNT = 13;
+// 0011 credential versions (users and sessions), 0012 the per-user change sequence (user_change_counters,
+// task_changes), 0013 numbering the tasks that exist before it.
+const MIGRATION_COUNT = 14;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -45,11 +46,11 @@ async function idTypes(client: pg.Client) {
   );
   return rows[0];
 }
-/** Users (without email_verified_at) and sessions, as comparable rows. */
+/** Users (without email_verified_at) and sessions (without credential_version), as comparable rows. */
 async function userAndSessionRows(client: pg.Client) {
   const users = await client.query('select id, email, password_hash, created_at, updated_at from users order by id');
   const sessions = await client.query('select * from sessions order by id');
-  return { users: users.rows, sessions: sessions.rows };
+  return { users: users.rows, sessions: sessions.rows.map(({ credential_version: _, ...row }) => row) };
 }
 
 const BIGINT_IDS = { id: 'bigint', task_id: 'bigint', sequence: 'bigint 9007199254740991' };
@@ -103,6 +104,18 @@ describe('fresh database', () => {
           where table_name = 'users' and column_name = 'email_verified_at'`,
       );
       expect(verified[0]).toEqual({ is_nullable: 'YES', column_default: null, data_type: 'timestamp with time zone' });
+      const { rows: versions } = await client.query(
+        `select table_name, is_nullable, column_default, data_type from information_schema.columns
+          where column_name = 'credential_version' order by table_name`,
+      );
+      expect(versions).toEqual(
+        ['sessions', 'users'].map((table_name) => ({
+          table_name,
+          is_nullable: 'NO',
+          column_default: '1',
+          data_type: 'integer',
+        })),
+      );
     });
   });
 
@@ -210,7 +223,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0012 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0013 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -251,15 +264,27 @@ describe('rollback', () => {
           [rows[0].id],
         );
       });
-      // 0012 changes no schema; 0011 drops the change sequence and nothing else.
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_number_existing_tasks/);
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_change_sequence/);
+      // 0013 changes no schema; 0012 drops the change sequence and nothing else.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
       await withClient(db.url, async (client) => {
         const { rows } = await client.query(
           `select to_regclass('public.task_changes') is null and to_regclass('public.user_change_counters') is null as gone`,
         );
         expect(rows[0].gone).toBe(true);
         expect(await tasksChecksum(client)).toEqual(before);
+      });
+      // 0011 drops the credential versions of users and sessions, every row kept. A session whose version
+      // is behind its user's (a signin that raced a password change) is live again under the old Worker.
+      await withClient(db.url, (client) => client.query('update users set credential_version = 2'));
+      const rowsBefore0011 = await withClient(db.url, userAndSessionRows);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_credential_version/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select count(*)::int as n from information_schema.columns where column_name = 'credential_version'`,
+        );
+        expect(rows[0].n).toBe(0);
+        expect(await userAndSessionRows(client)).toEqual(rowsBefore0011);
       });
       // 0010 drops only its constraint.
       const usersBefore0010 = await withClient(db.url, userAndSessionRows);
@@ -271,7 +296,8 @@ describe('rollback', () => {
         expect(rows[0].n).toBe(0);
         expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
       });
-      // Re-applying 0010 over a row with an email and no password fails as a whole, changing nothing.
+      // Re-applying 0010 (and 0011 after it, in the same transaction) over a row with an email and no
+      // password fails as a whole, changing nothing.
       const halfRow = await withClient(db.url, async (client) => {
         const { rows } = await client.query(`insert into users (email) values ('half@x.test') returning id`);
         return rows[0].id as string;
@@ -279,7 +305,7 @@ describe('rollback', () => {
       await expect(npmRun('db:migrate', db.url)).rejects.toThrow(/ck_users_email_with_password/);
       await withClient(db.url, async (client) => {
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 3);
+        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 4);
         await client.query('delete from users where id = $1', [halfRow]);
         expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
       });
@@ -319,8 +345,9 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_number_existing_tasks/);
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_change_sequence/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_credential_version/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0010_users_email_with_password/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0009_external_identities/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0008_retired_refresh_tokens/);
@@ -415,7 +442,7 @@ describe('listing plan', () => {
   });
 });
 
-describe('0012 numbers the tasks that exist before the change sequence', () => {
+describe('0013 numbers the tasks that exist before the change sequence', () => {
   it('per user, in the order of their last change, after any number the user has; a second run numbers only new tasks', async () => {
     const db = await createScratchDatabase(inject('serverUrl'), 'number');
     try {
@@ -458,8 +485,8 @@ describe('0012 numbers the tasks that exist before the change sequence', () => {
             counters: Object.fromEntries(counters.rows.map((row) => [row.user_id, row.last_seq])),
           };
         });
-      // 0012 ran once already, on no tasks; roll it back and migrate again to run it on these.
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_number_existing_tasks/);
+      // 0013 ran once already, on no tasks; roll it back and migrate again to run it on these.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       await npmRun('db:migrate', db.url);
       const first = await numbers();
       const byUser = (user: string, titles: string[], seqs: number[]) =>
@@ -472,7 +499,7 @@ describe('0012 numbers the tasks that exist before the change sequence', () => {
       expect(first.counters).toEqual({ [a]: 3, [b]: 7 });
       expect(taskOfB).toBeTruthy();
       // Again: nothing new to number, nothing changes.
-      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_number_existing_tasks/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       await npmRun('db:migrate', db.url);
       expect(await numbers()).toEqual(first);
     } finally {

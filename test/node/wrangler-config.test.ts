@@ -53,11 +53,13 @@ describe('wrangler.toml', () => {
   });
 });
 
-// README, Security → Rate limits: auth attempts and signin per account 10 per 60 s; refresh and
-// GET /api/health 60 per 60 s.
+// README, Security → Rate limits: auth attempts, signin per account and password checks per signed-in
+// user 10 per 60 s; refresh and GET /api/health 60 per 60 s; task writes per user 600 per 60 s.
 const DOCUMENTED_LIMITS: Record<string, { limit: number; period: number }> = {
   AUTH_RATE_LIMITER: { limit: 10, period: 60 },
   SIGNIN_ACCOUNT_RATE_LIMITER: { limit: 10, period: 60 },
+  PASSWORD_ACCOUNT_RATE_LIMITER: { limit: 10, period: 60 },
+  TASK_WRITE_RATE_LIMITER: { limit: 600, period: 60 },
   REFRESH_RATE_LIMITER: { limit: 60, period: 60 },
   HEALTH_RATE_LIMITER: { limit: 60, period: 60 },
 };

@@ -6,6 +6,8 @@
 //   POST /messages  {"from","to","subject","text","html"}  → 201, one <time>-<n>.eml in the directory
 //   GET  /messages?to=<address>                             → {"messages": [{from,to,subject,text,html,file}]}
 //                                                             oldest first (all messages without `to`)
+//   GET  /mail                                              → an HTML page of the messages and their links,
+//                                                             for the developer's browser (mail-page.ts)
 //   403 for a foreign Host or a browser's request, 415 for a POST that is not application/json
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { hasJsonBody, readBody, refusal, sendJson } from './local-http.ts';
+import { MAIL_PAGE_PATH, mailPageRefusal, sendMailPage } from './mail-page.ts';
 
 export interface OutboxMessage {
   from: string;
@@ -81,7 +84,12 @@ export async function startMailOutbox(options: {
   const messages: OutboxMessage[] = [];
   let counter = 0;
   const server = createServer(async (request, response) => {
-    const refused = refusal(request, (server.address() as AddressInfo).port);
+    const port = (server.address() as AddressInfo).port;
+    if (request.url === MAIL_PAGE_PATH && request.method === 'GET') {
+      const refusedPage = mailPageRefusal(request, port);
+      return refusedPage ? sendJson(response, 403, { error: refusedPage }) : sendMailPage(response, messages);
+    }
+    const refused = refusal(request, port);
     if (refused) return sendJson(response, 403, { error: refused });
     const url = new URL(request.url ?? '/', 'http://outbox');
     if (url.pathname !== '/messages') return sendJson(response, 404, { error: 'not found' });

@@ -12,10 +12,13 @@ import { type Caller, liveSessionCondition } from '../caller.ts';
 const TOKEN_BYTES = 32;
 export const PASSWORD_RESET_TTL_SECONDS = 30 * 60;
 export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
-/** A reset email goes out only if the account's previous one is at least this old… */
-export const RESET_EMAIL_INTERVAL_SECONDS = 60;
-/** …and fewer than this many went out in the last hour. */
-export const RESET_EMAILS_PER_HOUR = 3;
+/**
+ * An email of either purpose (reset, verification) goes out only if the account's previous one of that
+ * purpose is at least this old…
+ */
+export const EMAIL_INTERVAL_SECONDS = 60;
+/** …and fewer than this many of that purpose went out in the last hour. */
+export const EMAILS_PER_HOUR = 3;
 
 export type EmailTokenPurpose = 'password_reset' | 'verify_email';
 
@@ -31,6 +34,18 @@ export async function newEmailToken(): Promise<NewEmailToken> {
 
 export function hashEmailToken(token: string): Promise<string> {
   return sha256Hex(token);
+}
+
+/**
+ * The send limit, as a condition on the user row `u`: its last email of `purpose` is at least 60 s old
+ * and fewer than 3 went out in the last hour. Evaluated by the statement that stores the token, so
+ * requests in sequence each see the ones before; requests that overlap may each pass it, within the
+ * per-network limit of the route.
+ */
+function dueAnotherEmail(purpose: EmailTokenPurpose): SQL {
+  const recent = (interval: number) => sql`select count(*) from ${emailTokens} t
+     where t.user_id = u.id and t.purpose = ${purpose} and t.created_at > now() - ${seconds(interval)}`;
+  return sql`(${recent(EMAIL_INTERVAL_SECONDS)}) = 0 and (${recent(3600)}) < ${EMAILS_PER_HOUR}`;
 }
 
 /** `insert into email_tokens … select <hash>, u.id, <purpose>, u.email, <expiry> <from>`. */
@@ -55,17 +70,12 @@ export async function createPasswordResetToken(
   normalizedEmail: string,
   hash: string,
 ): Promise<string | undefined> {
-  const recent = (interval: number) => sql`select count(*) from ${emailTokens} t
-     where t.user_id = u.id and t.purpose = 'password_reset' and t.created_at > now() - ${seconds(interval)}`;
   const { rows } = await db.execute<{ email: string }>(sql`
     ${insertEmailToken(
       hash,
       'password_reset',
       PASSWORD_RESET_TTL_SECONDS,
-      sql`from ${users} u
-     where lower(u.email) = ${normalizedEmail}
-       and (${recent(RESET_EMAIL_INTERVAL_SECONDS)}) = 0
-       and (${recent(3600)}) < ${RESET_EMAILS_PER_HOUR}`,
+      sql`from ${users} u where lower(u.email) = ${normalizedEmail} and ${dueAnotherEmail('password_reset')}`,
     )}
     returning email`);
   return rows[0]?.email;
@@ -84,8 +94,9 @@ function useToken(hash: string, purpose: EmailTokenPurpose) {
 }
 
 /**
- * The reset: uses the token up (and the account's other reset tokens), sets the new hash and revokes
- * every session of the account, in one statement. The address is marked verified too: the link proved that the user reads it.
+ * The reset: uses the token up (and the account's other reset tokens), sets the new hash, moves the
+ * credential version on (so no session opened before it stays live) and revokes every session of the
+ * account, in one statement. The address is marked verified too: the link proved that the user reads it.
  * Returns the user's id, or undefined when the token is not (or no longer) good.
  */
 export async function resetPasswordWithToken(
@@ -96,7 +107,8 @@ export async function resetPasswordWithToken(
   const { rows } = await db.execute<{ id: string; ended: string | number }>(sql`
     with used as (${useToken(hash, 'password_reset')}),
     updated as (
-      update ${users} set password_hash = ${newPasswordHash}, updated_at = now(),
+      update ${users} set password_hash = ${newPasswordHash}, credential_version = credential_version + 1,
+             updated_at = now(),
              email_verified_at = coalesce(email_verified_at, now())
        where id in (select user_id from used)
       returning id),
@@ -126,19 +138,27 @@ export async function verifyEmailWithToken(db: Database, hash: string): Promise<
 }
 
 /**
- * A verification token for the caller's current address, only while their session is live. Returns
- * the address, or undefined when the session has ended.
+ * A verification token for the caller's current address, only while their session is live and only if
+ * the account is due another verification email (the same limit as reset emails; signup's email counts).
+ * One statement. Returns undefined when the session has ended; otherwise `sendTo`, the address, or null
+ * when no email is due.
  */
-export async function createVerificationToken(db: Database, caller: Caller, hash: string): Promise<string | undefined> {
-  const { rows } = await db.execute<{ email: string }>(sql`
-    ${insertEmailToken(
+export async function createVerificationToken(
+  db: Database,
+  caller: Caller,
+  hash: string,
+): Promise<{ sendTo: string | null } | undefined> {
+  const { rows } = await db.execute<{ id: string; email: string | null }>(sql`
+    with caller as (select u.id from ${users} u where u.id = ${caller.userId} and ${liveSessionCondition(caller)}),
+    issued as (${insertEmailToken(
       hash,
       'verify_email',
       VERIFY_EMAIL_TTL_SECONDS,
-      sql`from ${users} u where u.id = ${caller.userId} and ${liveSessionCondition(caller)}`,
+      sql`from ${users} u where u.id in (select id from caller) and ${dueAnotherEmail('verify_email')}`,
     )}
-    returning email`);
-  return rows[0]?.email;
+      returning email)
+    select caller.id, issued.email from caller left join issued on true`);
+  return rows[0] && { sendTo: rows[0].email };
 }
 
 /** Deletes tokens that expired over a day ago (used or not), in batches; returns how many. */

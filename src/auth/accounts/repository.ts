@@ -14,7 +14,7 @@ import {
   runAsCaller,
 } from '../caller.ts';
 
-export type PublicUser = Omit<UserRow, 'passwordHash'>;
+export type PublicUser = Omit<UserRow, 'passwordHash' | 'credentialVersion'>;
 /** A user who signs in here with a password (every user but those of external issuers). */
 export type PasswordUser = UserRow & { email: string; passwordHash: string };
 const publicColumns = {
@@ -28,7 +28,7 @@ const readUser = rowReader(users);
 
 /** A user row as Postgres names its columns, without the hash. */
 export function readPublicUser(raw: Record<string, unknown>): PublicUser {
-  const { passwordHash: _, ...user } = readUser(raw);
+  const { passwordHash: _, credentialVersion: __, ...user } = readUser(raw);
   return user;
 }
 

@@ -21,6 +21,9 @@ export const ASYMMETRIC_ALGORITHMS = [
   'PS512',
 ] as const;
 
+/** maxTokenLifetimeSeconds of an entry that sets none: a day. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
 function isKeySetUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -45,6 +48,15 @@ const TrustedIssuer = z.strictObject({
   // of the same issuer are not accepted here.
   audience: z.string().min(1).max(512),
   algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1),
+  // The longest lifetime (exp − iat) a token of this issuer may claim. Access tokens live minutes; a
+  // token minted to last far longer (a leaked long-lived one, or a mis-set issuer) is refused, since
+  // nothing here can revoke it before its `exp`.
+  maxTokenLifetimeSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
 });
 export type TrustedIssuer = z.infer<typeof TrustedIssuer>;
 

@@ -1,15 +1,15 @@
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts } from '../../http/rate-limit.ts';
+import { limitAuthAttempts, limitPasswordChecksPerAccount } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { deleteUser, findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
-import { invalidCredentials, noPasswordHere, sessionEnded } from '../errors.ts';
-import { whileSessionLive } from '../require-user.ts';
+import { sessionEnded, wrongPassword } from '../errors.ts';
+import { sessionCaller, whileSessionLive } from '../require-user.ts';
 import { DeleteAccountBody } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -18,19 +18,19 @@ export const route = authenticatedRoute({
   operationId: 'deleteAccount',
   tags: ['Auth'],
   summary: 'Delete the account, all its tasks and sessions (password required)',
-  middleware: [limitAuthAttempts, jsonBody, withDatabase] as const,
+  // Per network, then per account (shared with the password change): both before any query or bcrypt.
+  middleware: [limitAuthAttempts, limitPasswordChecksPerAccount, jsonBody, withDatabase] as const,
   request: { body: { required: true, content: { 'application/json': { schema: DeleteAccountBody } } } },
   responses: {
     204: { description: 'The user and all their tasks are gone' },
-    ...problemResponses(400, 413, 415, 429, 500, 503),
+    ...problemResponses(400, 403, 413, 415, 429, 500, 503),
   },
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { password } = c.req.valid('json');
   const db = c.get('db');
-  const caller = c.get('caller');
-  if (caller.external) throw noPasswordHere(caller.external.issuer);
+  const caller = sessionCaller(c.get('caller'), 'delete the account');
   const user = await findCallerWithHash(db, caller);
   if (!user) throw sessionEnded();
   const verified = await verifyPassword(password, user.passwordHash, c.get('config').BCRYPT_COST);
@@ -38,7 +38,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   // A session that ended meanwhile is 401 UNAUTHENTICATED, not a wrong password.
   if (!verified || !whileSessionLive(await deleteUser(db, caller, user.passwordHash))) {
     await auditAuth(c, 'account_delete', 'failure', { userId: caller.userId });
-    throw invalidCredentials('The password is incorrect');
+    throw wrongPassword('password');
   }
   await auditAuth(c, 'account_delete', 'success', { userId: caller.userId });
   endLiveSessions(c, caller.userId);

@@ -23,7 +23,8 @@ export const route = authenticatedRoute({
   middleware: [limitAuthAttempts, ignoredBody, withDatabase] as const,
   responses: {
     202: {
-      description: 'Accepted; a verification link (valid 24 h) goes to the account\u2019s current address',
+      description:
+        'Accepted. A verification link (valid 24 h) goes to the account\u2019s current address only if its previous verification email (signup\u2019s included) is at least 60 s old, at most 3 an hour; the answer is the same either way',
       content: { 'application/json': { schema: Accepted } },
     },
     ...problemResponses(403, 413, 429, 500, 503),
@@ -33,9 +34,12 @@ export const route = authenticatedRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const caller = sessionCaller(c.get('caller'), 'verify the email address');
   const { token, hash } = await newEmailToken();
-  // One statement: the token, only while the caller's session is live (else 401).
-  const sendTo = await createVerificationToken(c.get('db'), caller, hash);
-  if (sendTo === undefined) throw sessionEnded();
-  deliverLater(c, 'verify_email', verificationEmail(sendTo, c.get('config').APP_URL, token));
+  // One statement: the token, only while the caller's session is live (else 401) and only if the
+  // account is due another email (else nothing is sent, and the answer is the same).
+  const issued = await createVerificationToken(c.get('db'), caller, hash);
+  if (!issued) throw sessionEnded();
+  if (issued.sendTo !== null) {
+    deliverLater(c, 'verify_email', verificationEmail(issued.sendTo, c.get('config').APP_URL, token));
+  }
   return c.json({}, 202);
 };

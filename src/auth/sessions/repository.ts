@@ -3,8 +3,9 @@
 // One statement each; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../../db/errors.ts';
 import { columnNames } from '../../db/rows.ts';
-import { retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
+import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
 import { deleteInBatches, seconds } from '../../db/sql-helpers.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from '../accounts/repository.ts';
@@ -12,6 +13,12 @@ import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type Ses
 
 /** A replay of the previous refresh token this soon after its rotation is two tabs racing, not theft. */
 export const REFRESH_REUSE_WINDOW_SECONDS = 10;
+/**
+ * Live sessions one account may have. Opening one more ends the least recently used (refreshed or
+ * opened) one in the same statement, so a script signing in in a loop cannot grow the table, or the
+ * sessions list, without bound.
+ */
+export const MAX_LIVE_SESSIONS = 100;
 
 export interface NewSession {
   refreshTokenHash: string;
@@ -27,18 +34,23 @@ export interface OpenedSession {
   endsAt: Date;
 }
 
-/** `insert into sessions … select <user id>, …` for a new session of the user that `userId` names. */
-function insertSession(userId: SQL, from: SQL, session: NewSession): SQL {
+/**
+ * `insert into sessions … select <user>.id, …` for a new session of the user row that `user` (an alias
+ * in `from`) names. The session takes that row's credential version, read by the same statement that
+ * checks the password hash, so it is live only as long as those credentials are current.
+ */
+function insertSession(user: SQL, from: SQL, session: NewSession): SQL {
   return sql`insert into ${sessions} (${columnNames(
     sessions.userId,
     sessions.refreshTokenHash,
     sessions.idleExpiresAt,
     sessions.expiresAt,
     sessions.userAgent,
+    sessions.credentialVersion,
   )})
-    select ${userId}, ${session.refreshTokenHash},
+    select ${user}.id, ${session.refreshTokenHash},
            least(now() + ${seconds(session.idleSeconds)}, now() + ${seconds(session.maxSeconds)}),
-           now() + ${seconds(session.maxSeconds)}, ${session.userAgent}
+           now() + ${seconds(session.maxSeconds)}, ${session.userAgent}, ${user}.credential_version
       ${from}
     returning id, user_id, idle_expires_at`;
 }
@@ -72,7 +84,7 @@ export async function signupWithSession(
       with new_user as (
         insert into ${users} (${columnNames(users.email, users.passwordHash)}) values (${email}, ${passwordHash})
         returning *),
-      new_session as (${insertSession(sql`new_user.id`, sql`from new_user`, session)}),
+      new_session as (${insertSession(sql`new_user`, sql`from new_user`, session)}),
       verification as (${insertEmailToken(verificationTokenHash, 'verify_email', VERIFY_EMAIL_TTL_SECONDS, sql`from new_user u`)})
       select new_user.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
         from new_user cross join new_session`);
@@ -84,7 +96,12 @@ export async function signupWithSession(
 }
 
 /**
- * Signin's second statement: a session, only if the hash is still the one just verified. With `rehash`
+ * Signin's second statement: a session, only if the hash is still the one just verified; undefined
+ * otherwise, and when the account was deleted meanwhile. When the account already has MAX_LIVE_SESSIONS
+ * live sessions, the least recently used beyond the newest 99 end (revoked_reason 'session_limit'), in
+ * the same statement and only if the new one opens. (Signup's and the password change's statements
+ * open a session that is the account's only live one, so only signin can reach the limit; concurrent
+ * signins may pass it briefly, until the next one.) With `rehash`
  * (the stored hash was made at another cost than the configured one), the same statement replaces the
  * hash, on the same condition: after a cost change, accounts move to the new cost as they sign in, so a
  * wrong password costs what an unknown email (compared against a dummy at the configured cost) costs.
@@ -104,17 +121,33 @@ export async function openSession(
          where id = ${userId} and password_hash = ${verifiedHash}
         returning id),`
     : sql``;
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with ${rehashed} new_session as (${insertSession(sql`u.id`, verifiedUser, session)})
-    select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
-      from new_session s join ${users} u on u.id = s.user_id`);
-  return rows[0] && readOpened(rows[0]);
+  try {
+    const { rows } = await db.execute<Record<string, unknown>>(sql`
+      with ${rehashed} new_session as (${insertSession(sql`u`, verifiedUser, session)}),
+      evicted as (
+        update ${sessions} set revoked_at = now(), revoked_reason = 'session_limit'
+         where ${sessions.id} in (
+           select ${sessions.id} from ${sessions}
+            where ${sessions.userId} in (select user_id from new_session) and ${liveSession}
+            order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc
+           offset ${MAX_LIVE_SESSIONS - 1})
+        returning ${sessions.id})
+      select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
+        from new_session s join ${users} u on u.id = s.user_id`);
+    return rows[0] && readOpened(rows[0]);
+  } catch (error) {
+    // The statement's snapshot still had the user, but a deletion committed before the session row's
+    // foreign-key check (which waits for it): the account is gone, as if the password were wrong.
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_sessions_user_id') return undefined;
+    throw error;
+  }
 }
 
 /**
- * Sets the new hash (if the old one is still the verified one and the session is live), revokes every
- * earlier session of the user, the caller's included, and opens a new one: one statement, which also
- * says whether the caller's session was live (401) when nothing changed.
+ * Sets the new hash (if the old one is still the verified one and the session is live) and moves the
+ * credential version on, revokes every earlier session of the user, the caller's included, spends the
+ * account's outstanding reset links, and opens a new session under the new version: one statement,
+ * which also says whether the caller's session was live (401) when nothing changed.
  */
 export async function changePasswordAndRestart(
   db: Database,
@@ -126,14 +159,19 @@ export async function changePasswordAndRestart(
   const { rows } = await db.execute<Record<string, unknown>>(sql`
     with live as (select ${liveSessionCondition(caller)} as alive),
     updated as (
-      update ${users} set password_hash = ${newHash}, updated_at = now()
+      update ${users} set password_hash = ${newHash}, credential_version = credential_version + 1, updated_at = now()
        where id = ${caller.userId} and password_hash = ${verifiedHash} and (select alive from live)
       returning *),
     ended as (
       update ${sessions} set revoked_at = now(), revoked_reason = 'password_changed'
        where user_id in (select id from updated) and revoked_at is null
       returning id),
-    new_session as (${insertSession(sql`updated.id`, sql`from updated`, session)})
+    -- A reset link sent before the change would undo it (set a password the user no longer chose).
+    spent as (
+      update ${emailTokens} set used_at = now()
+       where user_id in (select id from updated) and purpose = 'password_reset' and used_at is null
+      returning token_hash),
+    new_session as (${insertSession(sql`updated`, sql`from updated`, session)})
     select live.alive as session_live, opened.*
       from live left join (
         select updated.*, new_session.id as session_id, new_session.idle_expires_at as session_ends_at
@@ -194,7 +232,7 @@ export async function rotateRefreshToken(
         revoked_at = case when ${isStale} then now() end,
         revoked_reason = case when ${isStale} then 'refresh_token_reused' end
       from ${users} u
-      where u.id = s.user_id
+      where u.id = s.user_id and s.credential_version = u.credential_version
         and (s.refresh_token_hash = ${presentedHash} or s.previous_token_hash = ${presentedHash})
         and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
       returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
@@ -209,7 +247,9 @@ export async function rotateRefreshToken(
   return { outcome: 'raced', opened: readOpened(row), sealedNext: row.sealed_next as string };
 }
 
-const liveSession = sql`revoked_at is null and idle_expires_at > now() and expires_at > now()`;
+/** For statements on `sessions` itself: the row is a live session (as liveSessionCondition defines it). */
+const liveSession = sql`${sessions.revokedAt} is null and ${sessions.idleExpiresAt} > now() and ${sessions.expiresAt} > now()
+  and ${sessions.credentialVersion} = (select u.credential_version from ${users} u where u.id = ${sessions.userId})`;
 
 /** Ends the caller's session; false when it had already ended. */
 export async function endSession(db: Database, caller: SessionCaller): Promise<boolean> {
@@ -237,14 +277,15 @@ export interface SessionSummary {
   userAgent: string | null;
 }
 
-/** The caller's user's live sessions, newest first. */
+/** The caller's user's live sessions, newest first (at most MAX_LIVE_SESSIONS, the newest). */
 export async function listSessions(db: Database, caller: Caller): Promise<AsCaller<SessionSummary[]>> {
   const result = await runAsCaller(
     db,
     caller,
     (live) => sql`
       select id, created_at, last_used_at, idle_expires_at, user_agent from ${sessions}
-       where user_id = ${caller.userId} and ${liveSession} and ${live}`,
+       where user_id = ${caller.userId} and ${liveSession} and ${live}
+       order by created_at desc, id limit ${MAX_LIVE_SESSIONS}`,
     sql`result.created_at desc, result.id`,
   );
   if (!result.sessionLive) return result;

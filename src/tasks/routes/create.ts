@@ -3,6 +3,7 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
 import { publishChange } from '../../live/notify.ts';
@@ -34,7 +35,8 @@ export const route = authenticatedRoute({
   operationId: 'createTask',
   tags: TAGS,
   summary: 'Create a task',
-  middleware: [jsonBody, withDatabase] as const,
+  // Per account, before any query: 600 writes per 60 s.
+  middleware: [limitTaskWrites, jsonBody, withDatabase] as const,
   request: {
     headers: IdempotencyHeaders,
     body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } },
@@ -49,7 +51,7 @@ export const route = authenticatedRoute({
       },
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 413, 415, 422, 500, 503),
+    ...problemResponses(400, 403, 413, 415, 422, 429, 500, 503),
   },
 });
 
@@ -63,12 +65,13 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   };
   const db = c.get('db');
   const caller = c.get('caller');
+  const maxTasks = c.get('config').TASKS_PER_USER_MAX;
   // With an Idempotency-Key, the body as sent (already read and cached by Hono) decides "same request".
   const result =
     key === undefined
-      ? await createTask(db, caller, fields)
-      : await createTaskIdempotently(db, caller, key, fields, await c.req.json());
-  if (result.outcome === 'session-ended' || result.outcome === 'key-reused') throw taskFailure(result.outcome);
+      ? await createTask(db, caller, fields, maxTasks)
+      : await createTaskIdempotently(db, caller, key, fields, await c.req.json(), maxTasks);
+  if (result.outcome !== 'written' && result.outcome !== 'replayed') throw taskFailure(result.outcome);
   if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
   else publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
   c.header('Location', `/api/tasks/${result.value.id}`);

@@ -2,6 +2,7 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
@@ -16,11 +17,11 @@ export const route = authenticatedRoute({
   tags: TAGS,
   summary: 'Delete a task',
   description: IGNORED_BODY_RULE,
-  middleware: [ignoredBody, withDatabase] as const,
+  middleware: [limitTaskWrites, ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
     204: { description: "Deleted, together with this user's stored Idempotency-Key responses that created it" },
-    ...problemResponses(400, 404, 412, 413, 500, 503),
+    ...problemResponses(400, 404, 412, 413, 429, 500, 503),
   },
 });
 

@@ -3,6 +3,7 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
@@ -17,7 +18,7 @@ export const route = authenticatedRoute({
   operationId: 'updateTask',
   tags: TAGS,
   summary: 'Change some fields of a task',
-  middleware: [jsonBody, withDatabase] as const,
+  middleware: [limitTaskWrites, jsonBody, withDatabase] as const,
   request: {
     params: TaskIdParams,
     headers: IfMatchHeaders,
@@ -29,7 +30,7 @@ export const route = authenticatedRoute({
       headers: ETAG_HEADER,
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 404, 412, 413, 415, 500, 503),
+    ...problemResponses(400, 404, 412, 413, 415, 429, 500, 503),
   },
 });
 

@@ -2,6 +2,7 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { PutTaskBody, TAGS, Task, TaskIdParams } from '../schemas.ts';
@@ -12,7 +13,7 @@ export const route = authenticatedRoute({
   operationId: 'replaceTask',
   tags: TAGS,
   summary: 'Replace a task',
-  middleware: [jsonBody, withDatabase] as const,
+  middleware: [limitTaskWrites, jsonBody, withDatabase] as const,
   request: {
     params: TaskIdParams,
     headers: IfMatchHeaders,
@@ -24,7 +25,7 @@ export const route = authenticatedRoute({
       headers: ETAG_HEADER,
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 404, 412, 413, 415, 500, 503),
+    ...problemResponses(400, 404, 412, 413, 415, 429, 500, 503),
   },
 });
 

@@ -2,6 +2,7 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, IGNORED_REQUEST_BODY, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
+import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
@@ -17,7 +18,7 @@ export const route = authenticatedRoute({
   tags: TAGS,
   summary: 'Toggle completed, atomically (a body is ignored)',
   description: IGNORED_BODY_RULE,
-  middleware: [ignoredBody, withDatabase] as const,
+  middleware: [limitTaskWrites, ignoredBody, withDatabase] as const,
   request: { params: TaskIdParams, headers: IfMatchHeaders, body: IGNORED_REQUEST_BODY },
   responses: {
     200: {
@@ -25,7 +26,7 @@ export const route = authenticatedRoute({
       headers: ETAG_HEADER,
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 404, 412, 413, 500, 503),
+    ...problemResponses(400, 404, 412, 413, 429, 500, 503),
   },
 });
 

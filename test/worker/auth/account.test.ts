@@ -1,10 +1,12 @@
 // Account lifecycle: me, password change, deletion (cascade), deleted users' tokens, and what logs
 // and responses must never contain (SECURITY A5, B20, G39, F35).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bcryptComparisons } from '../../../src/auth/accounts/passwords.ts';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
-import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
+import { api, apiWith, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import { authPost, bearer, freshIp, signUp } from '../support/auth.ts';
 import { latestLinkToken } from '../support/mail.ts';
+import { insideOneWindow } from '../support/rate-limit.ts';
 
 function authed(token: string, method: string, path: string, body?: unknown) {
   return api(
@@ -30,15 +32,21 @@ describe('POST /api/auth/password', () => {
     expect((await authPost('/api/auth/signin', { email, password: 'brand new password' })).status).toBe(200);
   });
 
-  it('a wrong current password → 401 INVALID_CREDENTIALS and nothing changes', async () => {
+  it('a wrong current password → 403 INVALID_CREDENTIALS naming currentPassword (the session stays), and nothing changes', async () => {
     const { email, password, token } = await signUp();
     const before = await queryDatabase('select password_hash, updated_at from users where email = $1', [email]);
     const response = await authed(token, 'POST', '/api/auth/password', {
       currentPassword: 'not it at all',
       newPassword: 'another password',
     });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    // Not 401: the access token is fine, and an app that signs out on 401 must not sign out here.
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      status: 403,
+      errors: [{ path: 'currentPassword' }],
+    });
+    expect((await authed(token, 'GET', '/api/auth/me')).status).toBe(200);
     expect(await queryDatabase('select password_hash, updated_at from users where email = $1', [email])).toEqual(
       before,
     );
@@ -62,11 +70,15 @@ describe('POST /api/auth/password', () => {
 });
 
 describe('DELETE /api/auth/me', () => {
-  it('requires the password: wrong → 401 INVALID_CREDENTIALS and the account stays', async () => {
+  it('requires the password: wrong → 403 INVALID_CREDENTIALS naming password, and the account stays', async () => {
     const { token, userId } = await signUp();
     const response = await authed(token, 'DELETE', '/api/auth/me', { password: 'wrong password' });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      status: 403,
+      errors: [{ path: 'password' }],
+    });
     expect(await queryDatabase('select id from users where id = $1', [userId])).toHaveLength(1);
   });
 
@@ -99,6 +111,90 @@ describe('DELETE /api/auth/me', () => {
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
     }
+  });
+});
+
+describe('password checks per account', () => {
+  /** A request that cost nothing: no statement, no bcrypt comparison. */
+  async function expectLimitedForFree(path: string, init: RequestInit) {
+    const before = bcryptComparisons();
+    const { response, statements } = await countingStatements(path, init);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('Retry-After')).toBe('60');
+    expect(await response.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    expect(statements).toBe(0);
+    expect(bcryptComparisons() - before).toBe(0);
+  }
+
+  it('11 password checks at one account from 11 networks within 60 s: the 11th is 429 before any query or bcrypt, change and deletion alike; other accounts unaffected', async () => {
+    const victim = await signUp();
+    await insideOneWindow();
+    for (let i = 0; i < 10; i++) {
+      const response =
+        i % 2
+          ? await api(
+              '/api/auth/me',
+              jsonRequest(
+                { password: `guess number ${i}` },
+                { method: 'DELETE', headers: { ...bearer(victim.token), 'CF-Connecting-IP': freshIp() } },
+              ),
+            )
+          : await api(
+              '/api/auth/password',
+              jsonRequest(
+                { currentPassword: `guess number ${i}`, newPassword: 'whatever it takes' },
+                { headers: { ...bearer(victim.token), 'CF-Connecting-IP': freshIp() } },
+              ),
+            );
+      expect(response.status).toBe(403);
+    }
+    // Even the right password waits: the limit is decided before the password is looked at.
+    await expectLimitedForFree(
+      '/api/auth/password',
+      jsonRequest(
+        { currentPassword: victim.password, newPassword: 'whatever it takes' },
+        { headers: { ...bearer(victim.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    await expectLimitedForFree(
+      '/api/auth/me',
+      jsonRequest(
+        { password: victim.password },
+        { method: 'DELETE', headers: { ...bearer(victim.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    const bystander = await signUp();
+    const other = await api(
+      '/api/auth/password',
+      jsonRequest(
+        { currentPassword: bystander.password, newPassword: 'a new one for me' },
+        { headers: { ...bearer(bystander.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(other.status).toBe(200);
+  });
+
+  it('the limiter is keyed on the user id; without its binding the password routes refuse to serve (500 CONFIG_INVALID)', async () => {
+    const user = await signUp();
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    };
+    const init = () =>
+      jsonRequest(
+        { currentPassword: 'not the password', newPassword: 'whatever it takes' },
+        { headers: { ...bearer(user.token), 'CF-Connecting-IP': freshIp() } },
+      );
+    expect((await apiWith({ PASSWORD_ACCOUNT_RATE_LIMITER: recording }, '/api/auth/password', init())).status).toBe(
+      403,
+    );
+    expect(keys).toEqual([`password:${user.userId}`]);
+    const unbound = await apiWith({ PASSWORD_ACCOUNT_RATE_LIMITER: undefined }, '/api/auth/password', init());
+    expect(unbound.status).toBe(500);
+    expect(await unbound.json()).toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
 
@@ -192,7 +288,7 @@ describe('secrets stay secret', () => {
           { method: 'DELETE', headers: { ...bearer(doomedToken), 'CF-Connecting-IP': freshIp() } },
         ),
       );
-    expect((await deleteWith('Wr0ng guess secret')).status).toBe(401);
+    expect((await deleteWith('Wr0ng guess secret')).status).toBe(403);
     expect((await deleteWith(doomed.password)).status).toBe(204);
 
     // A password reset: the old hash, the new password and its hash, and the token from the email.

@@ -1,18 +1,18 @@
 // Docs and enforcement agree: every operation states its `security`; one that names the bearer scheme
 // answers 401 without a token (and with a bad one), and a public one (`security: []`) does not. The route
 // list comes from the served document, so a new route is covered the day it is added.
+
 import { describe, expect, it } from 'vitest';
 import { api } from '../support/api.ts';
 import { bearer, freshIp } from '../support/auth.ts';
+import { OPENAPI_DOCUMENT } from '../support/openapi-document.ts';
 
 interface Operation {
   security?: unknown[];
 }
 
 async function operations(): Promise<{ method: string; path: string; secured: boolean }[]> {
-  const response = await api('/api/openapi.json');
-  expect(response.status).toBe(200);
-  const doc = (await response.json()) as { paths: Record<string, Record<string, Operation>> };
+  const doc = OPENAPI_DOCUMENT as { paths: Record<string, Record<string, Operation>> };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => {
       // Never left to a default: `[]` (public) or the bearer scheme, on every operation.
@@ -41,6 +41,9 @@ describe('authenticated routes, from the OpenAPI document', () => {
       'GET /api/openapi.json',
       'GET /api/tasks (bearer)',
       'GET /api/tasks/1 (bearer)',
+      'GET /api/tasks/changes (bearer)',
+      // Its ticket is its credential (API.md, Live updates): 426 without Upgrade, 401 without a ticket.
+      'GET /api/tasks/live',
       'PATCH /api/tasks/1 (bearer)',
       'PATCH /api/tasks/1/complete (bearer)',
       'POST /api/auth/password (bearer)',
@@ -54,6 +57,7 @@ describe('authenticated routes, from the OpenAPI document', () => {
       'POST /api/auth/verify-email',
       'POST /api/auth/verify-email/request (bearer)',
       'POST /api/tasks (bearer)',
+      'POST /api/tasks/live/ticket (bearer)',
       'PUT /api/tasks/1 (bearer)',
     ]);
     for (const { method, path, secured } of all) {

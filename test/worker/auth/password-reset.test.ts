@@ -126,6 +126,25 @@ describe('password reset', () => {
     expect(await loser.json()).toMatchObject({ code: 'TOKEN_INVALID' });
   });
 
+  it('a reset link requested before a password change no longer works after it', async () => {
+    const account = await accountWithResetToken();
+    const changed = await api(
+      '/api/auth/password',
+      jsonRequest(
+        { currentPassword: account.password, newPassword: 'changed after the request' },
+        { headers: { ...bearer(account.token), 'CF-Connecting-IP': freshIp() } },
+      ),
+    );
+    expect(changed.status).toBe(200);
+    await expectTokenInvalid(await confirm(account.resetToken, 'set by a stale link'));
+    expect((await authPost('/api/auth/signin', { email: account.email, password: 'set by a stale link' })).status).toBe(
+      401,
+    );
+    expect(
+      (await authPost('/api/auth/signin', { email: account.email, password: 'changed after the request' })).status,
+    ).toBe(200);
+  });
+
   it('TOKEN_INVALID: expired, unknown, a verification token, a deleted account, an address changed since', async () => {
     const expired = await accountWithResetToken();
     await queryDatabase(`update email_tokens set expires_at = now() - interval '1 second' where user_id = $1`, [

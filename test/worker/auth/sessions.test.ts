@@ -2,12 +2,14 @@
 // next request on every authenticated route, idle and absolute ends, TOKEN_EXPIRED, the sessions list.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { hashRefreshToken, newRefreshToken } from '../../../src/auth/sessions/refresh-tokens.ts';
 import { deleteEndedSessions } from '../../../src/auth/sessions/repository.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
 import { api, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import { authPost, authPostWith, bearer, craftToken, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
+import { OPENAPI_DOCUMENT } from '../support/openapi-document.ts';
 import { insideOneWindow } from '../support/rate-limit.ts';
 import { expectDeadEverywhere, refresh, refreshed } from '../support/sessions.ts';
 import { newClient } from '../support/tasks.ts';
@@ -404,6 +406,54 @@ describe('GET /api/auth/sessions', () => {
     const row = (await sessionRow(user.sessionId)) as { refresh_token_hash: string };
     expect(text).not.toContain(row.refresh_token_hash);
     expect(text).not.toContain(user.refreshToken);
+  });
+
+  it('at most 100 live sessions per account: a signin beyond them ends the least recently used one, in its statement', async () => {
+    const user = await signUp();
+    // 98 older sessions besides signup's, each last used a minute before the next; the oldest two's
+    // refresh tokens are known.
+    const tokens = [newRefreshToken(), newRefreshToken()];
+    const hashes = await Promise.all(tokens.map(hashRefreshToken));
+    await queryDatabase(
+      `insert into sessions (user_id, refresh_token_hash, idle_expires_at, expires_at, created_at, last_used_at)
+       select $1, case i when 98 then $2 when 97 then $3 else md5(random()::text) || md5(random()::text) end,
+              now() + interval '1 day', now() + interval '2 days',
+              now() - make_interval(mins => i), now() - make_interval(mins => i)
+         from generate_series(1, 98) i`,
+      [user.userId, hashes[0], hashes[1]],
+    );
+    const signIn = async () => {
+      const { response, statements } = await countingStatements(
+        '/api/auth/signin',
+        jsonRequest({ email: user.email, password: user.password }, { headers: { 'CF-Connecting-IP': freshIp() } }),
+      );
+      expect(response.status).toBe(200);
+      expect(statements).toBe(2);
+      return (await response.json()) as { accessToken: string };
+    };
+    const list = async (accessToken: string) =>
+      ((await (await api('/api/auth/sessions', { headers: bearer(accessToken) })).json()) as { items: unknown[] })
+        .items;
+
+    // The 100th: nothing ends.
+    const hundredth = await signIn();
+    expect(await list(hundredth.accessToken)).toHaveLength(100);
+    // The 101st ends the least recently used (98 minutes ago), and only it.
+    const next = await signIn();
+    expect(await list(next.accessToken)).toHaveLength(100);
+    const [evicted] = await queryDatabase<{ revoked_reason: string }>(
+      'select revoked_reason from sessions where refresh_token_hash = $1',
+      [hashes[0]],
+    );
+    expect(evicted.revoked_reason).toBe('session_limit');
+    expect((await refresh(tokens[0])).status).toBe(401);
+    expect((await refresh(tokens[1])).status).toBe(200);
+    expect((await me(user.token)).status).toBe(200);
+    expect((await me(hundredth.accessToken)).status).toBe(200);
+  });
+
+  it('the OpenAPI document declares the list\u2019s bound: maxItems 100', () => {
+    expect(OPENAPI_DOCUMENT.components.schemas.SessionList.properties.items.maxItems).toBe(100);
   });
 
   it('a malformed session id → 400', async () => {

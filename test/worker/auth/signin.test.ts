@@ -18,6 +18,7 @@ import {
   signUp,
   uniqueEmail,
 } from '../support/auth.ts';
+import { holdTransaction, runInTransaction, waitUntilBlocked } from '../support/interleave.ts';
 import { insideOneWindow } from '../support/rate-limit.ts';
 
 /** A rate-limit binding that never limits, for tests that are about something else. */
@@ -210,6 +211,30 @@ describe('POST /api/auth/signin', () => {
     const text = JSON.stringify(plan[0]['QUERY PLAN']);
     expect(text).toContain('"Index Name":"ux_users_email_lower"');
     expect(text).not.toContain('"Node Type":"Seq Scan"');
+  });
+});
+
+describe('signin racing account deletion', () => {
+  it('a signin whose session insert meets the account being deleted answers 401 INVALID_CREDENTIALS, not 500', async () => {
+    const account = await signUp();
+    // The deletion holds the user row, uncommitted, until a gate (an advisory lock held by another open
+    // transaction) lets it commit. The signin's lookup still sees the row, and its session insert then
+    // waits on the row for its foreign-key check; only then does the gate open.
+    const gateKey = crypto.getRandomValues(new Uint32Array(1))[0];
+    const gate = await holdTransaction([{ text: 'select pg_advisory_xact_lock($1)', params: [gateKey] }]);
+    const deletion = runInTransaction([
+      { text: 'delete from users where id = $1', params: [account.userId] },
+      { text: 'select pg_advisory_xact_lock($1)', params: [gateKey] },
+    ]);
+    await waitUntilBlocked('pg_advisory_xact_lock');
+    const signin = authPost('/api/auth/signin', { email: account.email, password: account.password });
+    await waitUntilBlocked('insert into "sessions"');
+    await gate.release();
+    await deletion;
+    const response = await signin;
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401 });
+    expect(await queryDatabase('select 1 from sessions where user_id = $1', [account.userId])).toEqual([]);
   });
 });
 

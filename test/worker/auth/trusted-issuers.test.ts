@@ -28,6 +28,7 @@ describe('TRUSTED_ISSUERS', () => {
         issuer(),
         issuer({ issuer: 'http://127.0.0.1:3000', jwksUrl: 'http://127.0.0.1:3000/api/auth/jwks' }),
         issuer({ issuer: 'https://neon-auth.example', algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'] }),
+        issuer({ issuer: 'https://short-lived.example', maxTokenLifetimeSeconds: 3600 }),
       ]),
     ).toEqual([]);
   });
@@ -46,6 +47,10 @@ describe('TRUSTED_ISSUERS', () => {
     ['an empty audience', [issuer({ audience: '' })]],
     ['an unknown field (a typo must not be ignored)', [issuer({ audiences: ['x'] })]],
     ['one issuer twice', [issuer(), issuer({ audience: 'other' })]],
+    ['a token lifetime of 0 s', [issuer({ maxTokenLifetimeSeconds: 0 })]],
+    ['a token lifetime that is not a whole number', [issuer({ maxTokenLifetimeSeconds: 1.5 })]],
+    ['a token lifetime as text', [issuer({ maxTokenLifetimeSeconds: '3600' })]],
+    ['a token lifetime over 30 days', [issuer({ maxTokenLifetimeSeconds: 30 * 86_400 + 1 })]],
     ['not JSON', '[{issuer: https://auth.example.com}]'],
     ['JSON but not an array', issuer()],
   ])('%s → a named problem', (_name, value) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { api, countingStatements, jsonRequest, queryDatabase } from '../support/api.ts';
 import { authPost, bearer, freshIp, signUp, uniqueEmail } from '../support/auth.ts';
-import { latestLinkToken, waitForLinks } from '../support/mail.ts';
+import { latestLinkToken, settledEmailsTo, waitForLinks } from '../support/mail.ts';
 import { refreshed } from '../support/sessions.ts';
 
 const verify = (token: string) =>
@@ -16,6 +16,24 @@ const requestVerification = (accessToken: string) =>
   });
 const me = async (accessToken: string) =>
   ((await (await api('/api/auth/me', { headers: bearer(accessToken) })).json()) as { user: SessionDto['user'] }).user;
+
+/** Moves the account's verification emails `seconds` into the past. */
+const ageVerificationEmails = (userId: string, seconds: number) =>
+  queryDatabase(
+    `update email_tokens set created_at = created_at - make_interval(secs => $2::int)
+      where user_id = $1 and purpose = 'verify_email'`,
+    [userId, seconds],
+  );
+const storedVerificationTokens = async (userId: string) =>
+  (
+    await queryDatabase<{ n: number }>(
+      `select count(*)::int as n from email_tokens where user_id = $1 and purpose = 'verify_email'`,
+      [userId],
+    )
+  )[0].n;
+/** The verification links sent to `to`, once sends under way have had time to arrive. */
+const settledLinks = async (to: string) =>
+  (await settledEmailsTo(to)).filter((message) => message.text.includes('/verify-email#token='));
 
 async function expectTokenInvalid(response: Response) {
   expect(response.status).toBe(400);
@@ -57,6 +75,7 @@ describe('email verification', () => {
 
   it('an authenticated request sends a fresh 24 h link (202 {}); without a live session 401', async () => {
     const account = await signUp();
+    await ageVerificationEmails(account.userId, 61);
     const response = await requestVerification(account.token);
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({});
@@ -104,6 +123,39 @@ describe('email verification', () => {
     const empty = await api('/api/auth/verify-email', jsonRequest({ token: '' }));
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('5 quick requests store and send exactly one email; then at most one per 60 s and 3 per hour per account, answering 202 every time', async () => {
+    const account = await signUp();
+    // The signup's email counts too: a request right after it sends nothing.
+    await waitForLinks(account.email, 'verify-email', 1);
+    expect((await requestVerification(account.token)).status).toBe(202);
+    expect(await settledLinks(account.email)).toHaveLength(1);
+
+    await ageVerificationEmails(account.userId, 3600);
+    for (let i = 0; i < 5; i++) {
+      const response = await requestVerification(account.token);
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({});
+    }
+    await waitForLinks(account.email, 'verify-email', 2);
+    expect(await settledLinks(account.email)).toHaveLength(2);
+    expect(await storedVerificationTokens(account.userId)).toBe(2);
+
+    await ageVerificationEmails(account.userId, 61);
+    expect((await requestVerification(account.token)).status).toBe(202);
+    await ageVerificationEmails(account.userId, 61);
+    expect((await requestVerification(account.token)).status).toBe(202);
+    await waitForLinks(account.email, 'verify-email', 4);
+    await ageVerificationEmails(account.userId, 61);
+    // Three in the last hour: the fourth is silently not sent.
+    expect((await requestVerification(account.token)).status).toBe(202);
+    expect(await settledLinks(account.email)).toHaveLength(4);
+    expect(await storedVerificationTokens(account.userId)).toBe(4);
+    // An hour later, one goes out again.
+    await ageVerificationEmails(account.userId, 3600);
+    expect((await requestVerification(account.token)).status).toBe(202);
+    await waitForLinks(account.email, 'verify-email', 5);
   });
 
   it('verify and request: exactly 1 statement each', async () => {

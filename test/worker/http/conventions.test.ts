@@ -60,7 +60,7 @@ describe('content types', () => {
     const task = await client.create();
     for (const response of [
       await api('/api/health'),
-      await api('/api/openapi.json'),
+      await api('/api/health/live'),
       await client.request('GET', '/api/tasks'),
       await client.request('GET', `/api/tasks/${task.id}`),
       await client.request('PATCH', `/api/tasks/${task.id}`, { completed: true }),

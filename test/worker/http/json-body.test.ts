@@ -1,10 +1,12 @@
 // One rule for every task operation that takes no body: a body of any type is ignored, over 64 KiB it is
 // 413 (src/http/json-body.ts ignoredBody). The operations come from the served OpenAPI document: those
 // without a requestBody, and the one that declares its body ignored (IGNORED_REQUEST_BODY).
+
 import { describe, expect, it } from 'vitest';
 import { IGNORED_BODY_RULE, IGNORED_REQUEST_BODY, MAX_BODY_BYTES } from '../../../src/http/json-body.ts';
 import { api } from '../support/api.ts';
 import { bearer } from '../support/auth.ts';
+import { OPENAPI_DOCUMENT } from '../support/openapi-document.ts';
 import { newClient } from '../support/tasks.ts';
 
 interface Operation {
@@ -19,7 +21,7 @@ function takesIgnoredBody(operation: Operation): boolean {
 }
 
 async function bodylessTaskOperations() {
-  const doc = (await (await api('/api/openapi.json')).json()) as {
+  const doc = OPENAPI_DOCUMENT as {
     paths: Record<string, Record<string, Operation>>;
   };
   return Object.entries(doc.paths)
@@ -93,7 +95,7 @@ describe('task operations that take no body', () => {
 
 describe('authenticated operations outside /api/tasks that take no body', () => {
   it('follow the same rule: documented, and a body over 64 KiB is 413 before anything happens', async () => {
-    const doc = (await (await api('/api/openapi.json')).json()) as {
+    const doc = OPENAPI_DOCUMENT as {
       paths: Record<string, Record<string, Operation>>;
     };
     const operations = Object.entries(doc.paths)

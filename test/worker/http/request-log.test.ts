@@ -93,3 +93,25 @@ describe('log lines cannot be forged', () => {
     expect(raw.join('\n')).not.toContain('evil');
   });
 });
+
+describe('CORS refusals', () => {
+  it('an origin not in CORS_ORIGINS is one warning naming it and the allowed list, not one per request', async () => {
+    const lines = captureLogs();
+    const origin = `https://refused-${crypto.randomUUID()}.example`;
+    for (let i = 0; i < 3; i++) {
+      const response = await apiWith({}, '/api/health/live', { headers: { Origin: origin } });
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    }
+    await apiWith({}, '/api/health/live', { headers: { Origin: 'http://app.test' } }); // allowed: nothing
+    const warnings = lines.filter((line) => line.event === 'cors_origin_refused');
+    expect(warnings).toEqual([
+      {
+        level: 'warn',
+        time: expect.any(String),
+        event: 'cors_origin_refused',
+        origin,
+        allowedOrigins: 'http://app.test,http://127.0.0.1:5173',
+      },
+    ]);
+  });
+});

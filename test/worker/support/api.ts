@@ -43,18 +43,19 @@ export async function queryDatabase<T = Record<string, unknown>>(text: string, p
 export const UNREACHABLE_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:9/nothing_listens_here';
 
 /**
- * Sends one request with a database connection string of its own application_name, and returns the
- * response together with the number of statements the Worker ran for it, as counted by the local
- * SQL-over-HTTP endpoint.
+ * Sends one request with a database connection string of its own application_name (and any other
+ * bindings replaced, as apiWith), and returns the response together with the number of statements the
+ * Worker ran for it, as counted by the local SQL-over-HTTP endpoint.
  */
 export async function countingStatements(
   path: string,
   init?: RequestInit,
+  overrides: Partial<Record<keyof Bindings, unknown>> = {},
 ): Promise<{ response: Response; statements: number }> {
   const application = `count-${crypto.randomUUID()}`;
   const url = new URL((env as Bindings).DATABASE_URL as string);
   url.searchParams.set('application_name', application);
-  const response = await apiWith({ DATABASE_URL: url.toString() }, path, init);
+  const response = await apiWith({ ...overrides, DATABASE_URL: url.toString() }, path, init);
   const endpoint = (env as Bindings).LOCAL_DB_HTTP;
   const counted = await fetch(`http://${endpoint}/statements?application_name=${application}`);
   const { statements } = (await counted.json()) as { statements: number };

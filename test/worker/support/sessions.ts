@@ -1,9 +1,11 @@
 // Session helpers: refreshing, and "is this access token dead on every authenticated route?" with the
 // route list read from the served OpenAPI document.
+
 import { expect } from 'vitest';
 import type { SessionDto } from '../../../src/auth/schemas.ts';
 import { api } from './api.ts';
 import { authPost, bearer, freshIp } from './auth.ts';
+import { OPENAPI_DOCUMENT } from './openapi-document.ts';
 
 export function refresh(refreshToken: string, ip = freshIp()): Promise<Response> {
   return authPost('/api/auth/refresh', { refreshToken }, { 'CF-Connecting-IP': ip });
@@ -32,9 +34,7 @@ interface Operation {
 
 /** Every operation the document marks as secured, with a concrete path and a valid body. */
 export async function securedOperations(taskId: number): Promise<{ method: string; path: string; body?: unknown }[]> {
-  const doc = (await (await api('/api/openapi.json')).json()) as {
-    paths: Record<string, Record<string, Operation>>;
-  };
+  const doc = OPENAPI_DOCUMENT as { paths: Record<string, Record<string, Operation>> };
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods)
       .filter(([, operation]) => (operation.security?.length ?? 0) > 0)

@@ -28,7 +28,7 @@ describe('owner filter', () => {
     const missing = { userId: undefined as unknown as UserId, sessionId: crypto.randomUUID() };
     await expect(listTasks(db, missing, { status: 'all', order: 'desc', limit: 20 })).rejects.toThrow(TypeError);
     await expect(findTask(db, missing, 1)).rejects.toThrow(TypeError);
-    await expect(createTask(db, missing, { title: 'x', description: null, completed: false })).rejects.toThrow(
+    await expect(createTask(db, missing, { title: 'x', description: null, completed: false }, 100)).rejects.toThrow(
       TypeError,
     );
     await expect(updateTask(db, missing, 1, { title: 'x' })).rejects.toThrow(TypeError);

@@ -1,8 +1,10 @@
 // Text that is not text: lone surrogates, invalid UTF-8, control and bidirectional-override characters
 // are 400 before anything is stored (src/tasks/schemas.ts, src/http/json-body.ts).
+
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, queryDatabase } from '../support/api.ts';
+import { OPENAPI_DOCUMENT } from '../support/openapi-document.ts';
 import { type Client, newClient } from '../support/tasks.ts';
 
 function raw(client: Client, method: string, path: string, body: string | Uint8Array) {
@@ -113,10 +115,7 @@ describe('control and bidirectional characters', () => {
   });
 
   it('the rules are in the OpenAPI document', async () => {
-    const doc = (await (await api('/api/openapi.json')).json()) as {
-      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
-    };
-    const { title, description } = doc.components.schemas.CreateTaskBody.properties;
+    const { title, description } = OPENAPI_DOCUMENT.components.schemas.CreateTaskBody.properties;
     expect(title.description).toMatch(/well-formed Unicode.*control characters.*U\+202A/);
     expect(description.description).toMatch(/tab, line feed and carriage return/);
   });

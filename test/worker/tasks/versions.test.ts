@@ -1,8 +1,10 @@
 // Task versions: ETag on every Task response, If-Match on every write (API "Versions", SECURITY 48).
+
 import { describe, expect, it } from 'vitest';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, countingStatements, queryDatabase } from '../support/api.ts';
 import { bearer } from '../support/auth.ts';
+import { OPENAPI_DOCUMENT } from '../support/openapi-document.ts';
 import { newClient } from '../support/tasks.ts';
 
 const json = { 'Content-Type': 'application/json' };
@@ -156,7 +158,7 @@ describe('If-Match', () => {
 
 describe('OpenAPI', () => {
   it('documents ETag on Task responses, If-Match on the writes, and 412', async () => {
-    const doc = (await (await api('/api/openapi.json')).json()) as {
+    const doc = OPENAPI_DOCUMENT as {
       paths: Record<
         string,
         Record<

@@ -1,5 +1,5 @@
 -- Custom SQL migration file, put your code below! --
--- Numbers the tasks that exist before the change sequence (0011) does, so that a client's first sync
+-- Numbers the tasks that exist before the change sequence (0012) does, so that a client's first sync
 -- (GET /api/tasks/changes?since=0) sees them: per user, in the order of their last change. Only tasks
 -- without a change row are numbered, after the user's last number, and the counter is bumped by an
 -- upsert that locks it first, so this is safe to run again, even beside writes of the new version.
