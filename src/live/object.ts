@@ -10,6 +10,7 @@
 //   session's end as known when the ticket was issued (a later refresh moves the idle end, so the client
 //   just reconnects with a fresh ticket), and the alarm is set for the earliest end.
 import { DurableObject } from 'cloudflare:workers';
+import type { Bindings } from '../bindings.ts';
 import { TICKET_SECONDS, type Ticket } from './ticket.ts';
 
 /** What the Worker posts after a committed write: the task as written, or its deletion. */
@@ -22,7 +23,13 @@ const TICKET_MS = TICKET_SECONDS * 1000;
 
 // Storage (SQLite-backed, synchronous KV): `t:<nonce>` → the ticket's expiry (used); `e:<session id>` and
 // `e:*` (every session) → when it ended explicitly, kept while tickets issued before then can be alive.
-export class LiveTasks extends DurableObject {
+export class LiveTasks extends DurableObject<Bindings> {
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    // A client's keep-alive, answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+  }
+
   /** Accepts the socket of a verified ticket (sent as the X-Ticket header), or answers 401. */
   override async fetch(request: Request): Promise<Response> {
     const kv = this.ctx.storage.kv;

@@ -15,6 +15,7 @@ interface Socket {
   /** Resolves with the close code once the server closes. */
   closed: Promise<number>;
   close(): void;
+  send(text: string): void;
 }
 
 async function ticketFor(token: string): Promise<{ ticket: string; url: string; expiresIn: number }> {
@@ -36,7 +37,8 @@ async function open(url: string, headers: Record<string, string> = {}): Promise<
   let taken = 0;
   let wake = () => {};
   ws.addEventListener('message', (event) => {
-    messages.push(JSON.parse(event.data as string));
+    const text = event.data as string;
+    messages.push(text === 'pong' ? { pong: true } : JSON.parse(text));
     wake();
   });
   const closed = new Promise<number>((resolve) => ws.addEventListener('close', (event) => resolve(event.code)));
@@ -44,6 +46,7 @@ async function open(url: string, headers: Record<string, string> = {}): Promise<
     messages,
     closed,
     close: () => ws.close(1000),
+    send: (text) => ws.send(text),
     async next() {
       const deadline = Date.now() + 5000;
       while (messages.length <= taken) {
@@ -82,6 +85,12 @@ describe('GET /api/tasks/live', () => {
     expect(ticket.url).toBe(`/api/tasks/live?ticket=${ticket.ticket}`);
     const socket = await open(ticket.url);
     expect(await socket.next()).toEqual({ type: 'ready' });
+    // A keep-alive is answered; anything else a client sends is ignored.
+    socket.send('ping');
+    expect(await socket.next()).toEqual({ pong: true });
+    socket.send('{"type":"hello"}');
+    await client.create();
+    expect(await socket.next()).toMatchObject({ type: 'change', seq: 1 });
     socket.close();
   });
 
