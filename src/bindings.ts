@@ -43,4 +43,10 @@ export interface Bindings {
   HEALTH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for task writes (POST, PATCH, PUT, DELETE), per user id. */
   TASK_WRITE_RATE_LIMITER?: RateLimit;
+  /** Local development only (RATE_LIMITS=relaxed): the auth limiters of the same name, raised. */
+  AUTH_RATE_LIMITER_RELAXED?: RateLimit;
+  SIGNIN_ACCOUNT_RATE_LIMITER_RELAXED?: RateLimit;
+  PASSWORD_ACCOUNT_RATE_LIMITER_RELAXED?: RateLimit;
+  /** 'strict' or 'relaxed' (see src/config.ts). */
+  RATE_LIMITS?: string;
 }

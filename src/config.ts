@@ -73,6 +73,10 @@ const ConfigSchema = z
     SESSION_IDLE_TTL_SECONDS: integer(1, 365 * 24 * 3600, 7 * 24 * 3600),
     SESSION_MAX_TTL_SECONDS: integer(1, 365 * 24 * 3600, 30 * 24 * 3600),
     BCRYPT_COST: integer(4, 15, DEFAULT_BCRYPT_COST),
+    // Which [[ratelimits]] bindings count the auth routes: 'strict' (the deployed limits) or 'relaxed' (the
+    // *_RELAXED bindings of local development, high enough for a developer's reloads and scripts). Unset:
+    // relaxed in development, strict everywhere else; relaxed is refused in production and staging.
+    RATE_LIMITS: z.enum(['strict', 'relaxed']).optional(),
     // The most tasks one account may have; a create beyond it is 403 QUOTA_EXCEEDED.
     TASKS_PER_USER_MAX: integer(1, 10_000_000, 100_000),
     // host:port of the local SQL-over-HTTP endpoint (tools/local-platform/sql-over-http.ts) that the Worker's
@@ -118,6 +122,10 @@ const ConfigSchema = z
     path: ['EMAIL_FROM'],
     error: 'is required when APP_ENV is production or staging',
   })
+  .refine((config) => isLocal(config) || config.RATE_LIMITS !== 'relaxed', {
+    path: ['RATE_LIMITS'],
+    error: 'must be strict when APP_ENV is production or staging',
+  })
   .refine((config) => isLocal(config) || config.EMAIL_TRANSPORT !== 'outbox', {
     path: ['EMAIL_TRANSPORT'],
     error: 'must be binding when APP_ENV is production or staging (the outbox is a local server)',
@@ -127,6 +135,7 @@ const ConfigSchema = z
     APP_URL: config.APP_URL ?? LOCAL_APP_URL,
     EMAIL_FROM: config.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
     EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? (isLocal(config) ? 'outbox' : 'binding'),
+    RATE_LIMITS: config.RATE_LIMITS ?? (config.APP_ENV === 'development' ? 'relaxed' : 'strict'),
   }));
 
 /** Every setting the Worker reads, by name (the object's keys, before the refinements and defaults). */

@@ -1,9 +1,10 @@
 // Worker entry: builds the app once per isolate and hands it every request; the hourly cron
 // trigger (wrangler.toml [triggers]) deletes expired Idempotency-Key records, ended sessions, email
-// tokens that expired over a day ago, and task tombstones older than 30 days.
+// tokens that expired over a day ago and task tombstones older than 30 days, and clears sealed refresh
+// tokens whose reuse window has passed.
 import { createApp } from './app.ts';
 import { deleteExpiredEmailTokens } from './auth/accounts/email-tokens.ts';
-import { deleteEndedSessions } from './auth/sessions/repository.ts';
+import { clearSealedTokens, deleteEndedSessions } from './auth/sessions/repository.ts';
 import type { Bindings } from './bindings.ts';
 import { loadConfig } from './config.ts';
 import { createDatabase } from './db/client.ts';
@@ -23,6 +24,8 @@ export default {
     logEvent('info', { event: 'idempotency_keys_expired', deleted });
     const sessionsDeleted = await deleteEndedSessions(db);
     logEvent('info', { event: 'ended_sessions_deleted', deleted: sessionsDeleted });
+    const sealedCleared = await clearSealedTokens(db);
+    logEvent('info', { event: 'sealed_refresh_tokens_cleared', cleared: sealedCleared });
     const tokensDeleted = await deleteExpiredEmailTokens(db);
     logEvent('info', { event: 'expired_email_tokens_deleted', deleted: tokensDeleted });
     const tombstonesForgotten = await forgetOldTombstones(db);

@@ -9,13 +9,18 @@
 // Pool; no route needs one, so none is set up.
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
-import type { Config } from '../config.ts';
 import { isLoopbackHost } from '../lib/loopback.ts';
 
 // No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
 // nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
 // no namespace object of the schema module and drizzle builds no relational config per client.
 export type Database = NeonHttpDatabase;
+
+/** What the client needs from the configuration (the parsed Config has it; db/ does not import it). */
+export interface DatabaseSettings {
+  DATABASE_URL: string;
+  LOCAL_DB_HTTP: string;
+}
 
 // Fail fast when the database is down: the client gets 503 within seconds, never a hung request. Over
 // HTTP this bounds the whole query (Neon waking a suspended compute takes well under this).
@@ -56,7 +61,7 @@ let driverConfigured = false;
  * On Neon the driver's default endpoint is right. A loopback DATABASE_URL goes to the local endpoint
  * (tools/local-platform/sql-over-http.ts), plain HTTP on loopback.
  */
-function configureHttpDriver(config: Config): void {
+function configureHttpDriver(config: DatabaseSettings): void {
   if (isLocalDatabase(config.DATABASE_URL)) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;
   if (driverConfigured) return;
   neonConfig.fetchFunction = fetchWithinLimits;
@@ -69,7 +74,7 @@ function configureHttpDriver(config: Config): void {
 
 const databases = new Map<string, Database>();
 
-export function createDatabase(config: Config): Database {
+export function createDatabase(config: DatabaseSettings): Database {
   configureHttpDriver(config);
   let db = databases.get(config.DATABASE_URL);
   if (!db) {

@@ -8,25 +8,28 @@ export function seconds(value: number): SQL {
 }
 
 /**
- * Deletes the rows of `table` matching `condition` in batches (`for update skip locked`), so that no
- * statement holds many row locks or runs long; stops after `maxBatches`. Returns how many were deleted.
+ * Deletes (`change` 'delete') or updates (`change` a SET list) the rows of `table` matching `condition`,
+ * in batches (`for update skip locked`), so that no statement holds many row locks or runs long; stops
+ * after `maxBatches`. Returns how many rows were changed.
  */
-export function deleteInBatches(
+export function changeInBatches(
   db: Database,
   table: Table,
   key: Column,
   condition: SQL,
+  change: 'delete' | SQL,
   batchSize = 1000,
   maxBatches = 100,
 ): Promise<number> {
+  const action = change === 'delete' ? sql`delete from ${table}` : sql`update ${table} set ${change}`;
   return repeatBatches(
     db,
     sql`
-      with deleted as (
-        delete from ${table} where ${key} in (
+      with changed as (
+        ${action} where ${key} in (
           select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
         returning 1)
-      select count(*)::int as n from deleted`,
+      select count(*)::int as n from changed`,
     batchSize,
     maxBatches,
   );

@@ -25,15 +25,25 @@ type LimiterBinding =
   | 'HEALTH_RATE_LIMITER'
   | 'TASK_WRITE_RATE_LIMITER';
 
+// Limits that a developer's own page reloads and scripts would hit: in development (RATE_LIMITS=relaxed)
+// they are counted by the binding of the same name with _RELAXED, declared only for local work.
+const RELAXED_IN_DEVELOPMENT = new Set<LimiterBinding>([
+  'AUTH_RATE_LIMITER',
+  'SIGNIN_ACCOUNT_RATE_LIMITER',
+  'PASSWORD_ACCOUNT_RATE_LIMITER',
+]);
+
 /** Counts one request against `key`; throws 429 RATE_LIMITED when over, 500 when the binding is missing. */
 export async function consume(
   env: Bindings,
+  config: Pick<Config, 'RATE_LIMITS'>,
   binding: LimiterBinding,
   key: string,
   message: string,
   retryAfterSeconds = AUTH_RATE_LIMIT_PERIOD_SECONDS,
 ): Promise<void> {
-  const limiter = env[binding];
+  const relaxed = config.RATE_LIMITS === 'relaxed' && RELAXED_IN_DEVELOPMENT.has(binding);
+  const limiter = relaxed ? env[`${binding}_RELAXED` as `${typeof binding}_RELAXED` & keyof Bindings] : env[binding];
   if (!limiter) {
     // Without the binding there is no abuse protection: refuse rather than serve unprotected.
     throw new AppError('CONFIG_INVALID', 'The service is misconfigured and cannot serve requests');
@@ -48,7 +58,8 @@ export async function consume(
 export function limitPerNetwork(binding: LimiterBinding, prefix: string, what: string, retryAfterSeconds?: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const key = `${prefix}:${networkKey(clientIp(c.req))}`;
-    await consume(c.env, binding, key, `Too many ${what} from this network; retry later`, retryAfterSeconds);
+    const message = `Too many ${what} from this network; retry later`;
+    await consume(c.env, c.get('config'), binding, key, message, retryAfterSeconds);
     await next();
   });
 }
@@ -61,7 +72,7 @@ export function limitPerUser(binding: LimiterBinding, prefix: string, what: stri
   return createMiddleware<{ Bindings: Bindings; Variables: AppEnv['Variables'] & { caller: { userId: string } } }>(
     async (c, next) => {
       const key = `${prefix}:${c.get('caller').userId}`;
-      await consume(c.env, binding, key, `Too many ${what} for this account; retry later`);
+      await consume(c.env, c.get('config'), binding, key, `Too many ${what} for this account; retry later`);
       await next();
     },
   );
@@ -90,7 +101,8 @@ export function accountKey(normalizedEmail: string, config: Config): Promise<str
 /** 10 signins per 60 s per account (normalised email), from wherever they come; before any bcrypt or query. */
 export async function limitSigninPerAccount(env: Bindings, config: Config, normalizedEmail: string): Promise<void> {
   const key = await accountKey(normalizedEmail, config);
-  await consume(env, 'SIGNIN_ACCOUNT_RATE_LIMITER', key, 'Too many sign-in attempts for this account; retry later');
+  const message = 'Too many sign-in attempts for this account; retry later';
+  await consume(env, config, 'SIGNIN_ACCOUNT_RATE_LIMITER', key, message);
 }
 
 /**

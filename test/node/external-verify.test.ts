@@ -10,27 +10,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TrustedIssuer, TrustedIssuers } from '../../src/auth/external/trusted-issuers.ts';
 import { verifyExternalToken } from '../../src/auth/external/verify.ts';
 
+/** An issuer with one EdDSA key (kid k1) whose JWKS a local server publishes; the entry as the configuration parses it. */
+async function startIssuer(): Promise<{ server: Server; issuer: TrustedIssuer; signingKey: CryptoKey }> {
+  const pair = await generateKeyPair('EdDSA', { extractable: true });
+  const keys = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(keys);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Through the configuration's own schema, so its defaults apply (maxTokenLifetimeSeconds).
+  const [issuer] = TrustedIssuers.parse(
+    JSON.stringify([
+      { issuer: origin, jwksUrl: `${origin}/jwks`, audience: 'https://tasks.example', algorithms: ['EdDSA'] },
+    ]),
+  );
+  return { server, issuer, signingKey: pair.privateKey };
+}
+
 describe('external tokens name their key', () => {
   let server: Server;
   let issuer: TrustedIssuer;
   let signingKey: CryptoKey;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('EdDSA', { extractable: true });
-    signingKey = pair.privateKey;
-    const keys = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
-    server = createServer((_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(keys);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    issuer = {
-      issuer: origin,
-      jwksUrl: `${origin}/jwks`,
-      audience: 'https://tasks.example',
-      algorithms: ['EdDSA'],
-      maxTokenLifetimeSeconds: 86_400,
-    };
+    ({ server, issuer, signingKey } = await startIssuer());
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -60,20 +64,7 @@ describe('external tokens: lifetime, iat, aud, typ and sub', () => {
   let signingKey: CryptoKey;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('EdDSA', { extractable: true });
-    signingKey = pair.privateKey;
-    const keys = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' }] });
-    server = createServer((_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(keys);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // Through the configuration's own schema, so its defaults apply (maxTokenLifetimeSeconds).
-    [issuer] = TrustedIssuers.parse(
-      JSON.stringify([
-        { issuer: origin, jwksUrl: `${origin}/jwks`, audience: 'https://tasks.example', algorithms: ['EdDSA'] },
-      ]),
-    );
+    ({ server, issuer, signingKey } = await startIssuer());
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

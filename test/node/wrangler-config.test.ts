@@ -97,6 +97,21 @@ describe('wrangler.toml, deployed environments', () => {
     }
   });
 
+  it('declare no relaxed (development) limiter; the top level has one, generous, per relaxed auth limiter', async () => {
+    for (const env of deployed) {
+      const names = (await readConfig(env)).ratelimits.map((binding) => binding.name);
+      expect(
+        names.filter((name) => name.endsWith('_RELAXED')),
+        env,
+      ).toEqual([]);
+    }
+    const local = Object.fromEntries((await readConfig()).ratelimits.map((binding) => [binding.name, binding.simple]));
+    for (const name of ['AUTH_RATE_LIMITER', 'SIGNIN_ACCOUNT_RATE_LIMITER', 'PASSWORD_ACCOUNT_RATE_LIMITER']) {
+      expect(local[`${name}_RELAXED`]?.limit, name).toBeGreaterThanOrEqual(100 * DOCUMENTED_LIMITS[name].limit);
+      expect(local[name], name).toEqual(DOCUMENTED_LIMITS[name]); // strict mode and the tests count with these
+    }
+  });
+
   it('give each limiter its own counters: namespace ids unique per Worker, none shared by dev, staging and production', async () => {
     // The top level is the dev Worker (task-api-dev): deployed by a `wrangler deploy` without --env, it
     // must not spend production's budgets.

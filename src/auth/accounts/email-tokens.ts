@@ -5,7 +5,7 @@ import { base64url } from 'jose';
 import type { Database } from '../../db/client.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, sessions, users } from '../../db/schema.ts';
-import { deleteInBatches, seconds } from '../../db/sql-helpers.ts';
+import { changeInBatches, seconds } from '../../db/sql-helpers.ts';
 import { sha256Hex } from '../../lib/digest.ts';
 import { type Caller, liveSessionCondition } from '../caller.ts';
 
@@ -164,5 +164,5 @@ export async function createVerificationToken(
 /** Deletes tokens that expired over a day ago (used or not), in batches; returns how many. */
 export function deleteExpiredEmailTokens(db: Database, batchSize?: number, maxBatches?: number): Promise<number> {
   const expired = sql`${emailTokens.expiresAt} < now() - interval '1 day'`;
-  return deleteInBatches(db, emailTokens, emailTokens.tokenHash, expired, batchSize, maxBatches);
+  return changeInBatches(db, emailTokens, emailTokens.tokenHash, expired, 'delete', batchSize, maxBatches);
 }

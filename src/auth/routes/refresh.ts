@@ -31,7 +31,7 @@ export const route = createRoute({
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const config = c.get('config');
   const { refreshToken } = c.req.valid('json');
-  const result = await refreshSession(c.get('db'), refreshToken, config.SESSION_IDLE_TTL_SECONDS);
+  const result = await refreshSession(c.get('db'), refreshToken, config);
   if (result.outcome === 'reused') await auditAuth(c, 'refresh_token_reused', 'failure', {});
   if (result.outcome !== 'refreshed') throw refreshRefused();
   return c.json(await sessionResponse(result.opened, result.refreshToken, config), 200);

@@ -12,17 +12,32 @@ export type RefreshOutcome =
   /** A spent token presented after the reuse window: treated as stolen, its session is now revoked. */
   | { outcome: 'reused' };
 
-export async function refreshSession(db: Database, presented: string, idleSeconds: number): Promise<RefreshOutcome> {
+/** What a refresh needs from the configuration (the parsed Config has it). */
+export interface RefreshSettings {
+  SESSION_IDLE_TTL_SECONDS: number;
+  secretKey: Uint8Array;
+  previousSecretKey?: Uint8Array;
+}
+
+export async function refreshSession(
+  db: Database,
+  presented: string,
+  settings: RefreshSettings,
+): Promise<RefreshOutcome> {
   const next = newRefreshToken();
   const rotation = await rotateRefreshToken(
     db,
     await hashRefreshToken(presented),
-    { hash: await hashRefreshToken(next), sealed: await sealNextToken(next, presented) },
-    idleSeconds,
+    { hash: await hashRefreshToken(next), sealed: await sealNextToken(next, presented, settings.secretKey) },
+    settings.SESSION_IDLE_TTL_SECONDS,
   );
   if (!rotation) return { outcome: 'refused' };
   if (rotation.outcome === 'reused') return { outcome: 'reused' };
   // Racing tabs: the token this one was rotated to, which only a holder of this one can unseal.
-  const refreshToken = rotation.outcome === 'rotated' ? next : await openNextToken(rotation.sealedNext, presented);
+  const secrets = settings.previousSecretKey ? [settings.secretKey, settings.previousSecretKey] : [settings.secretKey];
+  const refreshToken =
+    rotation.outcome === 'rotated'
+      ? next
+      : rotation.sealedNext && (await openNextToken(rotation.sealedNext, presented, secrets));
   return refreshToken ? { outcome: 'refreshed', opened: rotation.opened, refreshToken } : { outcome: 'refused' };
 }

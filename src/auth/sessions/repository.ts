@@ -6,7 +6,7 @@ import type { Database } from '../../db/client.ts';
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../../db/errors.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
-import { deleteInBatches, seconds } from '../../db/sql-helpers.ts';
+import { changeInBatches, seconds } from '../../db/sql-helpers.ts';
 import { insertEmailToken, VERIFY_EMAIL_TTL_SECONDS } from '../accounts/email-tokens.ts';
 import { isEmailTaken, type PublicUser, readPublicUser } from '../accounts/repository.ts';
 import { type AsCaller, type Caller, liveSessionCondition, runAsCaller, type SessionCaller } from '../caller.ts';
@@ -185,7 +185,7 @@ export type Rotation =
   /** The current token: rotated to `next`. */
   | { outcome: 'rotated'; opened: OpenedSession }
   /** The previous token within the reuse window: the token it was rotated to, sealed under it. */
-  | { outcome: 'raced'; opened: OpenedSession; sealedNext: string }
+  | { outcome: 'raced'; opened: OpenedSession; sealedNext: string | null }
   /** The previous token after the window: the session has just been revoked. */
   | { outcome: 'reused' };
 
@@ -244,7 +244,7 @@ export async function rotateRefreshToken(
   }
   if (row.revoked === true) return { outcome: 'reused' };
   if (row.current_hash === next.hash) return { outcome: 'rotated', opened: readOpened(row) };
-  return { outcome: 'raced', opened: readOpened(row), sealedNext: row.sealed_next as string };
+  return { outcome: 'raced', opened: readOpened(row), sealedNext: (row.sealed_next as string | null) ?? null };
 }
 
 /** For statements on `sessions` itself: the row is a live session (as liveSessionCondition defines it). */
@@ -317,5 +317,14 @@ export async function endSessionById(db: Database, caller: Caller, id: string): 
 /** Deletes ended sessions (revoked, or past an end), in batches; returns how many. */
 export function deleteEndedSessions(db: Database, batchSize?: number, maxBatches?: number): Promise<number> {
   const ended = sql`${sessions.revokedAt} is not null or ${sessions.idleExpiresAt} <= now() or ${sessions.expiresAt} <= now()`;
-  return deleteInBatches(db, sessions, sessions.id, ended, batchSize, maxBatches);
+  return changeInBatches(db, sessions, sessions.id, ended, 'delete', batchSize, maxBatches);
+}
+
+/**
+ * Clears the sealed copy of each current refresh token once its reuse window has passed: after that no
+ * racing tab may be given it, so the row need not hold it. Returns how many were cleared.
+ */
+export function clearSealedTokens(db: Database, batchSize?: number, maxBatches?: number): Promise<number> {
+  const spent = sql`${sessions.nextTokenSealed} is not null and ${sessions.rotatedAt} <= now() - ${seconds(REFRESH_REUSE_WINDOW_SECONDS)}`;
+  return changeInBatches(db, sessions, sessions.id, spent, sql`next_token_sealed = null`, batchSize, maxBatches);
 }

@@ -2,8 +2,8 @@
 // next request on every authenticated route, idle and absolute ends, TOKEN_EXPIRED, the sessions list.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hashRefreshToken, newRefreshToken } from '../../../src/auth/sessions/refresh-tokens.ts';
-import { deleteEndedSessions } from '../../../src/auth/sessions/repository.ts';
+import { hashRefreshToken, newRefreshToken, openNextToken } from '../../../src/auth/sessions/refresh-tokens.ts';
+import { clearSealedTokens, deleteEndedSessions } from '../../../src/auth/sessions/repository.ts';
 import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
@@ -113,6 +113,29 @@ describe('refresh', () => {
     expect((await refresh(next.refreshToken)).status).toBe(401);
     expect((await me(next.accessToken)).status).toBe(401);
     expect((await me(late.accessToken)).status).toBe(401);
+  });
+
+  it('the sealed copy of the current token opens only with the server secret, and is cleared after 10 s', async () => {
+    // A copy of the database plus a spent token must not yield the current one.
+    const user = await signUp();
+    const next = await refreshed(user.refreshToken);
+    const { next_token_sealed: sealed } = await sessionRow(user.sessionId);
+    expect(typeof sealed).toBe('string');
+    const config = loadConfig(env as Bindings);
+    expect(await openNextToken(sealed as string, user.refreshToken, [config.secretKey])).toBe(next.refreshToken);
+    const stranger = crypto.getRandomValues(new Uint8Array(48));
+    expect(await openNextToken(sealed as string, user.refreshToken, [stranger])).toBeNull();
+
+    // Within the window it is still there for a racing tab; once the window has passed, the clean-up clears it.
+    await clearSealedTokens(createDatabase(config));
+    expect((await sessionRow(user.sessionId)).next_token_sealed).toBe(sealed);
+    await queryDatabase(`update sessions set rotated_at = now() - interval '11 seconds' where id = $1`, [
+      user.sessionId,
+    ]);
+    expect(await clearSealedTokens(createDatabase(config))).toBeGreaterThanOrEqual(1);
+    expect((await sessionRow(user.sessionId)).next_token_sealed).toBeNull();
+    // The session itself goes on.
+    expect((await refreshed(next.refreshToken)).sessionId).toBe(user.sessionId);
   });
 
   it('a token two or more rotations old (a thief refreshed twice): its replay after 10 s ends the session', async () => {
