@@ -309,7 +309,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your task changes after a number of your change sequence, in order (each task once, as it is now)
+         * Your task changes after `since`, in order: each task once, as it is now
          * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
          */
         get: operations["listTaskChanges"];
@@ -328,10 +328,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Open a WebSocket of your task changes (with Upgrade: websocket and a ticket)
-         * @description Messages: {"type":"ready"} once, then {"type":"change","seq",…} per committed change ({ task } or { deleted: { id } }). Closed with 4401 when the session ends.
-         */
+        /** A WebSocket of your task changes (docs/API.md) */
         get: operations["openLiveChanges"];
         put?: never;
         post?: never;
@@ -351,7 +348,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A ticket for one WebSocket of live task changes, within 30 s
+         * A ticket for one live WebSocket, within 30 s
          * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
          */
         post: operations["createLiveTicket"];
@@ -715,23 +712,22 @@ export interface components {
             changes: components["schemas"]["TaskChange"][];
             /**
              * Format: int64
-             * @description The last `seq` in `changes` (or `since` when there are none): pass it as `since` next
+             * @description The last `seq` here (else `since`): the next `since`
              */
             cursor: number;
             hasMore: boolean;
         };
-        /** @description A task as it is now, or the deletion of one */
         TaskChange: {
             /**
              * Format: int64
-             * @description The change's number in your change sequence: 1, 2, 3… in commit order, without gaps
+             * @description Your change sequence: 1, 2, 3… in commit order, without gaps
              */
             seq: number;
             task: components["schemas"]["Task"];
         } | {
             /**
              * Format: int64
-             * @description The change's number in your change sequence: 1, 2, 3… in commit order, without gaps
+             * @description Your change sequence: 1, 2, 3… in commit order, without gaps
              */
             seq: number;
             deleted: {
@@ -757,10 +753,7 @@ export interface components {
         };
         LiveTicket: {
             ticket: string;
-            /**
-             * @description Open it as a WebSocket
-             * @example /api/tasks/live?ticket=…
-             */
+            /** @description Open it as a WebSocket */
             url: string;
             /** @enum {number} */
             expiresIn: 30;
@@ -1173,7 +1166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1275,7 +1268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1455,7 +1448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1522,7 +1515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1880,7 +1873,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2127,7 +2120,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2199,7 +2192,7 @@ export interface operations {
     listTaskChanges: {
         parameters: {
             query?: {
-                /** @description The last change number you applied (`cursor` of the previous page); 0 for everything */
+                /** @description The last `seq` you applied (the previous `cursor`); 0 for everything */
                 since?: number;
                 limit?: number;
             };
@@ -2209,7 +2202,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The changes after `since` */
+            /** @description The changes */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2238,7 +2231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description The changes after `since` are no longer all known: sync again from 0 (codes: RESYNC_REQUIRED) */
+            /** @description Sync again from since=0 (codes: RESYNC_REQUIRED) */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -2281,7 +2274,6 @@ export interface operations {
     openLiveChanges: {
         parameters: {
             query?: {
-                /** @description From POST /api/tasks/live/ticket */
                 ticket?: string;
             };
             header?: never;
@@ -2290,7 +2282,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switching Protocols: the WebSocket */
+            /** @description The WebSocket (closed with 4401 when the session ends) */
             101: {
                 headers: {
                     [name: string]: unknown;
@@ -2308,7 +2300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED); or a WebSocket from an Origin not in CORS_ORIGINS (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2317,7 +2309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
-            /** @description Not a WebSocket request (Upgrade: websocket) (codes: UPGRADE_REQUIRED) */
+            /** @description Not a WebSocket request (codes: UPGRADE_REQUIRED) */
             426: {
                 headers: {
                     [name: string]: unknown;

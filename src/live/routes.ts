@@ -18,7 +18,7 @@ import { issueTicket, readTicket, TICKET_SECONDS } from './ticket.ts';
 const LiveTicket = z
   .object({
     ticket: z.string(),
-    url: z.string().openapi({ example: '/api/tasks/live?ticket=…', description: 'Open it as a WebSocket' }),
+    url: z.string().openapi({ description: 'Open it as a WebSocket' }),
     expiresIn: z.literal(TICKET_SECONDS),
   })
   .openapi('LiveTicket');
@@ -28,7 +28,7 @@ export const ticketRoute = authenticatedRoute({
   path: '/api/tasks/live/ticket',
   operationId: 'createLiveTicket',
   tags: TAGS,
-  summary: `A ticket for one WebSocket of live task changes, within ${TICKET_SECONDS} s`,
+  summary: 'A ticket for one live WebSocket, within 30 s',
   description: IGNORED_BODY_RULE,
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
@@ -42,10 +42,10 @@ export const ticketHandler: AppRouteHandler<typeof ticketRoute> = async (c) => {
   const config = c.get('config');
   // One statement: the session is live, and when it ends (its socket is closed then). An external
   // issuer's user has no session here: its socket lives as long as one of our access tokens would.
-  const { rows } = await c.get('db').execute<{ live: boolean; ends_ms: string | null }>(sql`
-    select ${liveSessionCondition(caller)} as live,
-           (select extract(epoch from least(idle_expires_at, expires_at)) * 1000 from sessions
-             where id = ${caller.sessionId ?? null}) as ends_ms`);
+  const { rows } = await c
+    .get('db')
+    .execute<{ live: boolean; ends_ms: string | null }>(sql`select ${liveSessionCondition(caller)} as live,
+(select extract(epoch from least(idle_expires_at, expires_at)) * 1000 from sessions where id = ${caller.sessionId ?? null}) as ends_ms`);
   if (rows[0]?.live !== true) throw sessionEnded();
   const sessionEndsAt = Number(rows[0].ends_ms ?? Date.now() + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
   const ticket = await issueTicket(config.secretKey, {
@@ -62,33 +62,29 @@ export const connectRoute = createRoute({
   operationId: 'openLiveChanges',
   security: [],
   tags: TAGS,
-  summary: 'Open a WebSocket of your task changes (with Upgrade: websocket and a ticket)',
-  description:
-    'Messages: {"type":"ready"} once, then {"type":"change","seq",…} per committed change ({ task } or { deleted: { id } }). Closed with 4401 when the session ends.',
+  summary: 'A WebSocket of your task changes (docs/API.md)',
   request: {
-    query: z.object({
-      ticket: z.string().max(512).optional().openapi({ description: 'From POST /api/tasks/live/ticket' }),
-    }),
+    query: z.object({ ticket: z.string().max(512).optional() }),
   },
   responses: {
-    101: { description: 'Switching Protocols: the WebSocket' },
+    101: { description: 'The WebSocket (closed with 4401 when the session ends)' },
     ...problemResponses(401, 403, 426, 500),
   },
 });
 
 export const connectHandler: AppRouteHandler<typeof connectRoute> = async (c) => {
   if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
-    throw new AppError('UPGRADE_REQUIRED', 'Open this URL as a WebSocket');
+    throw new AppError('UPGRADE_REQUIRED', 'Open it as a WebSocket');
   }
   const config = c.get('config');
   const origin = c.req.header('Origin');
   // A browser always sends Origin with a WebSocket, and CORS does not apply to one: a page of any other
   // origin holding a ticket is refused here.
   if (origin !== undefined && !config.CORS_ORIGINS.includes(origin)) {
-    throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not open the live WebSocket');
+    throw new AppError('ORIGIN_NOT_ALLOWED', 'Origin not allowed');
   }
   const ticket = await readTicket(c.req.valid('query').ticket, config.secretKey);
-  const refused = () => unauthenticated('The ticket is missing, expired, already used or not valid', false);
+  const refused = () => unauthenticated('No valid ticket (missing, expired, used, or forged)', false);
   if (!ticket) throw refused();
   const namespace = c.env.LIVE as DurableObjectNamespace<LiveTasks>;
   const answer = await namespace.get(namespace.idFromName(ticket.userId)).fetch('https://live/', {

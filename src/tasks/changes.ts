@@ -9,12 +9,14 @@
 //   "after n" can never see n + 2 before n + 1 (a global sequence, taken before commit, could).
 // Lock order in every write: the user row (key share), the task row, the counter row, the change row.
 // Deleting an account takes the user row first too, so the two never wait on each other in a cycle.
+// The SQL names user_change_counters and task_changes (db/schema.ts) as text and is kept compact: it
+// is in the Worker bundle, which has a size budget, and their table objects then are not.
 import { type SQL, sql } from 'drizzle-orm';
 import { type AsCaller, type Caller, externalAccountSetup, liveSessionCondition } from '../auth/caller.ts';
 import { toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { rowReader } from '../db/rows.ts';
-import { type TaskRow, taskChanges, tasks, userChangeCounters, users } from '../db/schema.ts';
+import { type TaskRow, tasks } from '../db/schema.ts';
 import { repeatBatches } from '../db/sql-helpers.ts';
 
 /** Deletions are remembered this long; a client that was away longer must resync (410). */
@@ -31,7 +33,7 @@ export const TOMBSTONE_RETENTION_DAYS = 30;
 export function writerLive(caller: Caller): SQL {
   const live = liveSessionCondition(caller);
   if (caller.external) return live;
-  return sql`(${live} and exists (select 1 from ${users} where ${users.id} = ${caller.userId} for key share))`;
+  return sql`(${live} and exists (select 1 from users where id = ${caller.userId} for key share))`;
 }
 
 /**
@@ -41,16 +43,10 @@ export function writerLive(caller: Caller): SQL {
  */
 export function numberChange(owner: UserId, written: SQL, deleted: boolean): SQL {
   return sql`,
-    change_seq as (
-      insert into ${userChangeCounters} (user_id, last_seq)
-      select ${owner}, 1 where exists (select 1 from ${written})
-      on conflict (user_id) do update set last_seq = ${userChangeCounters}.last_seq + 1
-      returning last_seq),
-    task_change as (
-      insert into ${taskChanges} (user_id, task_id, seq, deleted)
-      select ${owner}, w.id, n.last_seq, ${deleted} from ${written} w, change_seq n
-      on conflict (user_id, task_id) do update
-        set seq = excluded.seq, deleted = excluded.deleted, changed_at = excluded.changed_at)`;
+change_seq as (insert into user_change_counters (user_id, last_seq) select ${owner}, 1 where exists (select 1 from ${written})
+ on conflict (user_id) do update set last_seq = user_change_counters.last_seq + 1 returning last_seq),
+task_change as (insert into task_changes (user_id, task_id, seq, deleted) select ${owner}, w.id, n.last_seq, ${deleted} from ${written} w, change_seq n
+ on conflict (user_id, task_id) do update set seq = excluded.seq, deleted = excluded.deleted, changed_at = excluded.changed_at)`;
 }
 
 /** The number a write's statement took (its `change_seq` column; int8 arrives as text). */
@@ -80,18 +76,12 @@ export function listChangesStatement(caller: Caller, since: number, limit: numbe
   const owner = toUserId(caller.userId);
   // A change row whose task is missing (deleted by a version of the API from before this sequence
   // existed, during its deploy) reads as a deletion, like a tombstone.
-  return sql`
-    with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
-    page as (
-      select c.seq as change_seq, c.task_id as change_task_id, t.*
-        from ${taskChanges} c left join ${tasks} t on t.id = c.task_id and t.user_id = c.user_id
-       where c.user_id = ${owner} and c.seq > ${since} and (select alive from live)
-       order by c.seq
-       limit ${limit + 1})
-    select live.alive as session_live, n.last_seq, n.forgotten_seq, page.*
-      from live
-      left join ${userChangeCounters} n on n.user_id = ${owner}
-      left join page on true`;
+  return sql`with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
+page as (select c.seq as change_seq, c.task_id as change_task_id, t.* from task_changes c
+ left join tasks t on t.id = c.task_id and t.user_id = c.user_id
+ where c.user_id = ${owner} and c.seq > ${since} and (select alive from live) order by c.seq limit ${limit + 1})
+select live.alive as session_live, n.last_seq, n.forgotten_seq, page.* from live
+ left join user_change_counters n on n.user_id = ${owner} left join page on true`;
 }
 
 /** The caller's changes numbered after `since`, oldest first, at most `limit`. */
@@ -131,28 +121,17 @@ export async function listChanges(
  * neither). Locks the counter rows first (skipping any a write holds: those tombstones wait for the next
  * run), then the change rows, the order writes and account deletions take them in. Returns how many.
  */
-export async function forgetOldTombstones(db: Database, batchSize = 1000, maxBatches = 100): Promise<number> {
+export function forgetOldTombstones(db: Database, batchSize = 1000, maxBatches = 100): Promise<number> {
   return repeatBatches(
     db,
-    sql`
-      with candidates as (
-        select user_id, task_id from ${taskChanges}
-         where deleted and changed_at < now() - make_interval(days => ${TOMBSTONE_RETENTION_DAYS})
-         limit ${batchSize}),
-      locked as (
-        select user_id from ${userChangeCounters}
-         where user_id in (select user_id from candidates)
-         for no key update skip locked),
-      gone as (
-        delete from ${taskChanges} c using candidates k
-         where c.user_id = k.user_id and c.task_id = k.task_id and c.deleted
-           and c.user_id in (select user_id from locked)
-        returning c.user_id, c.seq),
-      raised as (
-        update ${userChangeCounters} n set forgotten_seq = greatest(n.forgotten_seq, g.seq)
-          from (select user_id, max(seq) as seq from gone group by user_id) g
-         where n.user_id = g.user_id)
-      select count(*)::int as n from gone`,
+    sql`with candidates as (select user_id, task_id from task_changes
+ where deleted and changed_at < now() - make_interval(days => ${TOMBSTONE_RETENTION_DAYS}) limit ${batchSize}),
+locked as (select user_id from user_change_counters where user_id in (select user_id from candidates) for no key update skip locked),
+gone as (delete from task_changes c using candidates k where c.user_id = k.user_id and c.task_id = k.task_id and c.deleted
+ and c.user_id in (select user_id from locked) returning c.user_id, c.seq),
+raised as (update user_change_counters n set forgotten_seq = greatest(n.forgotten_seq, g.seq)
+ from (select user_id, max(seq) as seq from gone group by user_id) g where n.user_id = g.user_id)
+select count(*)::int as n from gone`,
     batchSize,
     maxBatches,
   );

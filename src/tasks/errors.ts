@@ -24,10 +24,7 @@ export function idempotencyKeyReused(): AppError {
 }
 
 export function resyncRequired(): AppError {
-  return new AppError(
-    'RESYNC_REQUIRED',
-    'Changes after this number are no longer all known (deletions are remembered 30 days): sync again from since=0',
-  );
+  return new AppError('RESYNC_REQUIRED', 'The changes after since are no longer all known: sync again from since=0');
 }
 
 /** Why a task read or write did nothing, as the error the route answers with. */

@@ -85,6 +85,25 @@ export const TaskIdParams = z.object({
     }),
 });
 
+/** `limit` in a query string: an integer from 1 to `max`, `fallback` when absent. */
+function limitParam(max: number, fallback: number) {
+  const rule = `must be an integer from 1 to ${max}`;
+  return z
+    .string()
+    .regex(/^[0-9]{1,3}$/, rule)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= max, rule)
+    .default(fallback)
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: max,
+      default: fallback,
+    });
+}
+
 export const ListTasksQuery = z.object({
   status: z
     .enum(['all', 'pending', 'completed'])
@@ -94,20 +113,7 @@ export const ListTasksQuery = z.object({
     .enum(['desc', 'asc'])
     .default('desc')
     .openapi({ param: { name: 'order', in: 'query' }, description: 'By creation time' }),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= MAX_PAGE_SIZE, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
-    .default(20)
-    .openapi({
-      param: { name: 'limit', in: 'query' },
-      type: 'integer',
-      format: 'int32',
-      minimum: 1,
-      maximum: MAX_PAGE_SIZE,
-      default: 20,
-    }),
+  limit: limitParam(MAX_PAGE_SIZE, 20),
   cursor: z
     .string()
     .max(512)
@@ -157,39 +163,26 @@ export const ChangesQuery = z.object({
       minimum: 0,
       maximum: Number.MAX_SAFE_INTEGER,
       default: 0,
-      description: 'The last change number you applied (`cursor` of the previous page); 0 for everything',
+      description: 'The last `seq` you applied (the previous `cursor`); 0 for everything',
     }),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${MAX_CHANGES_PAGE}`)
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= MAX_CHANGES_PAGE, `must be an integer from 1 to ${MAX_CHANGES_PAGE}`)
-    .default(100)
-    .openapi({
-      param: { name: 'limit', in: 'query' },
-      type: 'integer',
-      format: 'int32',
-      minimum: 1,
-      maximum: MAX_CHANGES_PAGE,
-      default: 100,
-    }),
+  limit: limitParam(MAX_CHANGES_PAGE, 100),
 });
 
 const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({
   format: 'int64',
-  description: "The change's number in your change sequence: 1, 2, 3… in commit order, without gaps",
+  description: 'Your change sequence: 1, 2, 3… in commit order, without gaps',
 });
 
 export const TaskChange = z
   .union([z.object({ seq: Seq, task: Task }), z.object({ seq: Seq, deleted: z.object({ id: Task.shape.id }) })])
-  .openapi('TaskChange', { description: 'A task as it is now, or the deletion of one' });
+  .openapi('TaskChange');
 
 export const ChangePage = z
   .object({
     changes: z.array(TaskChange).openapi({ maxItems: MAX_CHANGES_PAGE }),
     cursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({
       format: 'int64',
-      description: 'The last `seq` in `changes` (or `since` when there are none): pass it as `since` next',
+      description: 'The last `seq` here (else `since`): the next `since`',
     }),
     hasMore: z.boolean(),
   })

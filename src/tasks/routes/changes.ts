@@ -15,12 +15,12 @@ export const route = authenticatedRoute({
   path: '/api/tasks/changes',
   operationId: 'listTaskChanges',
   tags: TAGS,
-  summary: 'Your task changes after a number of your change sequence, in order (each task once, as it is now)',
+  summary: 'Your task changes after `since`, in order: each task once, as it is now',
   description: IGNORED_BODY_RULE,
   middleware: [ignoredBody, withDatabase] as const,
   request: { query: ChangesQuery },
   responses: {
-    200: { description: 'The changes after `since`', content: { 'application/json': { schema: ChangePage } } },
+    200: { description: 'The changes', content: { 'application/json': { schema: ChangePage } } },
     ...problemResponses(400, 410, 413, 500, 503),
   },
 });
