@@ -49,6 +49,9 @@ export default defineConfig({
                 // Size of test/worker/load-model.test.ts; raise for a longer run.
                 LOAD_USERS: process.env.LOAD_USERS ?? '8',
                 LOAD_SECONDS: process.env.LOAD_SECONDS ?? '4',
+                // Length of the concurrent-writers run in test/worker/tasks/changes.test.ts (shorten for
+                // a quick run; the suite runs 20 s).
+                CHANGES_RACE_SECONDS: process.env.CHANGES_RACE_SECONDS ?? '20',
               },
             },
           })),

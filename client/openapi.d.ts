@@ -301,6 +301,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your task changes after `since`, in order: each task once, as it is now
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
+        get: operations["listTaskChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A WebSocket of your task changes (docs/API.md) */
+        get: operations["openLiveChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/live/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket for one live WebSocket, within 30 s
+         * @description Takes no request body: one of any type is ignored, but over 64 KiB it is 413.
+         */
+        post: operations["createLiveTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}": {
         parameters: {
             query?: never;
@@ -393,7 +450,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
             requestId: string;
             errors?: {
                 path: string;
@@ -527,7 +584,7 @@ export interface components {
             /** @enum {number} */
             status?: 403;
             /** @enum {string} */
-            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "QUOTA_EXCEEDED";
+            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED";
         };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
@@ -650,6 +707,56 @@ export interface components {
              */
             description?: string | null;
             completed?: boolean;
+        };
+        ChangePage: {
+            changes: components["schemas"]["TaskChange"][];
+            /**
+             * Format: int64
+             * @description The last `seq` here (else `since`): the next `since`
+             */
+            cursor: number;
+            hasMore: boolean;
+        };
+        TaskChange: {
+            /**
+             * Format: int64
+             * @description Your change sequence: 1, 2, 3… in commit order, without gaps
+             */
+            seq: number;
+            task: components["schemas"]["Task"];
+        } | {
+            /**
+             * Format: int64
+             * @description Your change sequence: 1, 2, 3… in commit order, without gaps
+             */
+            seq: number;
+            deleted: {
+                /**
+                 * Format: int64
+                 * @description A 64-bit id, always below 2^53 (9007199254740991), so a JSON number holds it exactly
+                 * @example 42
+                 */
+                id: number;
+            };
+        };
+        Problem410: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 410;
+            /** @enum {string} */
+            code?: "RESYNC_REQUIRED";
+        };
+        Problem426: components["schemas"]["Problem"] & {
+            /** @enum {number} */
+            status?: 426;
+            /** @enum {string} */
+            code?: "UPGRADE_REQUIRED";
+        };
+        LiveTicket: {
+            ticket: string;
+            /** @description Open it as a WebSocket */
+            url: string;
+            /** @enum {number} */
+            expiresIn: 30;
         };
         Problem412: components["schemas"]["Problem"] & {
             /** @enum {number} */
@@ -1059,7 +1166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1161,7 +1268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1341,7 +1448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1408,7 +1515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1766,7 +1873,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2013,7 +2120,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, QUOTA_EXCEEDED) */
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,6 +2165,206 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listTaskChanges: {
+        parameters: {
+            query?: {
+                /** @description The last `seq` you applied (the previous `cursor`); 0 for everything */
+                since?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Sync again from since=0 (codes: RESYNC_REQUIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem410"];
+                };
+            };
+            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    openLiveChanges: {
+        parameters: {
+            query?: {
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WebSocket (closed with 4401 when the session ends) */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Not a WebSocket request (codes: UPGRADE_REQUIRED) */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem426"];
+                };
+            };
+            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    createLiveTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicket"];
+                };
+            };
+            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
                 };
             };
             /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */

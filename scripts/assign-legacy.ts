@@ -22,13 +22,25 @@ try {
     );
   } else {
     const email = values.email.trim().toLowerCase();
-    // One statement: the user lookup, the update and both counts, so the answer matches what happened.
+    // One statement: the user lookup, the update, numbering the tasks in the user's change sequence
+    // (after the user's last number, as writes do: the counter's upsert locks and reads it), and both
+    // counts, so the answer matches what happened. The user row is locked first, as writes lock it.
     const { rows } = await client.query(
-      `with owner as (select id from users where lower(email) = $1),
+      `with owner as (select id from users where lower(email) = $1 for key share),
             assigned as (
               update tasks set user_id = (select id from owner)
                where user_id is null and exists (select 1 from owner)
-               returning 1)
+               returning id, updated_at),
+            ordered as (
+              select id, row_number() over (order by updated_at, id) as n, count(*) over () as total from assigned),
+            counted as (
+              insert into user_change_counters (user_id, last_seq)
+              select (select id from owner), max(total) from ordered having count(*) > 0
+              on conflict (user_id) do update set last_seq = user_change_counters.last_seq + excluded.last_seq
+              returning last_seq),
+            numbered as (
+              insert into task_changes (user_id, task_id, seq)
+              select (select id from owner), o.id, c.last_seq - o.total + o.n from ordered o, counted c)
        select (select count(*)::int from owner) as users, (select count(*)::int from assigned) as assigned`,
       [email],
     );

@@ -1,7 +1,7 @@
 // createApp(): every middleware and route registration, in one readable place. Runtime-neutral:
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
 import * as auth from './auth/routes/index.ts';
-import * as live from './health/live.ts';
+import * as liveness from './health/live.ts';
 import * as health from './health/route.ts';
 import { cors } from './http/cors.ts';
 import { AppError } from './http/errors.ts';
@@ -12,6 +12,7 @@ import { requestId } from './http/request-id.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { withConfig } from './http/with-config.ts';
+import * as live from './live/routes.ts';
 import * as tasks from './tasks/routes/index.ts';
 
 export function createApp() {
@@ -24,7 +25,7 @@ export function createApp() {
   // One line per route; the chain carries every route's types to `hc<AppType>` clients.
   const routes = app
     .openapi(health.route, health.handler)
-    .openapi(live.route, live.handler)
+    .openapi(liveness.route, liveness.handler)
     .openapi(auth.signup.route, auth.signup.handler)
     .openapi(auth.signin.route, auth.signin.handler)
     .openapi(auth.me.route, auth.me.handler)
@@ -41,6 +42,10 @@ export function createApp() {
     .openapi(auth.verifyEmail.route, auth.verifyEmail.handler)
     .openapi(tasks.list.route, tasks.list.handler)
     .openapi(tasks.create.route, tasks.create.handler)
+    // Before GET /api/tasks/{id}, which would take "changes" for an id (and answer 400).
+    .openapi(tasks.changes.route, tasks.changes.handler)
+    .openapi(live.connectRoute, live.connectHandler)
+    .openapi(live.ticketRoute, live.ticketHandler)
     .openapi(tasks.get.route, tasks.get.handler)
     .openapi(tasks.patch.route, tasks.patch.handler)
     // PUT runs PATCH's handler; naming the route type keeps PUT's own (full) body in typed clients.

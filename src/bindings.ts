@@ -26,6 +26,8 @@ export interface Bindings {
   LOCAL_OUTBOX?: string;
   /** Cloudflare Email Service ([[env.*.send_email]] in wrangler.toml; not declared for local development). */
   EMAIL?: SendEmail;
+  /** The Durable Object namespace of live task updates, one object per user (src/live/object.ts). */
+  LIVE?: DurableObjectNamespace<import('./live/object.ts').LiveTasks>;
   /** Workers Rate Limiting binding for the password routes ([[ratelimits]] in wrangler.toml). */
   AUTH_RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding for POST /api/auth/refresh. */

@@ -1,6 +1,6 @@
 // @task-api/client: the Task API for browser apps. `createTaskApi({ baseUrl })` answers
 // - `auth`: sign-up/in/out, the session and its events in every tab, account and email routes;
-// - `tasks`: task calls with idempotent creates and If-Match changes;
+// - `tasks`: task calls with idempotent creates and If-Match changes, and live changes (subscribe);
 // - `raw`: the typed openapi-fetch client, with the same token handling, for anything else.
 import createClient from 'openapi-fetch';
 import type { paths } from '../openapi.js';
@@ -15,10 +15,11 @@ import { createTasks } from './tasks.js';
 export type { Credentials, SessionInfo, User } from './auth.js';
 export { ApiError, type ErrorCode, type FieldError, NetworkError, type Task, TaskConflictError } from './errors.js';
 export type { AuthEvent, Session } from './events.js';
+export type { SubscribeOptions, TaskChange } from './live.js';
 export type { RetryPolicy } from './retry.js';
 export type { AuthListener } from './session.js';
 export type { AsyncStore, StorageOption } from './storage.js';
-export type { NewTask, TaskChanges, TaskPage, TaskQuery, TaskReplacement } from './tasks.js';
+export type { ChangePage, NewTask, TaskChanges, TaskPage, TaskQuery, TaskReplacement } from './tasks.js';
 export type { paths };
 
 export interface TaskApiOptions {
@@ -55,5 +56,5 @@ export function createTaskApi(options: TaskApiOptions) {
     timeoutMs: options.refreshTimeoutMs ?? 15_000,
   });
   raw.use(authMiddleware(state, refresh));
-  return { auth: createAuth(raw, anonymous, state, refresh), tasks: createTasks(raw, retry), raw };
+  return { auth: createAuth(raw, anonymous, state, refresh), tasks: createTasks(raw, retry, baseUrl), raw };
 }

@@ -6,6 +6,7 @@
 import type { Client } from 'openapi-fetch';
 import type { components, paths } from '../openapi.js';
 import { ApiError, type Task, TaskConflictError } from './errors.js';
+import { type SubscribeOptions, subscribe, type TaskChange } from './live.js';
 import { type RetryPolicy, retrying } from './retry.js';
 import { send } from './send.js';
 
@@ -15,7 +16,9 @@ export type NewTask = components['schemas']['CreateTaskBody'];
 export type TaskChanges = components['schemas']['PatchTaskBody'];
 export type TaskReplacement = components['schemas']['PutTaskBody'];
 
-export function createTasks(raw: Client<paths>, retry: RetryPolicy) {
+export type ChangePage = components['schemas']['ChangePage'];
+
+export function createTasks(raw: Client<paths>, retry: RetryPolicy, baseUrl: string) {
   /** Entity tags by task id: the version each task had when this client last saw it. */
   const versions = new Map<number, string>();
 
@@ -79,6 +82,19 @@ export function createTasks(raw: Client<paths>, retry: RetryPolicy) {
       await change(id, (header) => send(raw.DELETE('/api/tasks/{id}', { params: { path: { id }, header } })));
       versions.delete(id);
     },
+
+    /** The changes numbered after `since` (docs/API.md, Changes); 410 ApiError when they are forgotten. */
+    async changes(since = 0, limit?: number): Promise<ChangePage> {
+      return (await send(raw.GET('/api/tasks/changes', { params: { query: { since, limit } } }))).data;
+    },
+
+    /**
+     * Calls `onChange` with every change of the user's tasks, in order and once each, live (live.ts):
+     * first those after `options.since` (all tasks by default), then each as it commits. Answers the
+     * function that stops it.
+     */
+    subscribe: (onChange: (change: TaskChange) => void, options?: SubscribeOptions) =>
+      subscribe(raw, baseUrl, onChange, options),
 
     /** The entity tag this client would send in If-Match for the task, if it has seen one. */
     version: (id: number): string | undefined => versions.get(id),

@@ -12,7 +12,7 @@ export function seconds(value: number): SQL {
  * in batches (`for update skip locked`), so that no statement holds many row locks or runs long; stops
  * after `maxBatches`. Returns how many rows were changed.
  */
-export async function changeInBatches(
+export function changeInBatches(
   db: Database,
   table: Table,
   key: Column,
@@ -22,14 +22,30 @@ export async function changeInBatches(
   maxBatches = 100,
 ): Promise<number> {
   const action = change === 'delete' ? sql`delete from ${table}` : sql`update ${table} set ${change}`;
-  let changed = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await db.execute(sql`
-      ${action} where ${key} in (
-        select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
-      returning 1`);
-    changed += rows.length;
-    if (rows.length < batchSize) break;
+  return repeatBatches(
+    db,
+    sql`
+      with changed as (
+        ${action} where ${key} in (
+          select ${key} from ${table} where ${condition} limit ${batchSize} for update skip locked)
+        returning 1)
+      select count(*)::int as n from changed`,
+    batchSize,
+    maxBatches,
+  );
+}
+
+/**
+ * Runs `batch` (one statement that handles at most `batchSize` rows and answers their count as `n`)
+ * until a run handles fewer, or `maxBatches` times. Returns the total.
+ */
+export async function repeatBatches(db: Database, batch: SQL, batchSize: number, maxBatches: number): Promise<number> {
+  let total = 0;
+  for (let run = 0; run < maxBatches; run++) {
+    const { rows } = await db.execute<{ n: number }>(batch);
+    const n = Number(rows[0]?.n ?? 0);
+    total += n;
+    if (n < batchSize) break;
   }
-  return changed;
+  return total;
 }

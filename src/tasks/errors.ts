@@ -23,6 +23,10 @@ export function idempotencyKeyReused(): AppError {
   return new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body');
 }
 
+export function resyncRequired(): AppError {
+  return new AppError('RESYNC_REQUIRED', 'The changes after since are no longer all known: sync again from since=0');
+}
+
 /** Why a task read or write did nothing, as the error the route answers with. */
 export function taskFailure(
   outcome: 'not-found' | 'stale' | 'session-ended' | 'key-reused' | 'quota-exceeded',

@@ -8,10 +8,12 @@ import type { Database } from '../db/client.ts';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
+import { changeSeq, numberChange, writerLive } from './changes.ts';
 import { roomForTask, type TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
-  | { outcome: 'written' | 'replayed'; value: TaskRow }
+  | { outcome: 'written'; value: TaskRow; seq: number }
+  | { outcome: 'replayed'; value: TaskRow }
   | { outcome: 'key-reused' }
   | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
@@ -26,6 +28,8 @@ interface RecordRow extends Record<string, unknown> {
   description: string | null;
   completed: boolean;
   task_created_at: string;
+  /** The number the create took in the user's change sequence (null on a replay). */
+  change_seq: string | null;
 }
 
 /** Key order does not make two JSON bodies different; everything else does. */
@@ -59,7 +63,8 @@ function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
 
 function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreate {
   if (row.request_hash !== hash) return { outcome: 'key-reused' };
-  return { outcome: row.created ? 'written' : 'replayed', value: snapshotToTask(row, owner) };
+  const value = snapshotToTask(row, owner);
+  return row.created ? { outcome: 'written', value, seq: changeSeq(row) } : { outcome: 'replayed', value };
 }
 
 export async function createTaskIdempotently(
@@ -81,11 +86,11 @@ export async function createTaskIdempotently(
   // can both get past `not exists`; the loser's claim then conflicts, and its value is the only one lost.)
   // A new key is claimed only while the account has room for one more task (a replay needs none). The
   // statement always returns one row: whether the session was live and there was room, and the record
-  // claimed or found, if any.
+  // claimed or found, if any. Only the insert of the task takes a number in the change sequence.
   let row: RecordRow;
   try {
     const { rows } = await db.execute<RecordRow>(sql`
-      with ${externalAccountSetup(caller)}alive as (select ${live} as live),
+      with ${externalAccountSetup(caller)}alive as (select ${writerLive(caller)} as live),
       room as (select ${roomForTask(owner, maxTasks)} as ok),
       claim as (
         insert into idempotency_keys (user_id, key, request_hash, task_id, title, description, completed, task_created_at)
@@ -99,12 +104,14 @@ export async function createTaskIdempotently(
       created as (
         insert into tasks (id, title, description, completed, created_at, updated_at, user_id)
         select task_id, title, description, completed, task_created_at, task_created_at, user_id from claim
-        returning id),
+        returning id)
+      ${numberChange(owner, sql`created`, false)},
       record as (
-        select true as created, request_hash, task_id, title, description, completed, task_created_at::text
+        select true as created, request_hash, task_id, title, description, completed, task_created_at::text,
+               (select last_seq from change_seq) as change_seq
           from claim
         union all
-        select false, request_hash, task_id, title, description, completed, task_created_at::text
+        select false, request_hash, task_id, title, description, completed, task_created_at::text, null
           from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive))
       select (select live from alive) as session_live, (select ok from room) as room, record.*
         from (select 1) one left join record on true`);
@@ -121,7 +128,8 @@ export async function createTaskIdempotently(
   // Live, room, yet nothing claimed and nothing visible: a concurrent request with the same key committed
   // after this statement began. A second look finds its record (rare path).
   const { rows: later } = await db.execute<RecordRow>(sql`
-    select false as created, request_hash, task_id, title, description, completed, task_created_at::text
+    select false as created, request_hash, task_id, title, description, completed, task_created_at::text,
+           null as change_seq
       from idempotency_keys where user_id = ${owner} and key = ${key} and ${live}`);
   return later[0] ? outcomeOf(later[0], hash, owner) : { outcome: 'session-ended' };
 }

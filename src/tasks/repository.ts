@@ -2,19 +2,13 @@
 // caller's session inside itself (ownership check, liveness and write together; never read-then-write).
 // Repositories never see HTTP.
 import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import {
-  type AsCaller,
-  asCallerStatement,
-  type Caller,
-  externalAccountSetup,
-  liveSessionCondition,
-  runAsCaller,
-} from '../auth/caller.ts';
+import { type AsCaller, asCallerStatement, type Caller, externalAccountSetup, runAsCaller } from '../auth/caller.ts';
 import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
+import { changeSeq, numberChange, writerLive } from './changes.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
 import type { IfMatch } from './if-match.ts';
 
@@ -108,11 +102,12 @@ export function listTasksStatement(db: Database, caller: Caller, options: ListOp
 }
 
 /**
- * What a write of one task came to, in one flat union: written (with the row), or why not: no such task
- * for this caller (404), its version is not one If-Match named (412), or the caller's session is over (401).
+ * What a write of one task came to, in one flat union: written (with the row and the number the change
+ * took in the user's change sequence), or why not: no such task for this caller (404), its version is
+ * not one If-Match named (412), or the caller's session is over (401).
  */
 export type TaskWrite<T> =
-  | { outcome: 'written'; value: T }
+  | { outcome: 'written'; value: T; seq: number }
   | { outcome: 'not-found' }
   | { outcome: 'stale' }
   | { outcome: 'session-ended' };
@@ -129,13 +124,16 @@ export function roomForTask(owner: UserId, max: number): SQL {
   return sql`(select count(*) from (select 1 from ${tasks} where ${ownerCondition(owner)} limit ${max}) existing) < ${max}`;
 }
 
+/** The foreign keys a create meets when the account is deleted under it: the session is over. */
+export const ACCOUNT_GONE_CONSTRAINTS = ['fk_tasks_user_id', 'fk_user_change_counters_user_id'];
+
 /**
  * Inserts the task for a live session, if the account has room for it (fewer than `maxTasks`): one
  * statement. Columns not named take their defaults from the table (id, timestamps). An account deleted
  * while this runs surfaces as a foreign-key violation: the session is over (401), never a 500.
  */
 export type TaskCreate =
-  | { outcome: 'written'; value: TaskRow }
+  | { outcome: 'written'; value: TaskRow; seq: number }
   | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
 
@@ -147,23 +145,27 @@ export async function createTask(
 ): Promise<TaskCreate> {
   const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
   try {
-    const result = firstTask(
-      await runAsCaller(
-        db,
-        caller,
-        (live) => sql`
-          insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
-          select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
-                 ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
-           where ${live} and ${roomForTask(owner, maxTasks)}
-          returning *`,
-      ),
-    );
-    if (!result.sessionLive) return SESSION_ENDED;
+    const { rows } = await db.execute<Record<string, unknown>>(sql`
+      with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
+      result as (
+        insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
+        select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
+               ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
+         where (select alive from live) and ${roomForTask(owner, maxTasks)}
+        returning *)
+      ${numberChange(owner, sql`result`, false)}
+      select live.alive as session_live, (select last_seq from change_seq) as change_seq, result.*
+        from live left join result on true`);
+    const [row] = rows;
+    if (row?.session_live !== true) return SESSION_ENDED;
     // Live, yet nothing inserted: the only other condition is the quota.
-    return result.value ? { outcome: 'written', value: result.value } : { outcome: 'quota-exceeded' };
+    if (row.id === null || row.id === undefined) return { outcome: 'quota-exceeded' };
+    return { outcome: 'written', value: readTask(row), seq: changeSeq(row) };
   } catch (error) {
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_tasks_user_id') return SESSION_ENDED;
+    const constraint = constraintName(error);
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraint && ACCOUNT_GONE_CONSTRAINTS.includes(constraint)) {
+      return SESSION_ENDED;
+    }
     throw error;
   }
 }
@@ -189,6 +191,7 @@ export async function findTask(db: Database, caller: Caller, id: number): Promis
  * whether the task exists for this caller. So one round trip tells 401 (session over) from 404 (no
  * such task for you) from 412 (it exists but its version is not one named) from success. A write that a
  * concurrent change made miss its version check (Postgres re-checks the WHERE on the new row) is 412.
+ * A write numbers itself in the user's change sequence (a tombstone when `deletes`), in the same statement.
  */
 async function writeTask(
   db: Database,
@@ -196,6 +199,7 @@ async function writeTask(
   id: number,
   ifMatch: IfMatch | undefined,
   write: (where: SQL) => SQLWrapper,
+  deletes = false,
   alsoWith?: (result: SQL) => SQL,
 ): Promise<TaskWrite<Record<string, unknown>>> {
   const live = sql`(select alive from live)`;
@@ -203,20 +207,22 @@ async function writeTask(
   const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
   const where = versions === undefined ? target : (and(target, inArray(tasks.version, versions)) as SQL);
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
+    with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
     result as (${write(where).getSQL()})
     ${alsoWith ? sql`, ${alsoWith(sql`result`)}` : sql``}
-    select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found, result.*
+    ${numberChange(caller.userId, sql`result`, deletes)}
+    select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found,
+           (select last_seq from change_seq) as change_seq, result.*
       from live left join result on true`);
   const [row] = rows;
   if (row?.session_live !== true) return SESSION_ENDED;
-  if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row };
+  if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row, seq: changeSeq(row) };
   // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
   return { outcome: versions !== undefined && row.task_found === true ? 'stale' : 'not-found' };
 }
 
 function asTaskWrite(result: TaskWrite<Record<string, unknown>>): TaskWrite<TaskRow> {
-  return result.outcome === 'written' ? { outcome: 'written', value: readTask(result.value) } : result;
+  return result.outcome === 'written' ? { ...result, value: readTask(result.value) } : result;
 }
 
 /**
@@ -275,10 +281,11 @@ export async function deleteTask(
     id,
     ifMatch,
     (where) => db.delete(tasks).where(where).returning({ id: tasks.id }),
+    true,
     (deleted) => sql`forgotten as (
       delete from ${idempotencyKeys}
        where ${idempotencyKeys.userId} = ${owner}
          and ${idempotencyKeys.taskId} in (select id from ${deleted}))`,
   );
-  return result.outcome === 'written' ? { outcome: 'written', value: true } : result;
+  return result.outcome === 'written' ? { ...result, value: true } : result;
 }

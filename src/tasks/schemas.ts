@@ -85,6 +85,25 @@ export const TaskIdParams = z.object({
     }),
 });
 
+/** `limit` in a query string: an integer from 1 to `max`, `fallback` when absent. */
+function limitParam(max: number, fallback: number) {
+  const rule = `must be an integer from 1 to ${max}`;
+  return z
+    .string()
+    .regex(/^[0-9]{1,3}$/, rule)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= max, rule)
+    .default(fallback)
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: max,
+      default: fallback,
+    });
+}
+
 export const ListTasksQuery = z.object({
   status: z
     .enum(['all', 'pending', 'completed'])
@@ -94,20 +113,7 @@ export const ListTasksQuery = z.object({
     .enum(['desc', 'asc'])
     .default('desc')
     .openapi({ param: { name: 'order', in: 'query' }, description: 'By creation time' }),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= MAX_PAGE_SIZE, `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
-    .default(20)
-    .openapi({
-      param: { name: 'limit', in: 'query' },
-      type: 'integer',
-      format: 'int32',
-      minimum: 1,
-      maximum: MAX_PAGE_SIZE,
-      default: 20,
-    }),
+  limit: limitParam(MAX_PAGE_SIZE, 20),
   cursor: z
     .string()
     .max(512)
@@ -139,6 +145,48 @@ export const Task = z
 export const TaskPage = z
   .object({ items: z.array(Task).openapi({ maxItems: MAX_PAGE_SIZE }), nextCursor: z.string().nullable() })
   .openapi('TaskPage');
+
+/** The most changes one page of GET /api/tasks/changes holds (its `limit`). */
+export const MAX_CHANGES_PAGE = 500;
+
+export const ChangesQuery = z.object({
+  since: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a non-negative integer')
+    .transform(Number)
+    .refine((since) => since <= Number.MAX_SAFE_INTEGER, 'must be a cursor returned by this route')
+    .default(0)
+    .openapi({
+      param: { name: 'since', in: 'query' },
+      type: 'integer',
+      format: 'int64',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description: 'The last `seq` you applied (the previous `cursor`); 0 for everything',
+    }),
+  limit: limitParam(MAX_CHANGES_PAGE, 100),
+});
+
+const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({
+  format: 'int64',
+  description: 'Your change sequence: 1, 2, 3… in commit order, without gaps',
+});
+
+export const TaskChange = z
+  .union([z.object({ seq: Seq, task: Task }), z.object({ seq: Seq, deleted: z.object({ id: Task.shape.id }) })])
+  .openapi('TaskChange');
+
+export const ChangePage = z
+  .object({
+    changes: z.array(TaskChange).openapi({ maxItems: MAX_CHANGES_PAGE }),
+    cursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({
+      format: 'int64',
+      description: 'The last `seq` here (else `since`): the next `since`',
+    }),
+    hasMore: z.boolean(),
+  })
+  .openapi('ChangePage');
 
 export type TaskDto = z.infer<typeof Task>;
 export type TaskPageDto = z.infer<typeof TaskPage>;

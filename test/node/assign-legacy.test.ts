@@ -57,6 +57,14 @@ describe('tasks:assign-legacy', () => {
       { email: 'other@x.test', n: 1 },
       { email: 'owner@x.test', n: 7 },
     ]);
+    // Numbered in the owner's change sequence, so the owner's clients see them in GET /api/tasks/changes.
+    const numbered = await client.query(
+      `select c.seq::int, n.last_seq::int from task_changes c
+         join users u on u.id = c.user_id join user_change_counters n on n.user_id = u.id
+        where u.email = 'owner@x.test' order by c.seq`,
+    );
+    expect(numbered.rows.map((row) => row.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(numbered.rows[0].last_seq).toBe(7);
     expect((await assign()).stdout).toMatch(/^0 legacy task/);
   });
 });

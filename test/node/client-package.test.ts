@@ -140,7 +140,7 @@ describe('the client package as published', () => {
     const { stdout } = await run(process.execPath, [join(dir, 'load.mjs')], { cwd: dir });
     expect(JSON.parse(stdout)).toEqual([
       ['auth', 'raw', 'tasks'],
-      ['complete', 'create', 'get', 'list', 'remove', 'replace', 'update', 'version'],
+      ['changes', 'complete', 'create', 'get', 'list', 'remove', 'replace', 'subscribe', 'update', 'version'],
       'function',
     ]);
   });

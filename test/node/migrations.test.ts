@@ -11,8 +11,9 @@ const run = promisify(execFile);
 // 0000 pre-accounts tasks, 0001 accounts, 0002 idempotency keys, 0003 sessions, 0004 task versions,
 // 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
 // refresh tokens, 0009 external identities (users.email and password_hash nullable), 0010 both or neither,
-// 0011 credential versions (users and sessions).
-const MIGRATION_COUNT = 12;
+// 0011 credential versions (users and sessions), 0012 the per-user change sequence (user_change_counters,
+// task_changes), 0013 numbering the tasks that exist before it.
+const MIGRATION_COUNT = 14;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -222,7 +223,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0011 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0013 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -263,6 +264,16 @@ describe('rollback', () => {
           [rows[0].id],
         );
       });
+      // 0013 changes no schema; 0012 drops the change sequence and nothing else.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
+      await withClient(db.url, async (client) => {
+        const { rows } = await client.query(
+          `select to_regclass('public.task_changes') is null and to_regclass('public.user_change_counters') is null as gone`,
+        );
+        expect(rows[0].gone).toBe(true);
+        expect(await tasksChecksum(client)).toEqual(before);
+      });
       // 0011 drops the credential versions of users and sessions, every row kept. A session whose version
       // is behind its user's (a signin that raced a password change) is live again under the old Worker.
       await withClient(db.url, (client) => client.query('update users set credential_version = 2'));
@@ -294,7 +305,7 @@ describe('rollback', () => {
       await expect(npmRun('db:migrate', db.url)).rejects.toThrow(/ck_users_email_with_password/);
       await withClient(db.url, async (client) => {
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 2);
+        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 4);
         await client.query('delete from users where id = $1', [halfRow]);
         expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
       });
@@ -334,6 +345,8 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_credential_version/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0010_users_email_with_password/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0009_external_identities/);
@@ -423,6 +436,72 @@ describe('listing plan', () => {
         const count = await client.query('select count(*)::int as n from tasks');
         expect(count.rows[0].n).toBe(100000);
       });
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('0013 numbers the tasks that exist before the change sequence', () => {
+  it('per user, in the order of their last change, after any number the user has; a second run numbers only new tasks', async () => {
+    const db = await createScratchDatabase(inject('serverUrl'), 'number');
+    try {
+      await npmRun('db:migrate', db.url);
+      const [a, b, taskOfB] = await withClient(db.url, async (client) => {
+        const hash = `$2b$12$${'n'.repeat(53)}`;
+        const { rows } = await client.query(
+          `insert into users (email, password_hash) values ('na@x.test', $1), ('nb@x.test', $1) returning id`,
+          [hash],
+        );
+        const [a, b] = rows.map((row) => row.id as string);
+        // Written as the previous version of the API wrote tasks: no numbers. a's are changed out of id order.
+        await client.query(
+          `insert into tasks (title, user_id, updated_at) values
+             ('a1', $1, '2026-01-03'), ('a2', $1, '2026-01-01'), ('a3', $1, '2026-01-02'),
+             ('b-numbered', $2, '2026-01-01'), ('b1', $2, '2026-01-05'), ('b2', $2, '2026-01-04'),
+             ('legacy', null, '2026-01-01')`,
+          [a, b],
+        );
+        // b already has numbers 1…5, the last on one of its tasks.
+        const numbered = await client.query(`select id from tasks where title = 'b-numbered'`);
+        await client.query(`insert into user_change_counters (user_id, last_seq) values ($1, 5)`, [b]);
+        await client.query(`insert into task_changes (user_id, task_id, seq) values ($1, $2, 5)`, [
+          b,
+          numbered.rows[0].id,
+        ]);
+        return [a, b, numbered.rows[0].id as string];
+      });
+      const numbers = () =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query(
+            `select t.title, c.seq::int from task_changes c join tasks t on t.id = c.task_id order by c.user_id, c.seq`,
+          );
+          const counters = await client.query(
+            'select user_id, last_seq::int from user_change_counters where user_id = any($1) order by user_id',
+            [[a, b]],
+          );
+          return {
+            changes: rows,
+            counters: Object.fromEntries(counters.rows.map((row) => [row.user_id, row.last_seq])),
+          };
+        });
+      // 0013 ran once already, on no tasks; roll it back and migrate again to run it on these.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      await npmRun('db:migrate', db.url);
+      const first = await numbers();
+      const byUser = (user: string, titles: string[], seqs: number[]) =>
+        titles.map((title, i) => ({ title, seq: seqs[i], user }));
+      const expected = [
+        ...byUser(a, ['a2', 'a3', 'a1'], [1, 2, 3]),
+        ...byUser(b, ['b-numbered', 'b2', 'b1'], [5, 6, 7]),
+      ].sort((x, y) => (x.user === y.user ? 0 : x.user < y.user ? -1 : 1));
+      expect(first.changes).toEqual(expected.map(({ title, seq }) => ({ title, seq })));
+      expect(first.counters).toEqual({ [a]: 3, [b]: 7 });
+      expect(taskOfB).toBeTruthy();
+      // Again: nothing new to number, nothing changes.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
+      await npmRun('db:migrate', db.url);
+      expect(await numbers()).toEqual(first);
     } finally {
       await db.drop();
     }

@@ -38,7 +38,7 @@ describe('GET /api/openapi.json', () => {
     );
     // The document itself is a static asset beside the Worker (it documents its own path too).
     expect([...documented].sort()).toEqual([...served, `GET ${OPENAPI_PATH}`].sort());
-    expect(served.size).toBe(23);
+    expect(served.size).toBe(26);
   });
 
   it('declares the bearer scheme, a 401 on every secured operation, and problem+json on every error', async () => {
@@ -66,7 +66,7 @@ describe('GET /api/openapi.json', () => {
     const ids = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((operations) =>
       Object.values(operations).map((operation) => operation.operationId),
     );
-    expect(ids).toHaveLength(24);
+    expect(ids).toHaveLength(27);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z]+$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -85,6 +85,8 @@ describe('GET /api/openapi.json', () => {
       'GET /api/health',
       'GET /api/health/live',
       'GET /api/openapi.json',
+      // Authenticated by its single-use ticket (a browser cannot send Authorization on a WebSocket).
+      'GET /api/tasks/live',
       'POST /api/auth/password-reset',
       'POST /api/auth/password-reset/confirm',
       'POST /api/auth/refresh',
@@ -112,6 +114,18 @@ describe('GET /api/openapi.json', () => {
       }
     }
     expect(checked).toBeGreaterThan(3);
+  });
+
+  it('every operation declares a 2xx success, but the WebSocket (101)', async () => {
+    const { doc } = await document();
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const successes = Object.keys(operation.responses).filter((status) => /^[12]/.test(status));
+        expect(successes, `${method} ${path}`).toEqual(
+          path === '/api/tasks/live' ? ['101'] : [expect.stringMatching(/^2/)],
+        );
+      }
+    }
   });
 
   it('every operation declares 500: the configuration check in front of every route can answer it', async () => {

@@ -36,6 +36,14 @@ describe('wrangler.toml', () => {
     for (const env of deployed) expect((await readConfig(env)).placement, env).toEqual({ mode: 'smart' });
   });
 
+  it('every environment binds LIVE to its own SQLite-backed LiveTasks Durable Objects (bindings are not inherited)', async () => {
+    for (const env of [undefined, ...deployed]) {
+      const config = await readConfig(env);
+      expect(config.durable_objects.bindings, env).toEqual([{ name: 'LIVE', class_name: 'LiveTasks' }]);
+      expect(config.migrations, env).toEqual([{ tag: 'v1', new_sqlite_classes: ['LiveTasks'] }]);
+    }
+  });
+
   it('the deployed environments have no workers.dev address and no preview URLs', async () => {
     for (const env of deployed) {
       const config = await readConfig(env);

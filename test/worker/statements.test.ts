@@ -28,6 +28,8 @@ describe('statements per request', () => {
     const json = { ...auth, 'Content-Type': 'application/json' };
     const cases: [string, string, RequestInit, number][] = [
       ['list', '/api/tasks', { headers: auth }, 200],
+      ['changes', '/api/tasks/changes?since=0', { headers: auth }, 200],
+      ['live ticket', '/api/tasks/live/ticket', { method: 'POST', headers: auth }, 201],
       ['create', '/api/tasks', { method: 'POST', headers: json, body: JSON.stringify({ title: 'counted' }) }, 201],
       ['get', `/api/tasks/${task.id}`, { headers: auth }, 200],
       ['patch', `/api/tasks/${task.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'p' }) }, 200],
@@ -39,6 +41,19 @@ describe('statements per request', () => {
       ],
       ['toggle', `/api/tasks/${task.id}/complete`, { method: 'PATCH', headers: auth }, 200],
       ['missing', '/api/tasks/2147483647', { headers: auth }, 404],
+      ['patch missing', '/api/tasks/2147483647', { method: 'PATCH', headers: json, body: '{"title":"m"}' }, 404],
+      [
+        'keyed create',
+        '/api/tasks',
+        { method: 'POST', headers: { ...json, 'Idempotency-Key': 'k' }, body: '{"title":"k"}' },
+        201,
+      ],
+      [
+        'replayed create',
+        '/api/tasks',
+        { method: 'POST', headers: { ...json, 'Idempotency-Key': 'k' }, body: '{"title":"k"}' },
+        201,
+      ],
       ['delete', `/api/tasks/${task.id}`, { method: 'DELETE', headers: auth }, 204],
       ['me', '/api/auth/me', { headers: auth }, 200],
     ];

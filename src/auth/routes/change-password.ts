@@ -3,6 +3,7 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts, limitPasswordChecksPerAccount } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
@@ -46,5 +47,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   // Another change won the race since we verified: the password we checked is no longer current.
   if (!opened) throw wrongPassword('currentPassword');
   await auditAuth(c, 'password_change', 'success', { userId: caller.userId });
+  endLiveSessions(c, caller.userId);
   return c.json(await sessionResponse(opened, refreshToken, config), 200);
 };

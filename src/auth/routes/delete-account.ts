@@ -3,6 +3,7 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts, limitPasswordChecksPerAccount } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { deleteUser, findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
@@ -40,5 +41,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     throw wrongPassword('password');
   }
   await auditAuth(c, 'account_delete', 'success', { userId: caller.userId });
+  endLiveSessions(c, caller.userId);
   return c.body(null, 204);
 };

@@ -1,11 +1,13 @@
 // POST /api/auth/password-reset/confirm: the token from the email and a new password. One statement
 // uses the token up, sets the new hash and revokes every session of the account.
+
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { hashEmailToken, resetPasswordWithToken } from '../accounts/email-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
@@ -38,5 +40,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     throw emailLinkInvalid();
   }
   await auditAuth(c, 'password_reset', 'success', { userId: reset.userId });
+  endLiveSessions(c, reset.userId);
   return c.body(null, 204);
 };

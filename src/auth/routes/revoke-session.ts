@@ -4,6 +4,7 @@ import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionNotFound } from '../errors.ts';
 import { whileSessionLive } from '../require-user.ts';
@@ -26,8 +27,10 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  const ended = whileSessionLive(await endSessionById(c.get('db'), c.get('caller'), c.req.valid('param').id));
+  const { id } = c.req.valid('param');
+  const ended = whileSessionLive(await endSessionById(c.get('db'), c.get('caller'), id));
   // Someone else's session and an unknown or already ended one look the same.
   if (!ended) throw sessionNotFound();
+  endLiveSessions(c, c.get('caller').userId, id);
   return c.body(null, 204);
 };

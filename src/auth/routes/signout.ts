@@ -4,6 +4,7 @@ import type { AppRouteHandler } from '../../env.ts';
 import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionEnded } from '../errors.ts';
 import { sessionCaller } from '../require-user.ts';
@@ -24,6 +25,8 @@ export const route = authenticatedRoute({
 });
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
-  if (!(await endSession(c.get('db'), sessionCaller(c.get('caller'), 'sign out')))) throw sessionEnded();
+  const caller = sessionCaller(c.get('caller'), 'sign out');
+  if (!(await endSession(c.get('db'), caller))) throw sessionEnded();
+  endLiveSessions(c, caller.userId, caller.sessionId);
   return c.body(null, 204);
 };

@@ -6,11 +6,12 @@ import { problemResponses } from '../../http/openapi.ts';
 import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
+import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { ETAG_HEADER } from '../if-match.ts';
 import { createTask, type TaskFields } from '../repository.ts';
-import { CreateTaskBody, TAGS, Task } from '../schemas.ts';
+import { CreateTaskBody, TAGS, Task, toTaskDto } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 const IdempotencyHeaders = z.object({
@@ -72,6 +73,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
       : await createTaskIdempotently(db, caller, key, fields, await c.req.json(), maxTasks);
   if (result.outcome !== 'written' && result.outcome !== 'replayed') throw taskFailure(result.outcome);
   if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
+  else publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
   c.header('Location', `/api/tasks/${result.value.id}`);
   return sendTask(c, result.value, 201);
 };

@@ -4,6 +4,7 @@ import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
 import { IfMatchHeaders } from '../if-match.ts';
 import { deleteTask } from '../repository.ts';
@@ -26,7 +27,9 @@ export const route = authenticatedRoute({
 
 export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
-  const result = await deleteTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
+  const { id } = c.req.valid('param');
+  const result = await deleteTask(c.get('db'), c.get('caller'), id, ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
+  publishChange(c, { seq: result.seq, deleted: { id } });
   return c.body(null, 204);
 };

@@ -1,4 +1,5 @@
 // Every task route, by name: app.ts registers `tasks.<name>.route` with `tasks.<name>.handler`.
+export * as changes from './changes.ts';
 export * as create from './create.ts';
 export * as remove from './delete.ts';
 export * as get from './get.ts';

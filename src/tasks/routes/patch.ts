@@ -5,10 +5,11 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
 import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { updateTask } from '../repository.ts';
-import { PatchTaskBody, TAGS, Task, TaskIdParams } from '../schemas.ts';
+import { PatchTaskBody, TAGS, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
@@ -38,5 +39,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
   const result = await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
+  publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
   return sendTask(c, result.value, 200);
 };

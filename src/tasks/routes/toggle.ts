@@ -4,10 +4,11 @@ import { IGNORED_BODY_RULE, IGNORED_REQUEST_BODY, ignoredBody } from '../../http
 import { problemResponses } from '../../http/openapi.ts';
 import { limitTaskWrites } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
 import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { toggleTask } from '../repository.ts';
-import { TAGS, Task, TaskIdParams } from '../schemas.ts';
+import { TAGS, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
@@ -33,5 +34,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
   const result = await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
+  publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
   return sendTask(c, result.value, 200);
 };

@@ -41,6 +41,9 @@ describe('authenticated routes, from the OpenAPI document', () => {
       'GET /api/openapi.json',
       'GET /api/tasks (bearer)',
       'GET /api/tasks/1 (bearer)',
+      'GET /api/tasks/changes (bearer)',
+      // Its ticket is its credential (API.md, Live updates): 426 without Upgrade, 401 without a ticket.
+      'GET /api/tasks/live',
       'PATCH /api/tasks/1 (bearer)',
       'PATCH /api/tasks/1/complete (bearer)',
       'POST /api/auth/password (bearer)',
@@ -54,6 +57,7 @@ describe('authenticated routes, from the OpenAPI document', () => {
       'POST /api/auth/verify-email',
       'POST /api/auth/verify-email/request (bearer)',
       'POST /api/tasks (bearer)',
+      'POST /api/tasks/live/ticket (bearer)',
       'PUT /api/tasks/1 (bearer)',
     ]);
     for (const { method, path, secured } of all) {

@@ -1,0 +1,35 @@
+// The Worker's side of live updates: calls to the user's Durable Object, made after the response
+// (waitUntil), never on its path. A call that fails is logged and dropped: the write has committed
+// anyway, and a client that sees a number skip fills the gap from GET /api/tasks/changes.
+import type { Caller } from '../auth/caller.ts';
+import type { Bindings } from '../bindings.ts';
+import { logEvent } from '../lib/log.ts';
+import type { LiveChange, LiveTasks } from './object.ts';
+
+interface LiveContext {
+  env: Bindings;
+  executionCtx: { waitUntil(promise: Promise<unknown>): void };
+  get(key: 'requestId'): string;
+}
+
+function callLive(c: LiveContext, userId: string, call: (live: DurableObjectStub<LiveTasks>) => Promise<unknown>) {
+  const work = async () => {
+    const namespace = c.env.LIVE as DurableObjectNamespace<LiveTasks>;
+    await call(namespace.get(namespace.idFromName(userId)));
+  };
+  c.executionCtx.waitUntil(
+    work().catch((error) =>
+      logEvent('warn', { event: 'live_notify_failed', requestId: c.get('requestId'), error: String(error) }),
+    ),
+  );
+}
+
+/** A committed write of the caller's tasks, for the caller's live sockets. */
+export function publishChange(c: LiveContext & { get(key: 'caller'): Caller }, change: LiveChange): void {
+  callLive(c, c.get('caller').userId, (live) => live.change(change));
+}
+
+/** A session of the user (or, without an id, every session) has ended: its sockets close with 4401. */
+export function endLiveSessions(c: LiveContext, userId: string, sessionId?: string): void {
+  callLive(c, userId, (live) => live.end(sessionId));
+}
