@@ -23,6 +23,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Browser tests poll the page for what it shows; on a loaded 2-core CI machine a page can take
+          // more than expect.poll's default 1 s to sign in or render a list.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
