@@ -24,14 +24,16 @@ async function bodylessTaskOperations() {
   const doc = OPENAPI_DOCUMENT as {
     paths: Record<string, Record<string, Operation>>;
   };
-  return Object.entries(doc.paths)
-    // The live socket is a WebSocket upgrade, not a request that could carry a body.
-    .filter(([path]) => path.startsWith('/api/tasks') && path !== '/api/tasks/live')
-    .flatMap(([path, methods]) =>
-      Object.entries(methods)
-        .filter(([, operation]) => operation.requestBody === undefined || takesIgnoredBody(operation))
-        .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
-    );
+  return (
+    Object.entries(doc.paths)
+      // The live socket is a WebSocket upgrade, not a request that could carry a body.
+      .filter(([path]) => path.startsWith('/api/tasks') && path !== '/api/tasks/live')
+      .flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, operation]) => operation.requestBody === undefined || takesIgnoredBody(operation))
+          .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+      )
+  );
 }
 
 /** A request with a body of the given type. */
