@@ -56,5 +56,9 @@ export function createTaskApi(options: TaskApiOptions) {
     timeoutMs: options.refreshTimeoutMs ?? 15_000,
   });
   raw.use(authMiddleware(state, refresh));
-  return { auth: createAuth(raw, anonymous, state, refresh), tasks: createTasks(raw, retry, baseUrl), raw };
+  return {
+    auth: createAuth(raw, anonymous, state, refresh),
+    tasks: createTasks(raw, retry, baseUrl, state.onChange),
+    raw,
+  };
 }

@@ -22,10 +22,14 @@ export interface SubscribeOptions {
   WebSocket?: typeof WebSocket | null;
 }
 
-/** The signed-in user's task changes, live; answers the function that stops them. */
+/**
+ * The signed-in user's task changes, live; answers the function that stops them. They stop by
+ * themselves when the session ends (`onAuth` tells of SIGNED_OUT, in this tab or another).
+ */
 export function subscribe(
   raw: Client<paths>,
   baseUrl: string,
+  onAuth: (listener: (event: string) => void) => () => void,
   onChange: (change: TaskChange) => void,
   options: SubscribeOptions = {},
 ): () => void {
@@ -78,7 +82,7 @@ export function subscribe(
     if (stopped) return;
     if (failures >= 3 && !poll) polling(true);
     // 0.5–1 × 1 s, 2 s, 4 s … 30 s, spread so that many clients do not return at the same moment.
-    const seconds = soon ? 0 : Math.min(30, 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
+    const seconds = (soon ? 1 : Math.min(30, 2 ** Math.min(failures, 5))) * (0.5 + Math.random() / 2);
     reconnect = setTimeout(connect, seconds * 1000);
   }
 
@@ -97,7 +101,14 @@ export function subscribe(
     }
     if (stopped) return;
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new Socket(url.href);
+    let ws: WebSocket;
+    try {
+      ws = new Socket(url.href);
+    } catch {
+      // Refused before any connection (a Content-Security-Policy without the ws: origin, say).
+      failures++;
+      return retry(false);
+    }
     let ready = false;
     socket = ws;
     ws.addEventListener('message', (message) => {
@@ -118,12 +129,16 @@ export function subscribe(
       if (socket !== ws) return;
       socket = undefined;
       if (!ready) failures++;
-      // 4401: the session ended, or its end as the ticket knew it passed: a new ticket says which.
+      // 4401: the session ended (then SIGNED_OUT stops this first), or its end as the ticket knew it
+      // passed: a new ticket, soon, says which.
       retry((closed as CloseEvent).code === 4401 && ready);
     });
   }
 
+  const off = onAuth((event) => event === 'SIGNED_OUT' && stop());
+
   function stop(): void {
+    off();
     stopped = true;
     clearTimeout(reconnect);
     clearInterval(poll);

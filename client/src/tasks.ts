@@ -18,7 +18,12 @@ export type TaskReplacement = components['schemas']['PutTaskBody'];
 
 export type ChangePage = components['schemas']['ChangePage'];
 
-export function createTasks(raw: Client<paths>, retry: RetryPolicy, baseUrl: string) {
+export function createTasks(
+  raw: Client<paths>,
+  retry: RetryPolicy,
+  baseUrl: string,
+  onAuth: (listener: (event: string) => void) => () => void,
+) {
   /** Entity tags by task id: the version each task had when this client last saw it. */
   const versions = new Map<number, string>();
 
@@ -94,7 +99,7 @@ export function createTasks(raw: Client<paths>, retry: RetryPolicy, baseUrl: str
      * function that stops it.
      */
     subscribe: (onChange: (change: TaskChange) => void, options?: SubscribeOptions) =>
-      subscribe(raw, baseUrl, onChange, options),
+      subscribe(raw, baseUrl, onAuth, onChange, options),
 
     /** The entity tag this client would send in If-Match for the task, if it has seen one. */
     version: (id: number): string | undefined => versions.get(id),

@@ -20,12 +20,15 @@ export async function serveApp(options: {
   files: () => Promise<Map<string, AppFile>> | Map<string, AppFile>;
 }): Promise<AppServer> {
   const apiUrl = options.apiUrl;
+  const api = () => new URL(typeof apiUrl === 'function' ? apiUrl() : apiUrl);
+  // The API's origin, and the same for its live WebSocket (ws:// or wss://: CSP does not derive it).
+  const socketOrigin = () => api().origin.replace(/^http/, 'ws');
   const policy = () =>
     [
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
-      `connect-src ${new URL(typeof apiUrl === 'function' ? apiUrl() : apiUrl).origin}`,
+      `connect-src ${api().origin} ${socketOrigin()}`,
       "base-uri 'none'",
       // The forms are handled by script; should it fail to load, a form must not send a password anywhere.
       "form-action 'none'",

@@ -45,7 +45,7 @@ export const ticketHandler: AppRouteHandler<typeof ticketRoute> = async (c) => {
   const { rows } = await c
     .get('db')
     .execute<{ live: boolean; ends_ms: string | null }>(sql`select ${liveSessionCondition(caller)} as live,
-(select extract(epoch from least(idle_expires_at, expires_at)) * 1000 from sessions where id = ${caller.sessionId ?? null}) as ends_ms`);
+(select (extract(epoch from least(idle_expires_at, expires_at)) * 1000)::bigint from sessions where id = ${caller.sessionId ?? null}) as ends_ms`);
   if (rows[0]?.live !== true) throw sessionEnded();
   const sessionEndsAt = Number(rows[0].ends_ms ?? Date.now() + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
   const ticket = await issueTicket(config.secretKey, {

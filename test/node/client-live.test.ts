@@ -163,6 +163,18 @@ describe('tasks.subscribe', () => {
     stop();
   });
 
+  it('signing out stops it: no reconnection, no more changes', async () => {
+    const { here, elsewhere } = await account();
+    const told = recorder();
+    here.tasks.subscribe(told.onChange);
+    await elsewhere.tasks.create({ title: 'seen' });
+    await told.until(1);
+    await here.auth.signOut();
+    await elsewhere.tasks.create({ title: 'not seen: signed out' });
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // past a 4401's reconnection delay
+    expect(told.changes).toHaveLength(1);
+  });
+
   it('without WebSockets it polls the feed', async () => {
     const { here, elsewhere } = await account();
     const told = recorder();

@@ -1,12 +1,14 @@
 // The task page's wiring: turns clicks into calls of the Task API client (api.ts) and results into DOM
 // updates (ui.ts). Which account is signed in follows the client's auth events, in this tab and the
-// others: signing in, out or changing the password in one tab shows in all of them.
+// others: signing in, out or changing the password in one tab shows in all of them. The list follows
+// the account's task changes live (tasks.subscribe), whichever tab or device makes them.
 import {
   ApiError,
   type AuthEvent,
   type Session,
   type SessionInfo,
   type Task,
+  type TaskChange,
   TaskConflictError,
 } from '@task-api/client';
 import { api } from './api.ts';
@@ -19,6 +21,9 @@ let nextCursor: string | null = null;
 let shown = 0;
 /** This tab is signing out by the user's click (the other tabs say why they were signed out). */
 let leaving = false;
+/** When the newest task on the page was created: a task created later belongs at the top. */
+let newest = '';
+let stopLive: (() => void) | undefined;
 
 /** Reports a failure: beside its fields when the API named them, else on the status line. */
 function fail(error: unknown, form?: HTMLElement): void {
@@ -52,8 +57,38 @@ const onSubmit = (selector: string, action: (event: SubmitEvent) => Promise<void
 const rowOf = (id: number) => $('#tasks').querySelector<HTMLLIElement>(`li[data-id="${id}"]`);
 const showTask = (task: Task) => rowOf(task.id)?.replaceWith(ui.taskItem(task, actions));
 function dropRow(id: number): void {
-  rowOf(id)?.remove();
+  const row = rowOf(id);
+  if (!row) return;
+  row.remove();
   ui.showCount(--shown, nextCursor !== null);
+}
+
+/** A task made here or elsewhere, once: at the top (newest first), or in its row if already shown. */
+function showNew(task: Task): void {
+  if (rowOf(task.id)) {
+    showTask(task);
+    return;
+  }
+  $('#tasks').prepend(ui.taskItem(task, actions));
+  newest = task.createdAt;
+  ui.showCount(++shown, nextCursor !== null);
+}
+
+/**
+ * A change from any tab or device. The subscription starts from the beginning, so every task comes by
+ * once: those on the page replace their row, older ones (on pages not loaded) are left alone, newer
+ * ones go on top. A deletion removes the row, if shown.
+ */
+function applyChange(change: TaskChange): void {
+  if ('deleted' in change) {
+    dropRow(change.deleted.id);
+    return;
+  }
+  const row = rowOf(change.task.id);
+  // A row being edited is left alone: its save decides (against a newer version: 412, theirs shown).
+  if (row?.querySelector('.edit-form')) return;
+  if (row) showTask(change.task);
+  else if (change.task.createdAt > newest) showNew(change.task);
 }
 
 /**
@@ -118,6 +153,7 @@ async function loadTasks(reset: boolean): Promise<void> {
   }
   const page = await api.tasks.list({ limit: PAGE_SIZE, ...(nextCursor ? { cursor: nextCursor } : {}) });
   const rows = page.items.map((task) => ui.taskItem(task, actions));
+  if (reset) newest = page.items[0]?.createdAt ?? '';
   if (reset) $('#tasks').replaceChildren(...rows);
   else $('#tasks').append(...rows);
   nextCursor = page.nextCursor;
@@ -150,12 +186,15 @@ async function signOut(): Promise<void> {
 api.auth.onChange(
   guarded(async (event: AuthEvent, session: Session | null) => {
     if (event === 'SIGNED_OUT') {
+      stopLive?.(); // it stops by itself too; this makes it explicit
       ui.showSignedOut();
       if (!leaving) ui.status('signed out: your session has ended; please sign in again', true);
     } else if (event === 'SIGNED_IN' && session) {
       ui.status('');
       ui.showSignedIn(session.user);
       await loadTasks(true);
+      stopLive?.();
+      stopLive = api.tasks.subscribe(applyChange);
       await loadSessions();
     } else if (event === 'USER_UPDATED' && session) {
       ui.showUser(session.user);
@@ -182,8 +221,8 @@ onSubmit('#add', async () => {
   const task = await api.tasks.create({ title: input.value });
   input.value = '';
   // Newest first, as the list is ordered; the cursor of older pages stays valid (it is keyset-based).
-  $('#tasks').prepend(ui.taskItem(task, actions));
-  ui.showCount(++shown, nextCursor !== null);
+  // Its live change may have shown it already.
+  showNew(task);
 });
 
 $('#more').onclick = guarded(() => loadTasks(false));
