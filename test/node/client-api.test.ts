@@ -3,7 +3,8 @@
 // elsewhere, a restore from the stored refresh token, and a real 429 from the refresh rate limit.
 // Each client sends its own CF-Connecting-IP (its own "network"), so the per-network rate limits of one
 // test do not spill into the next; the tabs of one browser are client-browser.test.ts.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiError,
   type AsyncStore,
@@ -12,6 +13,7 @@ import {
   TaskConflictError,
 } from '../../client/src/index.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { testWorkerBindings } from '../support/test-worker.ts';
 
 const PASSWORD = 'client test password';
 let worker: WranglerDev;
@@ -19,14 +21,7 @@ let networks = 0;
 let clients = 0;
 
 beforeAll(async () => {
-  worker = await startWranglerDev({
-    APP_ENV: 'test',
-    BETTER_AUTH_SECRET: 'client-api-test-secret-0123456789-abcdefgh',
-    DATABASE_URL: inject('databaseUrl'),
-    LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-    LOCAL_OUTBOX: inject('outbox'),
-    BCRYPT_COST: '4',
-  });
+  worker = await startWranglerDev(testWorkerBindings('client-api'));
 }, 120_000);
 
 afterAll(async () => {

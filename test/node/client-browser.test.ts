@@ -9,10 +9,11 @@
 // client-api.test.ts's; here it would take every tab's refreshes away for a minute).
 
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
 import { type ClientPage, serveClientPage } from '../support/client-page.ts';
+import { testWorkerBindings } from '../support/test-worker.ts';
 
 if (!hasChromium) process.stdout.write(`client browser test SKIPPED: no Chromium at ${CHROMIUM}\n`);
 const PASSWORD = 'client browser password';
@@ -35,16 +36,9 @@ describe.skipIf(!hasChromium)('the client package in Chromium tabs', () => {
 
   beforeAll(async () => {
     page = await serveClientPage(() => worker.url);
-    worker = await startWranglerDev({
-      APP_ENV: 'test',
-      BETTER_AUTH_SECRET: 'client-browser-secret-0123456789-abcdefghij',
-      DATABASE_URL: inject('databaseUrl'),
-      LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-      LOCAL_OUTBOX: inject('outbox'),
-      CORS_ORIGINS: page.url,
-      ACCESS_TOKEN_TTL_SECONDS: '1',
-      BCRYPT_COST: '4',
-    });
+    worker = await startWranglerDev(
+      testWorkerBindings('client-browser', { CORS_ORIGINS: page.url, ACCESS_TOKEN_TTL_SECONDS: '1' }),
+    );
     browser = await launchChromium();
   }, 120_000);
 

@@ -2,23 +2,18 @@
 // Object, real WebSockets: Node's own WebSocket): the catch-up after ready, live changes in order and
 // once each, a lost event filled from the feed, a reconnection that misses nothing, polling where
 // WebSockets fail, and stopping.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskApi, type TaskChange } from '../../client/src/index.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
+import { testWorkerBindings } from '../support/test-worker.ts';
 
 const PASSWORD = 'client live password';
 let worker: WranglerDev;
 let clients = 0;
 
 beforeAll(async () => {
-  worker = await startWranglerDev({
-    APP_ENV: 'test',
-    BETTER_AUTH_SECRET: 'client-live-test-secret-0123456789-abcdefgh',
-    DATABASE_URL: inject('databaseUrl'),
-    LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-    LOCAL_OUTBOX: inject('outbox'),
-    BCRYPT_COST: '4',
-  });
+  worker = await startWranglerDev(testWorkerBindings('client-live'));
 }, 120_000);
 
 afterAll(async () => {

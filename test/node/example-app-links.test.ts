@@ -11,6 +11,7 @@ import { type AppServer, serveApp } from '../../examples/browser-app/serve.ts';
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev.ts';
 import type { OutboxMessage } from '../../tools/local-platform/mail-outbox.ts';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.ts';
+import { testWorkerBindings } from '../support/test-worker.ts';
 
 if (!hasChromium) process.stdout.write(`example app links test SKIPPED: no Chromium at ${CHROMIUM}\n`);
 const PASSWORD = 'links test password';
@@ -23,16 +24,7 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
   beforeAll(async () => {
     let files: Map<string, AppFile> = new Map();
     app = await serveApp({ port: 0, apiUrl: () => worker.url, files: () => files });
-    worker = await startWranglerDev({
-      APP_ENV: 'test',
-      BETTER_AUTH_SECRET: 'example-links-secret-0123456789-abcdefghijk',
-      DATABASE_URL: inject('databaseUrl'),
-      LOCAL_DB_HTTP: new URL(inject('sqlEndpoint')).host,
-      LOCAL_OUTBOX: inject('outbox'),
-      APP_URL: app.url,
-      CORS_ORIGINS: app.url,
-      BCRYPT_COST: '4',
-    });
+    worker = await startWranglerDev(testWorkerBindings('example-links', { APP_URL: app.url, CORS_ORIGINS: app.url }));
     files = await buildApp({ apiUrl: worker.url });
     browser = await launchChromium();
   }, 120_000);
