@@ -402,7 +402,7 @@ describe('rollback', () => {
       await db.drop();
       await reference.drop();
     }
-  });
+  }, 240_000); // about 30 `npm run` processes, each a second or more on a busy machine
 });
 
 describe('listing plan', () => {
@@ -505,5 +505,5 @@ describe('0013 numbers the tasks that exist before the change sequence', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 120_000);
 });
