@@ -13,6 +13,9 @@ import { type SqlOverHttp, startSqlOverHttp } from '../../tools/local-platform/s
 import { withClient } from '../support/pre-accounts.ts';
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const VIRTUAL_USERS = 4;
+// At most 40 writes a second per user: the load runs about 9 s, well inside 600 writes per minute.
+const PAUSE_BETWEEN_WRITES_MS = 25;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Outcome {
@@ -65,15 +68,21 @@ describe('database outage', () => {
   }
 
   it('fails fast with 503 + Retry-After while down, writes nothing partial, and recovers without a restart', async () => {
-    const signup = await post('/api/auth/signup', { email: 'outage@example.test', password: 'outage password' });
-    expect(signup.status).toBe(201);
-    const { accessToken } = (await signup.json()) as { accessToken: string };
+    // One account per virtual user, each pacing its writes: the per-user task-write limit (600 per
+    // 60 s) must not answer 429 here, where only the database's outage should fail a request.
+    const accessTokens: string[] = [];
+    for (let user = 0; user < VIRTUAL_USERS; user++) {
+      const signup = await post('/api/auth/signup', { email: `outage${user}@example.test`, password: 'outage password' });
+      expect(signup.status).toBe(201);
+      accessTokens.push(((await signup.json()) as { accessToken: string }).accessToken);
+    }
 
     const outcomes: Outcome[] = [];
     let running = true;
     let counter = 0;
-    const virtualUser = async () => {
+    const virtualUser = async (accessToken: string) => {
       while (running) {
+        await sleep(PAUSE_BETWEEN_WRITES_MS);
         const title = `load ${counter++}`;
         const started = performance.now();
         try {
@@ -92,13 +101,13 @@ describe('database outage', () => {
         }
       }
     };
-    const users = Array.from({ length: 4 }, virtualUser);
+    const users = accessTokens.map(virtualUser);
 
     await sleep(1500);
     await postgres.stop();
     await sleep(4000);
     // While down, signin issues no token.
-    const signin = await post('/api/auth/signin', { email: 'outage@example.test', password: 'outage password' });
+    const signin = await post('/api/auth/signin', { email: 'outage0@example.test', password: 'outage password' });
     expect(signin.status).toBe(503);
     expect(await signin.text()).not.toContain('accessToken');
     await postgres.start();
