@@ -3,10 +3,12 @@
 // development machinery around it: no second workerd proxying each request, no outbound interceptor
 // worker on each `fetch`, no inspector, no log collector. The bench measures the same routes here to
 // separate what the Worker and its one database round trip cost from what `wrangler dev` adds.
-// Bindings are plain text, as `[vars]` and secrets are deployed; the rate-limit and email bindings are
-// left out, so only routes that use neither are measured here.
+// Bindings are plain text, as `[vars]` and secrets are deployed; besides them the Worker gets what the
+// measured routes call: the task-write rate limiter (an in-memory stand-in, bench/rate-limit-binding.js)
+// and the live-updates Durable Object (its own class from the bundle, storage in memory). The email
+// binding is left out, so the routes that send mail are not measured here.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +45,9 @@ function compatibilityDate(): string {
 }
 
 const capnpString = (value: string) => JSON.stringify(value); // capnp text literals use JSON's escapes
+
+// Rate-limit bindings the measured routes consume, with a limit the bench never reaches.
+const RATE_LIMITERS = ['TASK_WRITE_RATE_LIMITER'];
 
 export async function startWorkerdDirect(
   vars: Record<string, string>,
@@ -84,9 +89,20 @@ export async function serveOnWorkerd(
   options: Pick<WorkerdDirectOptions, 'inspectorPort'> = {},
 ): Promise<WorkerdDirect> {
   const port = await freePort();
-  const bindings = Object.entries(vars)
-    .map(([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(value)})`)
-    .join(',\n      ');
+  const texts = Object.entries(vars).map(
+    ([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(value)})`,
+  );
+  const limiters = RATE_LIMITERS.map(
+    (name) =>
+      `(name = ${capnpString(name)}, wrapped = (moduleName = "bench:rate-limit", innerBindings = [(name = "limit", json = "1000000000"), (name = "period", json = "60")]))`,
+  );
+  copyFileSync(join(ROOT, 'bench', 'rate-limit-binding.js'), join(dir, 'rate-limit-binding.js'));
+  // The bundle exports LiveTasks (the live-updates object) only when it is the project's own.
+  const live = readFileSync(join(dir, 'index.js'), 'utf8').includes('LiveTasks');
+  const bindings = [
+    ...texts,
+    ...(live ? ['(name = "LIVE", durableObjectNamespace = "LiveTasks")', ...limiters] : []),
+  ].join(',\n      ');
   writeFileSync(
     join(dir, 'config.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -96,6 +112,7 @@ const config :Workerd.Config = (
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+  extensions = .extensions,
 );
 const worker :Workerd.Worker = (
   modules = [(name = "index.js", esModule = embed "index.js")],
@@ -103,8 +120,17 @@ const worker :Workerd.Worker = (
   bindings = [
       ${bindings}
   ],
-  globalOutbound = "internet",
+  globalOutbound = "internet",${
+    live
+      ? `
+  durableObjectNamespaces = [(className = "LiveTasks", uniqueKey = "task-api-bench-live", enableSql = true)],
+  durableObjectStorage = (inMemory = void),`
+      : ''
+  }
 );
+const extensions :List(Workerd.Extension) = [
+  (modules = [(name = "bench:rate-limit", esModule = embed "rate-limit-binding.js", internal = true)]),
+];
 `,
   );
   let output = '';
