@@ -1,10 +1,13 @@
-// `npm run bench:cpu [-- --rounds 7 --requests 500 --block 50 --warmup 200]`
+// `npm run bench:cpu [-- --rounds 7 --requests 500 --block 50 --warmup 200 --baseline <git ref>]`
 // Worker CPU per request, measured from outside, with the database's answers taken out of the comparison.
-// Four Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
+// Four (five) Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
 // - floor: one fetch to the SQL endpoint, JSON.parse, a JSON answer (bench/peers/floor.ts);
 // - neon-alone: the same statement through `neon()` (bench/peers/neon-alone.ts);
 // - peer: a minimal Hono + drizzle-orm/neon-http + jose app, jwtVerify per request (bench/peers/peer.ts);
-// - project: this project's deployable bundle (`wrangler deploy --dry-run`), real bindings, a real token.
+// - project: this project's deployable bundle (`wrangler deploy --dry-run`), real bindings, a real token;
+// - baseline (with --baseline <ref>): the same, bundled from an earlier commit, for before/after in one run.
+// Writes include what the project does beyond the peer: the per-user write limit and the live-updates
+// notify (a call to the user's Durable Object after the response, in the same workerd process).
 // The peers are bundled by esbuild as wrangler bundles (minified, same target, conditions and defines).
 //
 // Every Worker's DATABASE_URL goes to one small local server (bench/sql-answers.ts). First it forwards to
@@ -17,13 +20,14 @@
 // A pass sends one route to one Worker N times, one request at a time on one kept-alive connection, and
 // divides the workerd process's CPU time over the pass (all its threads, the scheduler's nanosecond
 // accounting: bench/proc-cpu.ts threadCpuMs) by N. In each of the rounds every route gets one pass per
-// Worker, and the four passes are interleaved: the Workers take turns (floor, neon-alone, peer, project,
+// Worker, and the passes are interleaved: the Workers take turns (floor, neon-alone, peer, project,
 // floor, …) in blocks of 50 requests, so they share the same seconds of a machine whose speed changes from
 // one second to the next. Ratios are taken within each round, then the median and range over the rounds
 // are printed, with the CPU time per request itself. Writes
 // bench/out/cpu.json.
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,15 +48,18 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '500' },
     warmup: { type: 'string', default: '200' },
     block: { type: 'string', default: '50' },
+    // A git commit (or branch) whose project bundle is measured beside today's, in the same rounds.
+    baseline: { type: 'string' },
   },
 });
+const BASELINE = values.baseline;
 const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
 const BLOCK = Number(values.block);
 
-const WORKERS = ['floor', 'neon-alone', 'peer', 'project'] as const;
-type WorkerName = (typeof WORKERS)[number];
+type WorkerName = 'floor' | 'neon-alone' | 'peer' | 'project' | 'baseline';
+const WORKERS: WorkerName[] = ['floor', 'neon-alone', 'peer', 'project', ...(BASELINE ? ['baseline' as const] : [])];
 const ROUTES = [
   'GET /api/health/live',
   'GET /api/tasks?limit=10',
@@ -150,6 +157,18 @@ async function bundlePeer(entry: string): Promise<string> {
   return dir;
 }
 
+/** A detached worktree of `ref` sharing this checkout's node_modules, to bundle an earlier version. */
+function checkoutOf(ref: string): { dir: string; remove(): void } {
+  const dir = join(mkdtempSync(join(tmpdir(), 'task-api-baseline-')), 'checkout');
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr}`);
+  };
+  git('worktree', 'add', '--detach', dir, ref);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return { dir, remove: () => git('worktree', 'remove', '--force', dir) };
+}
+
 const median = (list: number[]) => {
   const sorted = [...list].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -232,16 +251,19 @@ try {
   await startServed('floor', serveOnWorkerd(await bundlePeer('floor.ts'), { ...peerVars, ...benchIds }));
   await startServed('neon-alone', serveOnWorkerd(await bundlePeer('neon-alone.ts'), { ...peerVars, ...benchIds }));
   await startServed('peer', serveOnWorkerd(await bundlePeer('peer.ts'), { ...peerVars, BETTER_AUTH_SECRET: secret }));
-  await startServed(
-    'project',
-    startWorkerdDirect({
-      APP_ENV: 'development',
-      BETTER_AUTH_SECRET: secret,
-      DATABASE_URL: databaseUrl,
-      LOCAL_DB_HTTP: answers.hostPort,
-      BCRYPT_COST: '12',
-    }),
-  );
+  const projectVars = {
+    APP_ENV: 'development',
+    BETTER_AUTH_SECRET: secret,
+    DATABASE_URL: databaseUrl,
+    LOCAL_DB_HTTP: answers.hostPort,
+    BCRYPT_COST: '12',
+  };
+  await startServed('project', startWorkerdDirect(projectVars));
+  if (BASELINE) {
+    const checkout = checkoutOf(BASELINE);
+    cleanups.unshift(async () => checkout.remove());
+    await startServed('baseline', startWorkerdDirect(projectVars, { root: checkout.dir }));
+  }
 
   const auth = { Authorization: `Bearer ${token}` };
   const json = { ...auth, 'Content-Type': 'application/json' };
@@ -350,7 +372,7 @@ try {
 
   /**
    * One pass of the route for every Worker: REQUESTS each, sent in blocks of BLOCK that take turns
-   * (floor, neon-alone, peer, project, floor, …), so that the four passes of a round cover the same
+   * (floor, neon-alone, peer, project, floor, …), so that the passes of a round cover the same
    * seconds of a machine whose speed changes from one second to the next. Per request.
    */
   async function passes(route: RouteName, count: number): Promise<Record<WorkerName, Pass>> {

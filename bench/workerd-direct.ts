@@ -29,6 +29,8 @@ export interface WorkerdDirectOptions {
   minify?: boolean;
   /** Opens workerd's inspector (Chrome DevTools protocol) on this loopback port. */
   inspectorPort?: number;
+  /** The checkout to bundle (default: this one); bench:cpu --baseline passes an earlier commit's. */
+  root?: string;
 }
 
 /** The workerd binary of the wrangler this project pins (the runtime `wrangler dev` runs, too). */
@@ -54,6 +56,7 @@ export async function startWorkerdDirect(
   options: WorkerdDirectOptions = {},
 ): Promise<WorkerdDirect> {
   const dir = mkdtempSync(join(tmpdir(), 'task-api-workerd-'));
+  const root = options.root ?? ROOT;
   const build = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'wrangler'),
     [
@@ -66,7 +69,7 @@ export async function startWorkerdDirect(
       ...(options.minify === false ? ['--minify=false'] : []),
     ],
     {
-      cwd: ROOT,
+      cwd: root,
       encoding: 'utf8',
       env: quietWranglerEnv(),
     },
