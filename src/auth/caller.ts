@@ -5,8 +5,9 @@
 // there is to check, and its user row is created by the first statement that runs for it.
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { parameter, type StatementValues } from '../db/prepared.ts';
 import { externalIdentities, sessions, users } from '../db/schema.ts';
-import type { UserId } from './user-id.ts';
+import { toUserId, type UserId } from './user-id.ts';
 
 /** Signed in here: the access token names one of our sessions. */
 export interface SessionCaller {
@@ -56,6 +57,27 @@ export function externalAccountSetup(caller: Caller): SQL {
     `;
 }
 
+/**
+ * The caller as placeholders, for a statement prepared once per shape (db/prepared.ts): the shape's
+ * key must include `callerShape(caller)`, and the values come from `callerValues(caller)`.
+ */
+export function callerTemplate(caller: Caller): Caller {
+  const userId = parameter<UserId>('userId');
+  if (!caller.external) return { userId, sessionId: parameter<string>('sessionId') };
+  return { userId, external: { issuer: parameter<string>('issuer'), subject: parameter<string>('subject') } };
+}
+
+export function callerShape(caller: Caller): string {
+  return caller.external ? 'external' : 'session';
+}
+
+/** The placeholders' values. The user id is checked here, where a template's owner filter gets it. */
+export function callerValues(caller: Caller): StatementValues {
+  const userId = toUserId(caller.userId);
+  if (!caller.external) return { userId, sessionId: caller.sessionId };
+  return { userId, issuer: caller.external.issuer, subject: caller.external.subject };
+}
+
 export type AsCaller<T> = { sessionLive: false } | { sessionLive: true; value: T };
 
 /**
@@ -79,6 +101,11 @@ export async function runAsCaller(
   orderBy?: SQL,
 ): Promise<AsCaller<Record<string, unknown>[]>> {
   const { rows } = await db.execute<Record<string, unknown>>(asCallerStatement(caller, statement, orderBy));
+  return asCallerRows(rows);
+}
+
+/** The rows of an asCallerStatement: whether the session was live, and the statement's own rows. */
+export function asCallerRows(rows: Record<string, unknown>[]): AsCaller<Record<string, unknown>[]> {
   if (rows[0]?.session_live !== true) return { sessionLive: false };
   return { sessionLive: true, value: rows.filter((row) => row.id !== null && row.id !== undefined) };
 }

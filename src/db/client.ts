@@ -7,14 +7,15 @@
 // `transaction()`) sends the statements in one request and Neon runs them in one transaction. Only an
 // interactive transaction (read, decide in JavaScript, write, commit) would need the driver's WebSocket
 // Pool; no route needs one, so none is set up.
-import { neon, neonConfig } from '@neondatabase/serverless';
+import { type NeonQueryFunction, neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { isLoopbackHost } from '../lib/loopback.ts';
 
 // No `schema` is given to drizzle(): it would only serve the relational API (`db.query.*`), which
 // nothing uses; every query names its tables (src/db/schema.ts) itself. Without it the bundle carries
 // no namespace object of the schema module and drizzle builds no relational config per client.
-export type Database = NeonHttpDatabase;
+// `$client` (the driver's query function) runs the statements that Drizzle built once (db/prepared.ts).
+export type Database = NeonHttpDatabase & { $client: NeonQueryFunction<false, false> };
 
 /** What the client needs from the configuration (the parsed Config has it; db/ does not import it). */
 export interface DatabaseSettings {
@@ -61,8 +62,8 @@ let driverConfigured = false;
  * On Neon the driver's default endpoint is right. A loopback DATABASE_URL goes to the local endpoint
  * (tools/local-platform/sql-over-http.ts), plain HTTP on loopback.
  */
-function configureHttpDriver(config: DatabaseSettings): void {
-  if (isLocalDatabase(config.DATABASE_URL)) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;
+function configureHttpDriver(config: DatabaseSettings, local: boolean): void {
+  if (local) localEndpoint = `http://${config.LOCAL_DB_HTTP}/sql`;
   if (driverConfigured) return;
   neonConfig.fetchFunction = fetchWithinLimits;
   neonConfig.fetchEndpoint = (host, port, options) => {
@@ -72,15 +73,16 @@ function configureHttpDriver(config: DatabaseSettings): void {
   driverConfigured = true;
 }
 
-const databases = new Map<string, Database>();
+// Per DATABASE_URL: the client, and whether the URL is local (parsed once, not on every request).
+const databases = new Map<string, { db: Database; local: boolean }>();
 
 export function createDatabase(config: DatabaseSettings): Database {
-  configureHttpDriver(config);
-  let db = databases.get(config.DATABASE_URL);
-  if (!db) {
+  let entry = databases.get(config.DATABASE_URL);
+  if (!entry) {
     if (databases.size >= 16) databases.clear(); // only tests use more than one URL per isolate
-    db = drizzle({ client: neon(config.DATABASE_URL) });
-    databases.set(config.DATABASE_URL, db);
+    entry = { db: drizzle({ client: neon(config.DATABASE_URL) }), local: isLocalDatabase(config.DATABASE_URL) };
+    databases.set(config.DATABASE_URL, entry);
   }
-  return db;
+  configureHttpDriver(config, entry.local);
+  return entry.db;
 }

@@ -1,11 +1,21 @@
 // Task queries. Every function runs as a caller: one statement that filters by the owner AND checks the
 // caller's session inside itself (ownership check, liveness and write together; never read-then-write).
 // Repositories never see HTTP.
-import { and, asc, desc, eq, inArray, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { type AsCaller, asCallerStatement, type Caller, externalAccountSetup, runAsCaller } from '../auth/caller.ts';
-import { isUserId, toUserId, type UserId } from '../auth/user-id.ts';
+import { and, asc, desc, eq, is, not, Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import {
+  type AsCaller,
+  asCallerRows,
+  asCallerStatement,
+  type Caller,
+  callerShape,
+  callerTemplate,
+  callerValues,
+  externalAccountSetup,
+} from '../auth/caller.ts';
+import { isUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
 import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
+import { parameter, preparedStatements, type StatementValues } from '../db/prepared.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
 import { changeSeq, numberChange, writerLive } from './changes.ts';
@@ -23,10 +33,11 @@ export interface TaskFields {
 
 /**
  * `tasks.user_id = owner`, checked again at run time: Drizzle's and() silently drops an `undefined`
- * condition, so a caller that bypassed the UserId type must fail here rather than lose the filter.
+ * condition, so a caller that bypassed the UserId type must fail here rather than lose the filter. In a
+ * prepared shape the owner is a placeholder, and callerValues checks the value it is given.
  */
 export function ownerCondition(owner: UserId): SQL {
-  if (!isUserId(owner)) throw new TypeError('task owner must be a user id (UUID)');
+  if (!isUserId(owner) && !is(owner, Placeholder)) throw new TypeError('task owner must be a user id (UUID)');
   return eq(tasks.userId, owner);
 }
 
@@ -35,12 +46,13 @@ function statusCondition(status: TaskStatus): SQL | undefined {
   return eq(tasks.completed, status === 'completed');
 }
 
-function afterCursor(order: ListOrder, cursor: CursorPosition | undefined): SQL | undefined {
-  if (!cursor) return undefined;
+function afterCursor(order: ListOrder, afterCursor: boolean): SQL | undefined {
+  if (!afterCursor) return undefined;
+  const [createdAt, id] = [parameter('cursorCreatedAt'), parameter('cursorId')];
   // A row comparison on (created_at, id): served by ix_tasks_user_created as an index condition.
   return order === 'desc'
-    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`
-    : sql`(${tasks.createdAt}, ${tasks.id}) > (${cursor.createdAt}::timestamp, ${cursor.id}::bigint)`;
+    ? sql`(${tasks.createdAt}, ${tasks.id}) < (${createdAt}::timestamp, ${id}::bigint)`
+    : sql`(${tasks.createdAt}, ${tasks.id}) > (${createdAt}::timestamp, ${id}::bigint)`;
 }
 
 /** Rows of a statement run as the caller, read as tasks. */
@@ -60,22 +72,30 @@ export interface ListOptions {
   cursor?: CursorPosition;
 }
 
-/** The page query (one more row than asked, which tells whether there is a next page). */
-function pageQuery(db: Database, caller: Caller, options: ListOptions, sessionLive: SQL) {
-  const direction = options.order === 'desc' ? desc : asc;
+/** What a listing statement's text depends on; its values are placeholders. */
+interface ListShape {
+  caller: Caller;
+  status: TaskStatus;
+  order: ListOrder;
+  afterCursor: boolean;
+}
+
+/** The page query (`rows`: one more row than asked, which tells whether there is a next page). */
+function pageQuery(db: Database, shape: ListShape, caller: Caller, sessionLive: SQL) {
+  const direction = shape.order === 'desc' ? desc : asc;
   return db
     .select()
     .from(tasks)
     .where(
       and(
         ownerCondition(caller.userId),
-        statusCondition(options.status),
-        afterCursor(options.order, options.cursor),
+        statusCondition(shape.status),
+        afterCursor(shape.order, shape.afterCursor),
         sessionLive,
       ),
     )
     .orderBy(direction(tasks.createdAt), direction(tasks.id))
-    .limit(options.limit + 1);
+    .limit(parameter<number>('rows'));
 }
 
 function pageOrder(order: ListOrder): SQL {
@@ -83,22 +103,33 @@ function pageOrder(order: ListOrder): SQL {
   return sql`result.${sql.identifier(tasks.createdAt.name)} ${direction}, result.${sql.identifier(tasks.id.name)} ${direction}`;
 }
 
+const listStatements = preparedStatements((shape: ListShape, db) => {
+  const caller = callerTemplate(shape.caller);
+  return asCallerStatement(caller, (live) => pageQuery(db, shape, caller, live), pageOrder(shape.order));
+});
+
+function listStatement(caller: Caller, options: ListOptions): [string, ListShape, StatementValues] {
+  const { status, order, cursor } = options;
+  const shape = { caller, status, order, afterCursor: cursor !== undefined };
+  const key = `${callerShape(caller)} ${status} ${order} ${shape.afterCursor}`;
+  const values = { ...callerValues(caller), rows: options.limit + 1 };
+  return [key, shape, cursor ? { ...values, cursorCreatedAt: cursor.createdAt, cursorId: cursor.id } : values];
+}
+
 export async function listTasks(
   db: Database,
   caller: Caller,
   options: ListOptions,
 ): Promise<AsCaller<{ rows: TaskRow[]; hasMore: boolean }>> {
-  const result = asTasks(
-    await runAsCaller(db, caller, (live) => pageQuery(db, caller, options, live), pageOrder(options.order)),
-  );
+  const result = asTasks(asCallerRows(await listStatements.run(db, ...listStatement(caller, options))));
   if (!result.sessionLive) return result;
   const rows = result.value;
   return { sessionLive: true, value: { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit } };
 }
 
 /** The whole listing statement, exactly as listTasks sends it (for tests that EXPLAIN it). */
-export function listTasksStatement(db: Database, caller: Caller, options: ListOptions): SQL {
-  return asCallerStatement(caller, (live) => pageQuery(db, caller, options, live), pageOrder(options.order));
+export function listTasksStatement(db: Database, caller: Caller, options: ListOptions) {
+  return listStatements.query(db, ...listStatement(caller, options));
 }
 
 /**
@@ -120,7 +151,7 @@ const SESSION_ENDED = { outcome: 'session-ended' } as const;
  * uncommitted rows, so a burst at the limit can pass it by at most the creates in flight (which the
  * per-account write limit bounds); the next create then sees them all.
  */
-export function roomForTask(owner: UserId, max: number): SQL {
+export function roomForTask(owner: UserId, max: number | SQL): SQL {
   return sql`(select count(*) from (select 1 from ${tasks} where ${ownerCondition(owner)} limit ${max}) existing) < ${max}`;
 }
 
@@ -137,25 +168,31 @@ export type TaskCreate =
   | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
 
+const createStatements = preparedStatements((shape: Caller) => {
+  const caller = callerTemplate(shape);
+  const owner = caller.userId;
+  return sql`
+      with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
+      result as (
+        insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
+        select ${typed(tasks.title, parameter('title'))}, ${typed(tasks.description, parameter('description'))},
+               ${typed(tasks.completed, parameter('completed'))}, ${typed(tasks.userId, owner)}
+         where (select alive from live) and ${roomForTask(owner, parameter<SQL>('maxTasks'))}
+        returning *)
+      ${numberChange(owner, sql`result`, false)}
+      select live.alive as session_live, (select last_seq from change_seq) as change_seq, result.*
+        from live left join result on true`;
+});
+
 export async function createTask(
   db: Database,
   caller: Caller,
   fields: TaskFields,
   maxTasks: number,
 ): Promise<TaskCreate> {
-  const owner = toUserId(caller.userId); // the run-time guard ownerCondition gives the other statements
   try {
-    const { rows } = await db.execute<Record<string, unknown>>(sql`
-      with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
-      result as (
-        insert into ${tasks} (${columnNames(tasks.title, tasks.description, tasks.completed, tasks.userId)})
-        select ${typed(tasks.title, fields.title)}, ${typed(tasks.description, fields.description)},
-               ${typed(tasks.completed, fields.completed)}, ${typed(tasks.userId, owner)}
-         where (select alive from live) and ${roomForTask(owner, maxTasks)}
-        returning *)
-      ${numberChange(owner, sql`result`, false)}
-      select live.alive as session_live, (select last_seq from change_seq) as change_seq, result.*
-        from live left join result on true`);
+    const values = { ...callerValues(caller), ...fields, maxTasks };
+    const rows = await createStatements.run(db, callerShape(caller), caller, values);
     const [row] = rows;
     if (row?.session_live !== true) return SESSION_ENDED;
     // Live, yet nothing inserted: the only other condition is the quota.
@@ -172,49 +209,77 @@ export async function createTask(
 
 export type TaskRead = { outcome: 'found'; value: TaskRow } | { outcome: 'not-found' } | { outcome: 'session-ended' };
 
-export async function findTask(db: Database, caller: Caller, id: number): Promise<TaskRead> {
-  const result = firstTask(
-    await runAsCaller(db, caller, (live) =>
-      db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.id, id), ownerCondition(caller.userId), live)),
-    ),
+const findStatements = preparedStatements((shape: Caller, db) => {
+  const caller = callerTemplate(shape);
+  return asCallerStatement(caller, (live) =>
+    db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.id, parameter<number>('id')), ownerCondition(caller.userId), live)),
   );
+});
+
+export async function findTask(db: Database, caller: Caller, id: number): Promise<TaskRead> {
+  const rows = await findStatements.run(db, callerShape(caller), caller, { ...callerValues(caller), id });
+  const result = firstTask(asCallerRows(rows));
   if (!result.sessionLive) return SESSION_ENDED;
   return result.value ? { outcome: 'found', value: result.value } : { outcome: 'not-found' };
 }
 
+/** What a write's statement text depends on; the task id, versions and new values are placeholders. */
+interface WriteShape {
+  caller: Caller;
+  /** If-Match names versions (`*` or no If-Match: any version). */
+  byVersion: boolean;
+}
+
 /**
- * One write of one task as the caller, with its If-Match check in the same statement: the write's WHERE
- * names the task, its owner, the live session and (with If-Match) the expected versions; alongside,
- * whether the task exists for this caller. So one round trip tells 401 (session over) from 404 (no
- * such task for you) from 412 (it exists but its version is not one named) from success. A write that a
- * concurrent change made miss its version check (Postgres re-checks the WHERE on the new row) is 412.
- * A write numbers itself in the user's change sequence (a tombstone when `deletes`), in the same statement.
+ * The statement of one write of one task as the caller, with its If-Match check in the same statement:
+ * the write's WHERE names the task, its owner, the live session and (with If-Match) the expected
+ * versions; alongside, whether the task exists for this caller. So one round trip tells 401 (session
+ * over) from 404 (no such task for you) from 412 (it exists but its version is not one named) from
+ * success. A write that a concurrent change made miss its version check (Postgres re-checks the WHERE on
+ * the new row) is 412. A write numbers itself in the user's change sequence (a tombstone when
+ * `deletes`), in the same statement.
  */
-async function writeTask(
-  db: Database,
-  caller: Caller,
-  id: number,
-  ifMatch: IfMatch | undefined,
-  write: (where: SQL) => SQLWrapper,
+function writeStatement(
+  shape: WriteShape,
+  write: (where: SQL, owner: UserId) => SQLWrapper,
   deletes = false,
-  alsoWith?: (result: SQL) => SQL,
-): Promise<TaskWrite<Record<string, unknown>>> {
+  alsoWith?: (result: SQL, owner: UserId) => SQL,
+): SQL {
+  const caller = callerTemplate(shape.caller);
   const live = sql`(select alive from live)`;
-  const target = and(eq(tasks.id, id), ownerCondition(caller.userId), live) as SQL;
-  const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
-  const where = versions === undefined ? target : (and(target, inArray(tasks.version, versions)) as SQL);
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
+  const target = and(eq(tasks.id, parameter<number>('id')), ownerCondition(caller.userId), live) as SQL;
+  const where = shape.byVersion
+    ? (and(target, sql`${tasks.version} = any(${parameter('versions')}::int[])`) as SQL)
+    : target;
+  return sql`
     with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
-    result as (${write(where).getSQL()})
-    ${alsoWith ? sql`, ${alsoWith(sql`result`)}` : sql``}
+    result as (${write(where, caller.userId).getSQL()})
+    ${alsoWith ? sql`, ${alsoWith(sql`result`, caller.userId)}` : sql``}
     ${numberChange(caller.userId, sql`result`, deletes)}
     select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found,
            (select last_seq from change_seq) as change_seq, result.*
-      from live left join result on true`);
-  const [row] = rows;
+      from live left join result on true`;
+}
+
+function writeShape(caller: Caller, ifMatch: IfMatch | undefined): [string, WriteShape] {
+  const byVersion = ifMatch?.kind === 'versions';
+  return [`${callerShape(caller)} ${byVersion}`, { caller, byVersion }];
+}
+
+/** Runs a write statement for task `id` and tells what it came to. */
+async function writeTask<Shape extends WriteShape>(
+  db: Database,
+  statements: ReturnType<typeof preparedStatements<Shape>>,
+  [key, shape]: [string, Shape],
+  id: number,
+  ifMatch: IfMatch | undefined,
+  values: StatementValues = {},
+): Promise<TaskWrite<Record<string, unknown>>> {
+  const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
+  const [row] = await statements.run(db, key, shape, { ...callerValues(shape.caller), id, versions, ...values });
   if (row?.session_live !== true) return SESSION_ENDED;
   if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row, seq: changeSeq(row) };
   // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
@@ -224,6 +289,22 @@ async function writeTask(
 function asTaskWrite(result: TaskWrite<Record<string, unknown>>): TaskWrite<TaskRow> {
   return result.outcome === 'written' ? { ...result, value: readTask(result.value) } : result;
 }
+
+type TaskColumn = keyof TaskFields;
+
+const updateStatements = preparedStatements((shape: WriteShape & { columns: TaskColumn[] }, db) =>
+  writeStatement(shape, (where) =>
+    db
+      .update(tasks)
+      .set({
+        ...Object.fromEntries(shape.columns.map((column) => [column, parameter(column)])),
+        updatedAt: utcNow,
+        version: sql`${tasks.version} + 1`,
+      })
+      .where(where)
+      .returning(),
+  ),
+);
 
 /**
  * Changes only the given columns (no read-modify-write, so concurrent edits of other fields survive);
@@ -236,16 +317,22 @@ export async function updateTask(
   changes: Partial<TaskFields>,
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<TaskRow>> {
+  const columns = (['title', 'description', 'completed'] as const).filter((column) => changes[column] !== undefined);
+  const [key, shape] = writeShape(caller, ifMatch);
   return asTaskWrite(
-    await writeTask(db, caller, id, ifMatch, (where) =>
-      db
-        .update(tasks)
-        .set({ ...changes, updatedAt: utcNow, version: sql`${tasks.version} + 1` })
-        .where(where)
-        .returning(),
-    ),
+    await writeTask(db, updateStatements, [`${key} ${columns}`, { ...shape, columns }], id, ifMatch, changes),
   );
 }
+
+const toggleStatements = preparedStatements((shape: WriteShape, db) =>
+  writeStatement(shape, (where) =>
+    db
+      .update(tasks)
+      .set({ completed: not(tasks.completed), updatedAt: utcNow, version: sql`${tasks.version} + 1` })
+      .where(where)
+      .returning(),
+  ),
+);
 
 export async function toggleTask(
   db: Database,
@@ -253,39 +340,31 @@ export async function toggleTask(
   id: number,
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<TaskRow>> {
-  return asTaskWrite(
-    await writeTask(db, caller, id, ifMatch, (where) =>
-      db
-        .update(tasks)
-        .set({ completed: not(tasks.completed), updatedAt: utcNow, version: sql`${tasks.version} + 1` })
-        .where(where)
-        .returning(),
-    ),
-  );
+  return asTaskWrite(await writeTask(db, toggleStatements, writeShape(caller, ifMatch), id, ifMatch));
 }
 
 /**
  * Deletes the task and, in the same statement, the caller's Idempotency-Key records that created it, so
  * a retry of that create cannot replay a task that no longer exists.
  */
+const deleteStatements = preparedStatements((shape: WriteShape, db) =>
+  writeStatement(
+    shape,
+    (where) => db.delete(tasks).where(where).returning({ id: tasks.id }),
+    true,
+    (deleted, owner) => sql`forgotten as (
+      delete from ${idempotencyKeys}
+       where ${idempotencyKeys.userId} = ${owner}
+         and ${idempotencyKeys.taskId} in (select id from ${deleted}))`,
+  ),
+);
+
 export async function deleteTask(
   db: Database,
   caller: Caller,
   id: number,
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<true>> {
-  const owner = toUserId(caller.userId);
-  const result = await writeTask(
-    db,
-    caller,
-    id,
-    ifMatch,
-    (where) => db.delete(tasks).where(where).returning({ id: tasks.id }),
-    true,
-    (deleted) => sql`forgotten as (
-      delete from ${idempotencyKeys}
-       where ${idempotencyKeys.userId} = ${owner}
-         and ${idempotencyKeys.taskId} in (select id from ${deleted}))`,
-  );
+  const result = await writeTask(db, deleteStatements, writeShape(caller, ifMatch), id, ifMatch);
   return result.outcome === 'written' ? { ...result, value: true } : result;
 }

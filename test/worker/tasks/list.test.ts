@@ -1,7 +1,6 @@
 // Listing: filters, order, limits, opaque cursors, paging under concurrent inserts, and the plan
 // (API GET /api/tasks; SECURITY E30).
 import { env } from 'cloudflare:test';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { toUserId } from '../../../src/auth/user-id.ts';
 import type { Bindings } from '../../../src/bindings.ts';
@@ -198,14 +197,12 @@ describe('GET /api/tasks', () => {
     for (const order of ['desc', 'asc'] as const) {
       for (const status of ['all', 'pending'] as const) {
         const caller = { userId: toUserId(userId), sessionId: crypto.randomUUID() };
-        const query = new PgDialect().sqlToQuery(
-          listTasksStatement(db, caller, {
-            status,
-            order,
-            limit: 20,
-            cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
-          }),
-        );
+        const query = listTasksStatement(db, caller, {
+          status,
+          order,
+          limit: 20,
+          cursor: { createdAt: '2026-01-01 12:00:00.5', id: 5000, order },
+        });
         const [row] = await queryDatabase<{ 'QUERY PLAN': unknown }>(
           `explain (format json) ${query.sql}`,
           query.params,
