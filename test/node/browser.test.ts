@@ -292,6 +292,94 @@ describe.skipIf(!hasChromium)('example browser app on another origin', () => {
     await context.close();
   });
 
+  it("two devices: signing out on one closes only its live socket; a password change closes both devices' sockets", async () => {
+    // Every WebSocket the page opens, with its close code and the changes it carried. The accounts are
+    // made outside the browser from networks of their own (the browser's address has the other tests'
+    // auth attempts to spend), and the pages restore their sessions from a stored refresh token.
+    const RECORD_SOCKETS = `{
+      const Native = window.WebSocket;
+      window.liveSockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          const entry = { ready: false, changes: 0, code: null };
+          window.liveSockets.push(entry);
+          this.addEventListener('message', (event) => {
+            if (event.data === '{"type":"ready"}') entry.ready = true;
+            else if (String(event.data).startsWith('{"type":"change"')) entry.changes++;
+          });
+          this.addEventListener('close', (event) => (entry.code = event.code));
+        }
+      };
+    }`;
+    type Recorded = { ready: boolean; changes: number; code: number | null };
+    const sockets = (page: Page) => page.evaluate('window.liveSockets') as Promise<Recorded[]>;
+    const email = `two-devices-${Date.now()}@example.test`;
+    const authFetch = async (path: string, ip: string, body: unknown, token?: string) => {
+      const response = await fetch(`${worker.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'CF-Connecting-IP': ip,
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      return (await response.json()) as { accessToken: string; refreshToken: string };
+    };
+    const first = await authFetch('/api/auth/signup', '10.79.1.1', { email, password: PASSWORD });
+    const second = await authFetch('/api/auth/signin', '10.79.1.2', { email, password: PASSWORD });
+    const create = async (title: string) => {
+      const response = await fetch(`${worker.url}/api/tasks`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${second.accessToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title }),
+      });
+      expect(response.status).toBe(201);
+    };
+    async function device(refreshToken: string) {
+      const context = await browser.newContext();
+      await context.addInitScript(RECORD_SOCKETS);
+      const page = await openApp(context);
+      await page.evaluate(`localStorage.setItem('task-api.refreshToken', ${JSON.stringify(refreshToken)})`);
+      await page.reload();
+      await expect.poll(async () => (await sockets(page)).map((socket) => socket.ready)).toEqual([true]);
+      return { context, page };
+    }
+    const a = await device(first.refreshToken);
+    const b = await device(second.refreshToken);
+    await create('Seen by both');
+    for (const { page } of [a, b]) await page.waitForSelector('#tasks li:has-text("Seen by both")');
+
+    // Sign out on device A: its socket closes. The page closes it itself (1000) once the sign-out is
+    // answered, and the Worker closes it too (4401, as test/worker/live/live.test.ts checks); whichever
+    // comes first gives the code.
+    await a.page.click('#signout');
+    await expect.poll(() => a.page.textContent('#status')).toBe('signed out');
+    await expect.poll(async () => [4401, 1000].includes((await sockets(a.page))[0].code ?? 0)).toBe(true);
+    // Device B's socket, the same one, is open and still carries changes.
+    await create('After A signed out');
+    await b.page.waitForSelector('#tasks li:has-text("After A signed out")');
+    expect(await sockets(b.page)).toEqual([{ ready: true, changes: 2, code: null }]);
+
+    // Device A signs in again (a new session, a new socket); then a password change, made elsewhere,
+    // ends both sessions: the Worker closes both devices' sockets with 4401.
+    const third = await authFetch('/api/auth/signin', '10.79.1.3', { email, password: PASSWORD });
+    await a.page.evaluate(`localStorage.setItem('task-api.refreshToken', ${JSON.stringify(third.refreshToken)})`);
+    await a.page.reload();
+    await expect.poll(async () => (await sockets(a.page)).map((socket) => socket.ready)).toEqual([true]);
+    const passwordBody = { currentPassword: PASSWORD, newPassword: 'another browser password' };
+    await authFetch('/api/auth/password', '10.79.1.4', passwordBody, second.accessToken);
+    for (const { page } of [a, b]) await expect.poll(async () => (await sockets(page))[0].code).toBe(4401);
+    for (const { page } of [a, b])
+      await expect
+        .poll(() => page.textContent('#status'))
+        .toBe('signed out: your session has ended; please sign in again');
+    await a.context.close();
+    await b.context.close();
+  });
+
   it('lists sessions, signs another device out, and a password change ends the other sessions', async () => {
     const laptop = await browser.newContext(); // two contexts: two devices (no shared storage)
     const phone = await browser.newContext();

@@ -5,6 +5,7 @@ import { jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitRefreshAttempts } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { auditAuth } from '../audit.ts';
 import { refreshRefused } from '../errors.ts';
 import { RefreshBody, Session } from '../schemas.ts';
@@ -32,7 +33,11 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const config = c.get('config');
   const { refreshToken } = c.req.valid('json');
   const result = await refreshSession(c.get('db'), refreshToken, config);
-  if (result.outcome === 'reused') await auditAuth(c, 'refresh_token_reused', 'failure', {});
+  if (result.outcome === 'reused') {
+    await auditAuth(c, 'refresh_token_reused', 'failure', {});
+    // The session has ended as on sign-out: its live sockets close.
+    endLiveSessions(c, result.userId, result.sessionId);
+  }
   if (result.outcome !== 'refreshed') throw refreshRefused();
   return c.json(await sessionResponse(result.opened, result.refreshToken, config), 200);
 };

@@ -10,7 +10,7 @@ export type RefreshOutcome =
   /** Unknown, expired or revoked token: nothing changed. */
   | { outcome: 'refused' }
   /** A spent token presented after the reuse window: treated as stolen, its session is now revoked. */
-  | { outcome: 'reused' };
+  | { outcome: 'reused'; userId: string; sessionId: string };
 
 /** What a refresh needs from the configuration (the parsed Config has it). */
 export interface RefreshSettings {
@@ -32,7 +32,7 @@ export async function refreshSession(
     settings.SESSION_IDLE_TTL_SECONDS,
   );
   if (!rotation) return { outcome: 'refused' };
-  if (rotation.outcome === 'reused') return { outcome: 'reused' };
+  if (rotation.outcome === 'reused') return rotation;
   // Racing tabs: the token this one was rotated to, which only a holder of this one can unseal.
   const secrets = settings.previousSecretKey ? [settings.secretKey, settings.previousSecretKey] : [settings.secretKey];
   const refreshToken =

@@ -186,8 +186,8 @@ export type Rotation =
   | { outcome: 'rotated'; opened: OpenedSession }
   /** The previous token within the reuse window: the token it was rotated to, sealed under it. */
   | { outcome: 'raced'; opened: OpenedSession; sealedNext: string | null }
-  /** The previous token after the window: the session has just been revoked. */
-  | { outcome: 'reused' };
+  /** The previous token after the window, or an older one: the session has just been revoked. */
+  | { outcome: 'reused'; userId: string; sessionId: string };
 
 /**
  * One refresh, decided by one statement: an UPDATE on the session whose current or previous token hash
@@ -220,7 +220,7 @@ export async function rotateRefreshToken(
         from ${retiredRefreshTokens} r
        where r.token_hash = ${presentedHash} and s.id = r.session_id and s.revoked_at is null
          and r.retired_at <= now() - ${window}
-      returning s.id),
+      returning s.id as replayed, s.user_id as replayed_user),
     rotated as (
       update ${sessions} s set
         refresh_token_hash = case when ${isCurrent} then ${next.hash} else s.refresh_token_hash end,
@@ -237,12 +237,14 @@ export async function rotateRefreshToken(
         and s.revoked_at is null and s.idle_expires_at > now() and s.expires_at > now()
       returning u.*, s.id as session_id, s.idle_expires_at as session_ends_at, s.refresh_token_hash as current_hash,
                 s.next_token_sealed as sealed_next, s.revoked_at is not null as revoked)
-    select exists (select 1 from replayed) as replayed, rotated.* from (select 1) one left join rotated on true`);
+    select replayed.*, rotated.* from (select 1) one left join rotated on true left join replayed on true`);
   const row = rows[0];
   if (!row || row.session_id === null || row.session_id === undefined) {
-    return row?.replayed === true ? { outcome: 'reused' } : undefined;
+    return row?.replayed
+      ? { outcome: 'reused', userId: row.replayed_user as string, sessionId: row.replayed as string }
+      : undefined;
   }
-  if (row.revoked === true) return { outcome: 'reused' };
+  if (row.revoked === true) return { outcome: 'reused', userId: row.id as string, sessionId: row.session_id as string };
   if (row.current_hash === next.hash) return { outcome: 'rotated', opened: readOpened(row) };
   return { outcome: 'raced', opened: readOpened(row), sealedNext: (row.sealed_next as string | null) ?? null };
 }

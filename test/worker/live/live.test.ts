@@ -6,6 +6,7 @@ import { issueTicket } from '../../../src/live/ticket.ts';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, apiWith, jsonRequest, queryDatabase } from '../support/api.ts';
 import { bearer, freshIp, secretKey, signUp } from '../support/auth.ts';
+import { refresh, refreshed } from '../support/sessions.ts';
 import { type Client, newClient } from '../support/tasks.ts';
 
 interface Socket {
@@ -244,6 +245,36 @@ describe('sockets end with their session (close code 4401)', () => {
     );
     expect(change.status).toBe(200);
     for (const socket of sockets) expect(await within(socket.closed, 5000, 'a socket')).toBe(4401);
+  });
+
+  it("a replayed refresh token ends its session: that session's sockets close, the others' stay", async () => {
+    // The previous token after the 10 s window, and a token two rotations old (a thief refreshed twice):
+    // the two ways refresh finds a replay (src/auth/sessions/repository.ts, rotateRefreshToken).
+    const user = await signUp();
+    const otherToken = await secondSession(user);
+    const other = await liveSocket(otherToken);
+    const next = await refreshed(user.refreshToken);
+    const previous = await liveSocket(next.accessToken);
+    await queryDatabase(`update sessions set rotated_at = now() - interval '11 seconds' where id = $1`, [
+      user.sessionId,
+    ]);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect(await within(previous.closed, 5000, 'the socket of the replayed session')).toBe(4401);
+
+    const thief = await signUp();
+    const first = await refreshed(thief.refreshToken);
+    const second = await refreshed(first.refreshToken);
+    const retired = await liveSocket(second.accessToken);
+    await queryDatabase(
+      `update retired_refresh_tokens set retired_at = now() - interval '11 seconds' where session_id = $1`,
+      [thief.sessionId],
+    );
+    expect((await refresh(thief.refreshToken)).status).toBe(401);
+    expect(await within(retired.closed, 5000, 'the socket of the session of a retired token')).toBe(4401);
+
+    await api('/api/tasks', jsonRequest({ title: 'after the replay' }, { headers: bearer(otherToken) }));
+    expect(await other.next()).toMatchObject({ type: 'change', seq: 1 });
+    other.close();
   });
 
   it('a session that ends by time: the object closes its socket at the end the ticket carried (its alarm)', async () => {
