@@ -4,6 +4,7 @@
 //   through Neon's driver over HTTP and the local SQL-over-HTTP endpoint;
 // - node: migration and tooling tests that run the real drizzle-kit and scripts.
 import './scripts/lib/require-node.ts';
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
@@ -59,6 +60,16 @@ export default defineConfig({
             },
           })),
         ],
+        // The Worker's bundle aliases 'hono' to Hono with TrieRouter alone (wrangler.toml [alias]), which
+        // the pool does not read: the same alias here, so that the tests route as the deployed Worker does.
+        resolve: {
+          alias: [
+            {
+              find: /^hono$/,
+              replacement: fileURLToPath(new URL('./src/http/hono-trie-router.ts', import.meta.url)),
+            },
+          ],
+        },
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
