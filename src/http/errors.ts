@@ -4,7 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 
 // `status` is the code's usual status; `otherStatuses` lists any other it may be answered with, chosen
-// by the route (AppError's `status` option) and documented per status by problemResponses.
+// by the route (AppError's `status` option). Each route documents the codes it answers with, per status
+// (problemResponses in openapi.ts).
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   TOKEN_INVALID: { status: 400, title: 'Link invalid or expired' },
