@@ -72,7 +72,10 @@ describe('database outage', () => {
     // 60 s) must not answer 429 here, where only the database's outage should fail a request.
     const accessTokens: string[] = [];
     for (let user = 0; user < VIRTUAL_USERS; user++) {
-      const signup = await post('/api/auth/signup', { email: `outage${user}@example.test`, password: 'outage password' });
+      const signup = await post('/api/auth/signup', {
+        email: `outage${user}@example.test`,
+        password: 'outage password',
+      });
       expect(signup.status).toBe(201);
       accessTokens.push(((await signup.json()) as { accessToken: string }).accessToken);
     }
