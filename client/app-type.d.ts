@@ -2532,6 +2532,26 @@ export type AppSchema = {
                 }[] | undefined;
             };
             outputFormat: "json";
+            status: 400;
+        } | {
+            input: {
+                query: {
+                    ticket?: string | undefined;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
             status: 401;
         } | {
             input: {

@@ -437,12 +437,6 @@ export interface components {
             /** @enum {string} */
             database: "ok";
         };
-        Problem429: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 429;
-            /** @enum {string} */
-            code?: "RATE_LIMITED";
-        };
         Problem: {
             type: string;
             title: string;
@@ -456,18 +450,6 @@ export interface components {
                 path: string;
                 message: string;
             }[];
-        };
-        Problem500: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 500;
-            /** @enum {string} */
-            code?: "INTERNAL" | "CONFIG_INVALID";
-        };
-        Problem503: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 503;
-            /** @enum {string} */
-            code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
         };
         /**
          * @example {
@@ -528,30 +510,6 @@ export interface components {
              */
             updatedAt: string;
         };
-        Problem400: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 400;
-            /** @enum {string} */
-            code?: "VALIDATION_FAILED" | "TOKEN_INVALID";
-        };
-        Problem409: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 409;
-            /** @enum {string} */
-            code?: "EMAIL_TAKEN";
-        };
-        Problem413: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 413;
-            /** @enum {string} */
-            code?: "PAYLOAD_TOO_LARGE";
-        };
-        Problem415: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 415;
-            /** @enum {string} */
-            code?: "UNSUPPORTED_MEDIA_TYPE";
-        };
         SignupBody: {
             /**
              * Format: email
@@ -565,12 +523,6 @@ export interface components {
              */
             password: string;
         };
-        Problem401: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 401;
-            /** @enum {string} */
-            code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS";
-        };
         SigninBody: {
             /** @example ada@example.com */
             email: string;
@@ -579,12 +531,6 @@ export interface components {
         };
         UserEnvelope: {
             user: components["schemas"]["User"];
-        };
-        Problem403: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 403;
-            /** @enum {string} */
-            code?: "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED";
         };
         ChangePasswordBody: {
             /** @example correct horse battery staple */
@@ -629,12 +575,6 @@ export interface components {
             userAgent: string | null;
             /** @description The session of the access token making this request */
             current: boolean;
-        };
-        Problem404: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 404;
-            /** @enum {string} */
-            code?: "NOT_FOUND";
         };
         Accepted: Record<string, never>;
         PasswordResetBody: {
@@ -689,12 +629,6 @@ export interface components {
              */
             updatedAt: string;
         };
-        Problem422: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 422;
-            /** @enum {string} */
-            code?: "IDEMPOTENCY_KEY_REUSED";
-        };
         CreateTaskBody: {
             /**
              * @description Trimmed; 1–200 characters. Must be well-formed Unicode, without control characters (U+0000–U+001F, U+007F–U+009F) and without bidirectional embedding, override or isolate characters (U+202A–U+202E, U+2066–U+2069); else 400.
@@ -739,30 +673,12 @@ export interface components {
                 id: number;
             };
         };
-        Problem410: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 410;
-            /** @enum {string} */
-            code?: "RESYNC_REQUIRED";
-        };
-        Problem426: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 426;
-            /** @enum {string} */
-            code?: "UPGRADE_REQUIRED";
-        };
         LiveTicket: {
             ticket: string;
             /** @description Open it as a WebSocket */
             url: string;
             /** @enum {number} */
             expiresIn: 30;
-        };
-        Problem412: components["schemas"]["Problem"] & {
-            /** @enum {number} */
-            status?: 412;
-            /** @enum {string} */
-            code?: "PRECONDITION_FAILED";
         };
         PatchTaskBody: {
             /**
@@ -820,7 +736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -828,19 +744,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -848,7 +774,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -871,13 +802,18 @@ export interface operations {
                     "application/json": components["schemas"]["Live"];
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
         };
@@ -904,43 +840,63 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Conflict (codes: EMAIL_TAKEN) */
+            /** @description EMAIL_TAKEN: an account with this email exists; `errors` names the field */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem409"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 409;
+                        /** @enum {string} */
+                        code?: "EMAIL_TAKEN";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -948,19 +904,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -968,7 +934,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -995,16 +966,21 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description INVALID_CREDENTIALS: the email or password is wrong (it never tells which) */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1012,28 +988,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "INVALID_CREDENTIALS";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1041,19 +1032,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1061,7 +1062,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1084,7 +1090,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1092,28 +1098,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1121,7 +1142,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1146,16 +1172,21 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1163,37 +1194,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description EXTERNAL_ACCOUNT: the account signs in at a trusted external issuer, which manages its password, sessions and email; INVALID_CREDENTIALS: the password given is not the account's (`errors` names the field); the session is fine: do not sign out */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "EXTERNAL_ACCOUNT" | "INVALID_CREDENTIALS";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1201,19 +1252,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1221,7 +1282,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1248,16 +1314,21 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1265,37 +1336,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description EXTERNAL_ACCOUNT: the account signs in at a trusted external issuer, which manages its password, sessions and email; INVALID_CREDENTIALS: the password given is not the account's (`errors` names the field); the session is fine: do not sign out */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "EXTERNAL_ACCOUNT" | "INVALID_CREDENTIALS";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1303,19 +1394,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1323,7 +1424,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1350,16 +1456,21 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1367,28 +1478,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1396,19 +1522,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1416,7 +1552,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1437,7 +1578,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1445,37 +1586,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description EXTERNAL_ACCOUNT: the account signs in at a trusted external issuer, which manages its password, sessions and email */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "EXTERNAL_ACCOUNT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1483,7 +1644,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1504,7 +1670,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1512,37 +1678,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description EXTERNAL_ACCOUNT: the account signs in at a trusted external issuer, which manages its password, sessions and email */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "EXTERNAL_ACCOUNT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1550,7 +1736,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1573,7 +1764,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionList"];
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1581,28 +1772,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1610,7 +1816,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1633,16 +1844,21 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1650,37 +1866,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1688,7 +1924,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1715,34 +1956,49 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1750,16 +2006,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
         };
@@ -1784,34 +2050,49 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field; TOKEN_INVALID: the token from the email link is unknown, expired, already used, or no longer matches the account */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "TOKEN_INVALID";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1819,19 +2100,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1839,7 +2130,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1862,7 +2158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -1870,28 +2166,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description EXTERNAL_ACCOUNT: the account signs in at a trusted external issuer, which manages its password, sessions and email */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "EXTERNAL_ACCOUNT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1899,19 +2210,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1919,7 +2240,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1944,43 +2270,63 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field; TOKEN_INVALID: the token from the email link is unknown, expired, already used, or no longer matches the account */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "TOKEN_INVALID";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1988,7 +2334,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2018,16 +2369,21 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2035,28 +2391,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2064,7 +2435,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2100,16 +2476,21 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2117,46 +2498,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description QUOTA_EXCEEDED: the account has as many tasks as it may have */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "QUOTA_EXCEEDED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Idempotency key reused with a different body (codes: IDEMPOTENCY_KEY_REUSED) */
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was already used with a different body */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem422"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 422;
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2164,19 +2570,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2184,7 +2600,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2211,16 +2632,21 @@ export interface operations {
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2228,37 +2654,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Sync again from since=0 (codes: RESYNC_REQUIRED) */
+            /** @description RESYNC_REQUIRED: the changes after `since` are no longer all known: sync again from since=0 */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem410"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 410;
+                        /** @enum {string} */
+                        code?: "RESYNC_REQUIRED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2266,7 +2712,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2289,7 +2740,21 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2297,34 +2762,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED) (codes: INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, ORIGIN_NOT_ALLOWED, QUOTA_EXCEEDED) */
+            /** @description ORIGIN_NOT_ALLOWED: the Origin of the WebSocket is not allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "ORIGIN_NOT_ALLOWED";
+                    };
                 };
             };
-            /** @description Not a WebSocket request (codes: UPGRADE_REQUIRED) */
+            /** @description UPGRADE_REQUIRED: not a WebSocket request */
             426: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem426"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 426;
+                        /** @enum {string} */
+                        code?: "UPGRADE_REQUIRED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
         };
@@ -2347,7 +2832,7 @@ export interface operations {
                     "application/json": components["schemas"]["LiveTicket"];
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2355,28 +2840,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2384,7 +2884,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2411,16 +2916,21 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2428,37 +2938,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2466,7 +2996,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2500,16 +3035,21 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2517,46 +3057,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+            /** @description PRECONDITION_FAILED: If-Match names a version of the task that is no longer current; nothing changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem412"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 412;
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2564,19 +3129,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2584,7 +3159,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2610,16 +3190,21 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2627,37 +3212,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+            /** @description PRECONDITION_FAILED: If-Match names a version of the task that is no longer current; nothing changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem412"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 412;
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2665,19 +3270,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2685,7 +3300,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2719,16 +3339,21 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2736,46 +3361,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+            /** @description PRECONDITION_FAILED: If-Match names a version of the task that is no longer current; nothing changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem412"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 412;
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not JSON (codes: UNSUPPORTED_MEDIA_TYPE) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem415"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 415;
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2783,19 +3433,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2803,7 +3463,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2838,16 +3503,21 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Validation failed (body, query or path), malformed JSON or unknown body fields (codes: VALIDATION_FAILED, TOKEN_INVALID) */
+            /** @description VALIDATION_FAILED: the request (body, query, path or a header) is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem400"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong) (codes: UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_CREDENTIALS) */
+            /** @description UNAUTHENTICATED: no valid credentials, or their session has ended; TOKEN_EXPIRED: the access token has expired: refresh it */
             401: {
                 headers: {
                     /** @description Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED) */
@@ -2855,37 +3525,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "TOKEN_EXPIRED";
+                    };
                 };
             };
-            /** @description Not found (or not yours) (codes: NOT_FOUND) */
+            /** @description NOT_FOUND: not found (or not yours) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem404"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description If-Match names a version of the task that is no longer current; nothing changed (codes: PRECONDITION_FAILED) */
+            /** @description PRECONDITION_FAILED: If-Match names a version of the task that is no longer current; nothing changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem412"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 412;
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB (codes: PAYLOAD_TOO_LARGE) */
+            /** @description PAYLOAD_TOO_LARGE: the body is over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem413"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Rate limited; see Retry-After (codes: RATE_LIMITED) */
+            /** @description RATE_LIMITED: rate limited; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2893,19 +3583,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
-            /** @description Database or sign-in provider unavailable; see Retry-After (codes: DATABASE_UNAVAILABLE, AUTH_PROVIDER_UNAVAILABLE) */
+            /** @description DATABASE_UNAVAILABLE: the database is unavailable; see Retry-After; AUTH_PROVIDER_UNAVAILABLE: a trusted external issuer's signing keys cannot be fetched; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2913,7 +3613,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2936,13 +3641,18 @@ export interface operations {
                     "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
-            /** @description Internal error or invalid configuration (codes: INTERNAL, CONFIG_INVALID) */
+            /** @description INTERNAL: an unexpected error; CONFIG_INVALID: the service is misconfigured */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem500"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {number} */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "INTERNAL" | "CONFIG_INVALID";
+                    };
                 };
             };
         };

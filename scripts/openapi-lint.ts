@@ -4,8 +4,7 @@
 // rulesets coming from node_modules. It fails on any error or warning: a finding is fixed in the routes
 // and schemas, or its rule is switched off in the ruleset file, with the reason beside it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib/migrations.ts';
 import { servedOpenApiDocument } from './lib/served-openapi.ts';
@@ -77,7 +76,10 @@ function redocly(file: string): Finding[] {
   }));
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'task-api-openapi-'));
+// Under the project (test-artifacts/ is git-ignored), not the system's temporary directory: Spectral
+// applies the `overrides` of .spectral.yaml only to files below the ruleset's own directory.
+mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+const dir = mkdtempSync(join(ROOT, 'test-artifacts', 'openapi-lint-'));
 let failed = false;
 try {
   const file = join(dir, 'openapi.json');

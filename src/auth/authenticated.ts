@@ -2,7 +2,7 @@
 // and the requireUser middleware together, so the document and the behaviour cannot drift apart.
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { problemResponses } from '../http/openapi.ts';
+import { type Problems, problemResponses, problemsOf } from '../http/openapi.ts';
 import { requireUser } from './require-user.ts';
 
 // Any middleware, whatever its environment.
@@ -11,13 +11,20 @@ type RouteWithoutAuth = Omit<RouteConfig, 'security' | 'middleware'> & { middlew
 type WithRequireUser<M> = M extends readonly Middleware[] ? [typeof requireUser, ...M] : [typeof requireUser];
 
 export const BEARER_SECURITY = [{ bearerAuth: [] as string[] }];
-// 503: an external issuer's keys cannot be fetched (AUTH_PROVIDER_UNAVAILABLE).
-const unauthenticatedResponse = problemResponses(401, 503);
+/**
+ * requireUser's refusals: no valid token, or one whose session has ended (found by the route's own
+ * statement), 401; an expired one, 401; an external issuer whose keys cannot be fetched, 503.
+ */
+export const AUTHENTICATED_PROBLEMS = {
+  401: ['UNAUTHENTICATED', 'TOKEN_EXPIRED'],
+  503: ['AUTH_PROVIDER_UNAVAILABLE'],
+} as const satisfies Problems;
+type UnauthenticatedResponses = ReturnType<typeof problemResponses<[typeof AUTHENTICATED_PROBLEMS]>>;
 
 export type AuthenticatedRoute<R extends RouteWithoutAuth> = Omit<R, 'middleware' | 'responses'> & {
   security: typeof BEARER_SECURITY;
   middleware: WithRequireUser<R['middleware']>;
-  responses: R['responses'] & typeof unauthenticatedResponse;
+  responses: R['responses'] & UnauthenticatedResponses;
   getRoutingPath(): string;
 };
 
@@ -29,6 +36,7 @@ export function authenticatedRoute<P extends string, R extends RouteWithoutAuth 
     ...config,
     security: BEARER_SECURITY,
     middleware: [requireUser, ...(config.middleware ?? [])],
-    responses: { ...config.responses, ...unauthenticatedResponse },
+    // The route's own codes and requireUser's, merged per status (both may answer 503).
+    responses: { ...config.responses, ...problemResponses(problemsOf(config.responses), AUTHENTICATED_PROBLEMS) },
   } as RouteConfig) as unknown as AuthenticatedRoute<R>;
 }

@@ -4,6 +4,7 @@
 // whose `iss` is a trusted external issuer is verified against that issuer's keys, and only those.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
+import type { Problems } from '../http/openapi.ts';
 import { verifyAccessToken } from './access-tokens.ts';
 import type { AsCaller, Caller, SessionCaller } from './caller.ts';
 import { externalAccount, sessionEnded, tokenExpired, unauthenticated } from './errors.ts';
@@ -22,6 +23,9 @@ export function whileSessionLive<T>(result: AsCaller<T>): T {
   if (!result.sessionLive) throw sessionEnded();
   return result.value;
 }
+
+/** A route that calls sessionCaller. */
+export const SESSION_CALLER_PROBLEMS = { 403: ['EXTERNAL_ACCOUNT'] } as const satisfies Problems;
 
 /**
  * The caller, for a route that acts on this API's own session, email or password (sign-out,

@@ -5,6 +5,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { type OpenApiApp, problemResponses } from '../http/openapi.ts';
 import * as z from '../lib/zod.ts';
+import { finishProblemResponses } from './problems.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 
@@ -20,7 +21,7 @@ const openApiRoute = createRoute({
       description: 'The OpenAPI 3.1 document',
       content: { 'application/json': { schema: z.object({}).passthrough().openapi('OpenApiDocument') } },
     },
-    ...problemResponses(500),
+    ...problemResponses(),
   },
 });
 
@@ -34,7 +35,7 @@ export function openApiDocument(app: OpenApiApp, origin: string) {
       'An access token: the accessToken of a Session (HS256, pinned; iss, aud, exp checked), or an access token of an issuer listed in TRUSTED_ISSUERS (that issuer\u2019s asymmetric algorithms, pinned; iss, aud, exp checked against its JWKS). RFC8725.',
   });
   app.openAPIRegistry.registerPath(openApiRoute);
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Task API',
@@ -53,4 +54,6 @@ export function openApiDocument(app: OpenApiApp, origin: string) {
       { name: 'Tasks', description: 'The signed-in user\u2019s tasks' },
     ],
   });
+  finishProblemResponses(document);
+  return document;
 }

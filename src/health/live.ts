@@ -17,7 +17,7 @@ export const route = createRoute({
   responses: {
     200: { description: 'The API answers', content: { 'application/json': { schema: Live } } },
     // Like every route, behind the configuration check: a broken configuration is 500 CONFIG_INVALID.
-    ...problemResponses(500),
+    ...problemResponses(),
   },
 });
 

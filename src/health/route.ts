@@ -5,8 +5,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { AppRouteHandler } from '../env.ts';
 import { problemResponses } from '../http/openapi.ts';
-import { limitPerNetwork } from '../http/rate-limit.ts';
-import { withDatabase } from '../http/with-database.ts';
+import { limitPerNetwork, RATE_LIMIT_PROBLEMS } from '../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../http/with-database.ts';
 import * as z from '../lib/zod.ts';
 import { checkDatabase, HEALTHY_FOR_MS } from './check.ts';
 
@@ -27,7 +27,7 @@ export const route = createRoute({
   middleware: [limitHealthChecks, withDatabase] as const,
   responses: {
     200: { description: 'The API and its database answer', content: { 'application/json': { schema: Health } } },
-    ...problemResponses(429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, DATABASE_PROBLEMS),
   },
 });
 

@@ -4,7 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 
 // `status` is the code's usual status; `otherStatuses` lists any other it may be answered with, chosen
-// by the route (AppError's `status` option) and documented per status by problemResponses.
+// by the route (AppError's `status` option). Each route documents the codes it answers with, per status
+// (problemResponses in openapi.ts).
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   TOKEN_INVALID: { status: 400, title: 'Link invalid or expired' },
@@ -34,6 +35,17 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 type ProblemStatus = (typeof PROBLEMS)[ProblemCode]['status'];
+
+/** The statuses code `C` can be answered with, as a type: its own, and any of its `otherStatuses`. */
+type StatusesOfCode<C extends ProblemCode> =
+  | (typeof PROBLEMS)[C]['status']
+  | ((typeof PROBLEMS)[C] extends { otherStatuses: readonly (infer O)[] } ? O : never);
+/** Every status a problem is answered with. */
+export type ErrorStatus = StatusesOfCode<ProblemCode>;
+/** The codes that can be answered with status `S` (403 → INVALID_CREDENTIALS, EXTERNAL_ACCOUNT, …). */
+export type CodeAt<S extends ErrorStatus> = {
+  [C in ProblemCode]: S extends StatusesOfCode<C> ? C : never;
+}[ProblemCode];
 
 /** Every status a code can be answered with: its own, and any listed in `otherStatuses`. */
 export function statusesOf(code: ProblemCode): readonly number[] {

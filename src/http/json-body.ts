@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { AppError } from './errors.ts';
+import type { Problems } from './openapi.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 // The one media type the routes declare: application/json, whose only parameter may be charset=utf-8
@@ -37,6 +38,13 @@ function assertUtf8(bytes: ArrayBuffer): void {
  * bytes that are not UTF-8. A request
  * with no body and no Content-Type is not body-carrying: it goes on to validation (400).
  */
+/** What jsonBody and the body's validation refuse (malformed JSON is VALIDATION_FAILED too). */
+export const JSON_BODY_PROBLEMS = {
+  400: ['VALIDATION_FAILED'],
+  413: ['PAYLOAD_TOO_LARGE'],
+  415: ['UNSUPPORTED_MEDIA_TYPE'],
+} as const satisfies Problems;
+
 export const jsonBody = createMiddleware<AppEnv>((c, next) =>
   limitBody(c, async () => {
     const contentType = c.req.header('Content-Type');
@@ -65,6 +73,9 @@ export const IGNORED_REQUEST_BODY = {
   description: IGNORED_BODY_RULE,
   content: { '*/*': { schema: {} } },
 };
+
+/** What ignoredBody refuses. */
+export const IGNORED_BODY_PROBLEMS = { 413: ['PAYLOAD_TOO_LARGE'] } as const satisfies Problems;
 
 /** For routes whose body is ignored: still limited to 64 KiB. */
 export const ignoredBody = createMiddleware<AppEnv>((c, next) => limitBody(c, next));

@@ -3,7 +3,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import * as z from '../lib/zod.ts';
-import { AppError, PROBLEMS, type ProblemCode, statusesOf } from './errors.ts';
+import { AppError, type CodeAt, type ErrorStatus, PROBLEMS, type ProblemCode } from './errors.ts';
 
 export type OpenApiApp = OpenAPIHono<AppEnv>;
 
@@ -55,69 +55,51 @@ export const Problem = z
   })
   .openapi('Problem');
 
-const STATUS_DESCRIPTIONS: Record<number, string> = {
-  400: 'Validation failed (body, query or path), malformed JSON or unknown body fields',
-  401: 'Missing or invalid credentials (INVALID_CREDENTIALS names no field: it never tells which of email or password was wrong)',
-  403: 'Refused for this account: the password given is not its password (INVALID_CREDENTIALS, naming the field), it signs in at a trusted external issuer, which manages its password, sessions and email (EXTERNAL_ACCOUNT), or it has as many tasks as it may have (QUOTA_EXCEEDED), or the Origin of a WebSocket is not allowed (ORIGIN_NOT_ALLOWED)',
-  404: 'Not found (or not yours)',
-  405: 'Method not allowed on this path',
-  409: 'Conflict',
-  410: 'Sync again from since=0',
-  412: 'If-Match names a version of the task that is no longer current; nothing changed',
-  413: 'Body over 64 KiB',
-  415: 'Body is not JSON',
-  422: 'Idempotency key reused with a different body',
-  426: 'Not a WebSocket request',
-  429: 'Rate limited; see Retry-After',
-  500: 'Internal error or invalid configuration',
-  503: 'Database or sign-in provider unavailable; see Retry-After',
-};
+/**
+ * The codes a route can answer with, per status: `{ 404: ['NOT_FOUND'] }`. Each middleware that can
+ * refuse a request names its own (JSON_BODY_PROBLEMS, RATE_LIMIT_PROBLEMS, …); a route lists those of
+ * the middleware it uses and its handler's, and its OpenAPI responses document exactly these codes.
+ */
+export type Problems = { readonly [S in ErrorStatus]?: readonly CodeAt<S>[] };
 
-type ProblemStatus = keyof typeof STATUS_DESCRIPTIONS & number;
+/** What any route can answer: an unexpected failure, or the configuration check in front of every route. */
+export const EVERY_ROUTE_PROBLEMS = { 500: ['INTERNAL', 'CONFIG_INVALID'] } as const satisfies Problems;
+/** A route whose request (path, query or headers) is validated: the defaultHook above. */
+export const VALIDATION_PROBLEMS = { 400: ['VALIDATION_FAILED'] } as const satisfies Problems;
 
-const codesFor = (status: number) =>
-  (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => statusesOf(code).includes(status));
+/** Where a problem response keeps its codes until the document generator (src/docs/problems.ts) reads them. */
+export const PROBLEM_CODES = 'x-problem-codes';
 
-// Statuses whose answers carry Retry-After (seconds): a rate limiter's period (Workers rate limiting
-// allows 10 or 60 s) or DATABASE_RETRY_AFTER_SECONDS.
-const RETRY_AFTER = {
-  'Retry-After': {
-    description: 'Seconds to wait before retrying',
-    schema: { type: 'integer' as const, format: 'int32', minimum: 1, maximum: 60 },
-  },
-};
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: Problem } };
 
-const WWW_AUTHENTICATE = {
-  'WWW-Authenticate': {
-    description: 'Bearer error="invalid_token" when a token was sent (error_description="expired" for TOKEN_EXPIRED)',
-    schema: { type: 'string' as const },
-  },
-};
+type StatusesOf<P> = P extends unknown ? Extract<keyof P, ErrorStatus> : never;
 
-/** The Problem schema with `code` narrowed to the codes this status can carry (e.g. 404 → NOT_FOUND). */
-function problemFor(status: number) {
-  const [first, ...rest] = codesFor(status);
-  return Problem.extend({ code: z.enum([first, ...rest]), status: z.literal(status) }).openapi(`Problem${status}`);
-}
-
-/** The problem+json responses a route can return, for its OpenAPI definition. */
-export function problemResponses<const S extends ProblemStatus>(...statuses: S[]) {
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: `${STATUS_DESCRIPTIONS[status]} (codes: ${codesFor(status).join(', ')})`,
-        ...(status === 429 || status === 503
-          ? { headers: RETRY_AFTER }
-          : status === 401
-            ? { headers: WWW_AUTHENTICATE }
-            : {}),
-        content: { 'application/problem+json': { schema: problemFor(status) } },
-      },
-    ]),
-    // Typed as the general Problem, so every route's error responses have one shape in typed clients.
-  ) as unknown as Record<
-    S,
+/**
+ * A route's problem+json responses: for each status, the codes of all `problems` together, and always
+ * EVERY_ROUTE_PROBLEMS. The Worker keeps only the code lists; the document generator gives each
+ * response its description, headers and a schema whose `code` is narrowed to them.
+ */
+export function problemResponses<const P extends readonly Problems[]>(...problems: P) {
+  const responses: Record<string, { description: string; [PROBLEM_CODES]: ProblemCode[]; content: object }> = {};
+  for (const set of [EVERY_ROUTE_PROBLEMS, ...problems]) {
+    for (const [status, codes] of Object.entries(set) as [string, ProblemCode[]][]) {
+      const listed = responses[status]?.[PROBLEM_CODES] ?? [];
+      const merged = [...listed, ...codes.filter((code) => !listed.includes(code))];
+      responses[status] = { description: '', [PROBLEM_CODES]: merged, content: PROBLEM_CONTENT };
+    }
+  }
+  // Typed as the general Problem, so every route's error responses have one shape in typed clients.
+  return responses as unknown as Record<
+    StatusesOf<P[number]> | 500,
     { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
   >;
+}
+
+/** The codes of the problem responses in `responses` (made by problemResponses), per status. */
+export function problemsOf(responses: object): Problems {
+  const problems: Record<string, ProblemCode[]> = {};
+  for (const [status, response] of Object.entries(responses)) {
+    if (response[PROBLEM_CODES]) problems[status] = response[PROBLEM_CODES];
+  }
+  return problems;
 }

@@ -14,6 +14,10 @@ import type { AppEnv } from '../env.ts';
 import { keyedHash } from '../lib/keyed-hash.ts';
 import { AppError } from './errors.ts';
 import { clientIp, networkKey } from './network.ts';
+import type { Problems } from './openapi.ts';
+
+/** A rate-limited route (a missing binding is CONFIG_INVALID, which every route declares). */
+export const RATE_LIMIT_PROBLEMS = { 429: ['RATE_LIMITED'] } as const satisfies Problems;
 
 export const AUTH_RATE_LIMIT_PERIOD_SECONDS = 60;
 

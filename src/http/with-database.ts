@@ -3,6 +3,10 @@
 import { createMiddleware } from 'hono/factory';
 import { createDatabase, type Database } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
+import type { Problems } from './openapi.ts';
+
+/** A route that queries: the database unreachable or too slow (onError's DATABASE_UNAVAILABLE). */
+export const DATABASE_PROBLEMS = { 503: ['DATABASE_UNAVAILABLE'] } as const satisfies Problems;
 
 export interface DatabaseVariables {
   db: Database;

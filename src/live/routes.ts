@@ -7,9 +7,9 @@ import { liveSessionCondition } from '../auth/caller.ts';
 import { sessionEnded, unauthenticated } from '../auth/errors.ts';
 import type { AppRouteHandler } from '../env.ts';
 import { AppError } from '../http/errors.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../http/json-body.ts';
-import { problemResponses } from '../http/openapi.ts';
-import { withDatabase } from '../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../http/openapi.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../http/with-database.ts';
 import * as z from '../lib/zod.ts';
 import { TAGS } from '../tasks/schemas.ts';
 import type { LiveTasks } from './object.ts';
@@ -33,7 +33,7 @@ export const ticketRoute = authenticatedRoute({
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
     201: { description: 'The ticket', content: { 'application/json': { schema: LiveTicket } } },
-    ...problemResponses(413, 500, 503),
+    ...problemResponses(IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS),
   },
 });
 
@@ -68,7 +68,11 @@ export const connectRoute = createRoute({
   },
   responses: {
     101: { description: 'The WebSocket (closed with 4401 when the session ends)' },
-    ...problemResponses(401, 403, 426, 500),
+    ...problemResponses(VALIDATION_PROBLEMS, {
+      401: ['UNAUTHENTICATED'],
+      403: ['ORIGIN_NOT_ALLOWED'],
+      426: ['UPGRADE_REQUIRED'],
+    }),
   },
 });
 

@@ -3,6 +3,10 @@
 // the 403 of an account at its task quota.
 import { sessionEnded } from '../auth/errors.ts';
 import { AppError } from '../http/errors.ts';
+import type { Problems } from '../http/openapi.ts';
+
+/** A change of one task (PATCH, PUT, toggle, DELETE): missing (or not yours), or If-Match is stale. */
+export const TASK_CHANGE_PROBLEMS = { 404: ['NOT_FOUND'], 412: ['PRECONDITION_FAILED'] } as const satisfies Problems;
 
 export function taskNotFound(): AppError {
   return new AppError('NOT_FOUND', 'No such task');

@@ -9,8 +9,14 @@ import { MAX_EMAIL_LENGTH } from '../../src/auth/schemas.ts';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/config.ts';
 import { MAX_TASK_ID } from '../../src/db/schema.ts';
 import { OPENAPI_PATH, openApiDocument } from '../../src/docs/document.ts';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/http/errors.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, type ProblemCode, statusesOf } from '../../src/http/errors.ts';
 import { AUTH_RATE_LIMIT_PERIOD_SECONDS } from '../../src/http/rate-limit.ts';
+
+/** The codes a problem+json response of the document lists (its schema narrows the shared Problem). */
+function problemCodes(response: any): ProblemCode[] {
+  const schema = response.content['application/problem+json'].schema;
+  return schema.allOf.find((part: any) => part.properties?.code).properties.code.enum;
+}
 
 async function document() {
   const app = createApp();
@@ -103,17 +109,41 @@ describe('GET /api/openapi.json', () => {
       for (const operation of Object.values(operations)) {
         for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
           if (status === '429' || status === '503') expect(response.headers?.['Retry-After']).toBeDefined();
-          if (status === '404') {
-            const ref = response.content['application/problem+json'].schema.$ref as string;
-            const schema = doc.components.schemas[ref.split('/').pop() as string];
-            const narrowed = (schema.allOf ?? [schema]).find((part: any) => part.properties?.code);
-            expect(narrowed.properties.code.enum).toEqual(['NOT_FOUND']);
+          if (Number(status) >= 400) {
+            for (const code of problemCodes(response)) expect(statusesOf(code)).toContain(Number(status));
             checked += 1;
           }
+          if (status === '404') expect(problemCodes(response)).toEqual(['NOT_FOUND']);
         }
       }
     }
-    expect(checked).toBeGreaterThan(3);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('lists, per operation, only the codes that operation can answer with', async () => {
+    const { doc } = await document();
+    const codes = (path: string, method: string, status: number) =>
+      problemCodes(doc.paths[path][method].responses[status]);
+    // requireUser's 401s, never signin's INVALID_CREDENTIALS
+    expect(codes('/api/tasks', 'get', 401)).toEqual(['UNAUTHENTICATED', 'TOKEN_EXPIRED']);
+    expect(codes('/api/auth/signin', 'post', 401)).toEqual(['INVALID_CREDENTIALS']);
+    // a refresh token is refused, but no access token is read
+    expect(codes('/api/auth/refresh', 'post', 401)).toEqual(['UNAUTHENTICATED']);
+    // email-link tokens only where an email-link token is read
+    expect(codes('/api/tasks/{id}', 'get', 400)).toEqual(['VALIDATION_FAILED']);
+    expect(codes('/api/auth/verify-email', 'post', 400)).toEqual(['VALIDATION_FAILED', 'TOKEN_INVALID']);
+    // each 403 its own
+    expect(codes('/api/tasks', 'post', 403)).toEqual(['QUOTA_EXCEEDED']);
+    expect(codes('/api/auth/password', 'post', 403)).toEqual(['EXTERNAL_ACCOUNT', 'INVALID_CREDENTIALS']);
+    expect(codes('/api/tasks/live', 'get', 403)).toEqual(['ORIGIN_NOT_ALLOWED']);
+    // a sign-in provider outage only where requireUser runs; no database outage where nothing is queried
+    expect(codes('/api/auth/signup', 'post', 503)).toEqual(['DATABASE_UNAVAILABLE']);
+    expect(codes('/api/tasks', 'get', 503)).toEqual(['DATABASE_UNAVAILABLE', 'AUTH_PROVIDER_UNAVAILABLE']);
+    expect(doc.paths['/api/auth/password-reset'].post.responses['503']).toBeUndefined();
+    // each response says what its own codes mean, and no other code
+    const description = doc.paths['/api/tasks'].get.responses['401'].description as string;
+    expect(description).toContain('TOKEN_EXPIRED');
+    expect(description).not.toContain('INVALID_CREDENTIALS');
   });
 
   it('every operation declares a 2xx success, but the WebSocket (101)', async () => {

@@ -1,15 +1,15 @@
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts, limitPasswordChecksPerAccount } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitAuthAttempts, limitPasswordChecksPerAccount, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findCallerWithHash } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionEnded, wrongPassword } from '../errors.ts';
-import { sessionCaller, whileSessionLive } from '../require-user.ts';
+import { SESSION_CALLER_PROBLEMS, sessionCaller, whileSessionLive } from '../require-user.ts';
 import { ChangePasswordBody, Session } from '../schemas.ts';
 import { changePasswordAndRestart } from '../sessions/repository.ts';
 import { prepareSession, sessionResponse } from '../sessions/response.ts';
@@ -26,7 +26,9 @@ export const route = authenticatedRoute({
   request: { body: { required: true, content: { 'application/json': { schema: ChangePasswordBody } } } },
   responses: {
     200: { description: 'Password changed', content: { 'application/json': { schema: Session } } },
-    ...problemResponses(400, 403, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, SESSION_CALLER_PROBLEMS, {
+      403: ['INVALID_CREDENTIALS'],
+    }),
   },
 });
 

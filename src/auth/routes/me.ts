@@ -1,7 +1,7 @@
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { findCaller } from '../accounts/repository.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionEnded } from '../errors.ts';
@@ -18,7 +18,7 @@ export const route = authenticatedRoute({
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
     200: { description: 'The user the token belongs to', content: { 'application/json': { schema: UserEnvelope } } },
-    ...problemResponses(413, 500, 503),
+    ...problemResponses(IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS),
   },
 });
 

@@ -3,10 +3,10 @@
 
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitAuthAttempts, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { hashEmailToken, resetPasswordWithToken } from '../accounts/email-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
@@ -26,7 +26,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: PasswordResetConfirmBody } } } },
   responses: {
     204: { description: 'Password changed, every session revoked, the token used up' },
-    ...problemResponses(400, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, { 400: ['TOKEN_INVALID'] }),
   },
 });
 

@@ -6,9 +6,9 @@ import { createRoute } from '@hono/zod-openapi';
 import { sendLogged } from '../../email/deliver.ts';
 import { passwordResetEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts } from '../../http/rate-limit.ts';
+import { limitAuthAttempts, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
 import { withDatabase } from '../../http/with-database.ts';
 import { logEvent } from '../../lib/log.ts';
 import { createPasswordResetToken, newEmailToken } from '../accounts/email-tokens.ts';
@@ -30,7 +30,7 @@ export const route = createRoute({
         'Accepted. A link (valid 30 min) goes out only if the address has an account whose previous reset email is at least 60 s old, at most 3 an hour',
       content: { 'application/json': { schema: Accepted } },
     },
-    ...problemResponses(400, 413, 415, 429, 500),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS),
   },
 });
 

@@ -1,10 +1,10 @@
 // POST /api/auth/refresh: a new access token and a rotated refresh token for the same session.
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitRefreshAttempts } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitRefreshAttempts, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { auditAuth } from '../audit.ts';
 import { refreshRefused } from '../errors.ts';
@@ -25,7 +25,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: RefreshBody } } } },
   responses: {
     200: { description: 'New tokens for the session', content: { 'application/json': { schema: Session } } },
-    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, { 401: ['UNAUTHENTICATED'] }),
   },
 });
 

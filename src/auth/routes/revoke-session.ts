@@ -1,9 +1,9 @@
 // DELETE /api/auth/sessions/:id: end one session of the account (e.g. a lost device).
 
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
-import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../../http/openapi.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionNotFound } from '../errors.ts';
@@ -22,7 +22,7 @@ export const route = authenticatedRoute({
   request: { params: SessionIdParams },
   responses: {
     204: { description: 'The session has ended' },
-    ...problemResponses(400, 404, 413, 500, 503),
+    ...problemResponses(VALIDATION_PROBLEMS, IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS, { 404: ['NOT_FOUND'] }),
   },
 });
 

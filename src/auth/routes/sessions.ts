@@ -1,8 +1,8 @@
 // GET /api/auth/sessions: the account's live sessions (never a token or a hash).
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { whileSessionLive } from '../require-user.ts';
 import { SessionList } from '../schemas.ts';
@@ -18,7 +18,7 @@ export const route = authenticatedRoute({
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
     200: { description: 'Live sessions', content: { 'application/json': { schema: SessionList } } },
-    ...problemResponses(413, 500, 503),
+    ...problemResponses(IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS),
   },
 });
 

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts, limitSigninPerAccount } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitAuthAttempts, limitSigninPerAccount, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { hashCost, hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findUserWithHashByEmail } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
@@ -23,7 +23,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: SigninBody } } } },
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: Session } } },
-    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, { 401: ['INVALID_CREDENTIALS'] }),
   },
 });
 

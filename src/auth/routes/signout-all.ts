@@ -1,13 +1,13 @@
 // POST /api/auth/signout-all: every session of the account stops working at once.
 
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { endLiveSessions } from '../../live/notify.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionEnded } from '../errors.ts';
-import { sessionCaller } from '../require-user.ts';
+import { SESSION_CALLER_PROBLEMS, sessionCaller } from '../require-user.ts';
 import { endAllSessions } from '../sessions/repository.ts';
 
 export const route = authenticatedRoute({
@@ -20,7 +20,7 @@ export const route = authenticatedRoute({
   middleware: [ignoredBody, withDatabase] as const,
   responses: {
     204: { description: 'Every session has ended' },
-    ...problemResponses(403, 413, 500, 503),
+    ...problemResponses(IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS, SESSION_CALLER_PROBLEMS),
   },
 });
 

@@ -2,10 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { deliverLater } from '../../email/deliver.ts';
 import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitAuthAttempts, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { newEmailToken } from '../accounts/email-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { auditAuth } from '../audit.ts';
@@ -25,7 +25,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
   responses: {
     201: { description: 'Account created', content: { 'application/json': { schema: Session } } },
-    ...problemResponses(400, 409, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, { 409: ['EMAIL_TAKEN'] }),
   },
 });
 

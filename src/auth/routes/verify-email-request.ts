@@ -3,14 +3,14 @@
 import { deliverLater } from '../../email/deliver.ts';
 import { verificationEmail } from '../../email/messages.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitAuthAttempts } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitAuthAttempts, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { createVerificationToken, newEmailToken } from '../accounts/email-tokens.ts';
 import { authenticatedRoute } from '../authenticated.ts';
 import { sessionEnded } from '../errors.ts';
-import { sessionCaller } from '../require-user.ts';
+import { SESSION_CALLER_PROBLEMS, sessionCaller } from '../require-user.ts';
 import { Accepted } from '../schemas.ts';
 
 export const route = authenticatedRoute({
@@ -27,7 +27,7 @@ export const route = authenticatedRoute({
         'Accepted. A verification link (valid 24 h) goes to the account\u2019s current address only if its previous verification email (signup\u2019s included) is at least 60 s old, at most 3 an hour; the answer is the same either way',
       content: { 'application/json': { schema: Accepted } },
     },
-    ...problemResponses(403, 413, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS, SESSION_CALLER_PROBLEMS),
   },
 });
 

@@ -1,9 +1,9 @@
 // POST /api/auth/verify-email: the token from a verification email marks the address verified.
 import { createRoute } from '@hono/zod-openapi';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { hashEmailToken, verifyEmailWithToken } from '../accounts/email-tokens.ts';
 import { auditAuth } from '../audit.ts';
 import { emailLinkInvalid } from '../errors.ts';
@@ -20,7 +20,7 @@ export const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: VerifyEmailBody } } } },
   responses: {
     204: { description: 'The address is verified; the token is used up' },
-    ...problemResponses(400, 413, 415, 500, 503),
+    ...problemResponses(JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, { 400: ['TOKEN_INVALID'] }),
   },
 });
 

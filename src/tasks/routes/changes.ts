@@ -3,9 +3,9 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
-import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../../http/openapi.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { listChanges } from '../changes.ts';
 import { resyncRequired } from '../errors.ts';
 import { ChangePage, ChangesQuery, TAGS, toTaskDto } from '../schemas.ts';
@@ -21,7 +21,7 @@ export const route = authenticatedRoute({
   request: { query: ChangesQuery },
   responses: {
     200: { description: 'The changes', content: { 'application/json': { schema: ChangePage } } },
-    ...problemResponses(400, 410, 413, 500, 503),
+    ...problemResponses(VALIDATION_PROBLEMS, IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS, { 410: ['RESYNC_REQUIRED'] }),
   },
 });
 

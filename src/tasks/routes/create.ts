@@ -1,10 +1,10 @@
 // POST /api/tasks: one INSERT … RETURNING, or with an Idempotency-Key the claim-and-insert of idempotency.ts.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitTaskWrites } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitTaskWrites, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import * as z from '../../lib/zod.ts';
 import { publishChange } from '../../live/notify.ts';
 import { taskFailure } from '../errors.ts';
@@ -51,7 +51,10 @@ export const route = authenticatedRoute({
       },
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 403, 413, 415, 422, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, {
+      403: ['QUOTA_EXCEEDED'],
+      422: ['IDEMPOTENCY_KEY_REUSED'],
+    }),
   },
 });
 

@@ -1,11 +1,11 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
-import { problemResponses } from '../../http/openapi.ts';
-import { limitTaskWrites } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../../http/openapi.ts';
+import { limitTaskWrites, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { publishChange } from '../../live/notify.ts';
-import { taskFailure } from '../errors.ts';
+import { TASK_CHANGE_PROBLEMS, taskFailure } from '../errors.ts';
 import { IfMatchHeaders } from '../if-match.ts';
 import { deleteTask } from '../repository.ts';
 import { TAGS, TaskIdParams } from '../schemas.ts';
@@ -21,7 +21,13 @@ export const route = authenticatedRoute({
   request: { params: TaskIdParams, headers: IfMatchHeaders },
   responses: {
     204: { description: "Deleted, together with this user's stored Idempotency-Key responses that created it" },
-    ...problemResponses(400, 404, 412, 413, 429, 500, 503),
+    ...problemResponses(
+      RATE_LIMIT_PROBLEMS,
+      VALIDATION_PROBLEMS,
+      IGNORED_BODY_PROBLEMS,
+      DATABASE_PROBLEMS,
+      TASK_CHANGE_PROBLEMS,
+    ),
   },
 });
 

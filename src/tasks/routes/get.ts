@@ -1,8 +1,8 @@
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
-import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../../http/openapi.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { taskFailure } from '../errors.ts';
 import { ETAG_HEADER } from '../if-match.ts';
 import { findTask } from '../repository.ts';
@@ -20,7 +20,7 @@ export const route = authenticatedRoute({
   request: { params: TaskIdParams },
   responses: {
     200: { description: 'The task', headers: ETAG_HEADER, content: { 'application/json': { schema: Task } } },
-    ...problemResponses(400, 404, 413, 500, 503),
+    ...problemResponses(VALIDATION_PROBLEMS, IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS, { 404: ['NOT_FOUND'] }),
   },
 });
 

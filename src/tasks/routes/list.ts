@@ -2,9 +2,9 @@ import { authenticatedRoute } from '../../auth/authenticated.ts';
 import { whileSessionLive } from '../../auth/require-user.ts';
 import type { AppRouteHandler } from '../../env.ts';
 import { AppError } from '../../http/errors.ts';
-import { IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
-import { problemResponses } from '../../http/openapi.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../../http/json-body.ts';
+import { problemResponses, VALIDATION_PROBLEMS } from '../../http/openapi.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
 import { listTasks } from '../repository.ts';
@@ -21,7 +21,7 @@ export const route = authenticatedRoute({
   request: { query: ListTasksQuery },
   responses: {
     200: { description: 'A page of tasks', content: { 'application/json': { schema: TaskPage } } },
-    ...problemResponses(400, 413, 500, 503),
+    ...problemResponses(VALIDATION_PROBLEMS, IGNORED_BODY_PROBLEMS, DATABASE_PROBLEMS),
   },
 });
 

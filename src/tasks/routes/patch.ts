@@ -1,12 +1,12 @@
 // PATCH changes only the fields sent; one UPDATE … RETURNING.
 import { authenticatedRoute } from '../../auth/authenticated.ts';
 import type { AppRouteHandler } from '../../env.ts';
-import { jsonBody } from '../../http/json-body.ts';
+import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
-import { limitTaskWrites } from '../../http/rate-limit.ts';
-import { withDatabase } from '../../http/with-database.ts';
+import { limitTaskWrites, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
+import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
 import { publishChange } from '../../live/notify.ts';
-import { taskFailure } from '../errors.ts';
+import { TASK_CHANGE_PROBLEMS, taskFailure } from '../errors.ts';
 import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { updateTask } from '../repository.ts';
 import { PatchTaskBody, TAGS, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
@@ -30,7 +30,7 @@ export const route = authenticatedRoute({
       headers: ETAG_HEADER,
       content: { 'application/json': { schema: Task } },
     },
-    ...problemResponses(400, 404, 412, 413, 415, 429, 500, 503),
+    ...problemResponses(RATE_LIMIT_PROBLEMS, JSON_BODY_PROBLEMS, DATABASE_PROBLEMS, TASK_CHANGE_PROBLEMS),
   },
 });
 

@@ -183,6 +183,12 @@ describe('GET /api/tasks/live', () => {
     socket.close();
   });
 
+  it('a ticket over 512 characters is 400 VALIDATION_FAILED, before anything else is looked at', async () => {
+    const response = await upgrade(`/api/tasks/live?ticket=${'a'.repeat(513)}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'ticket' }] });
+  });
+
   it('a ticket needs a live session: 401 after sign-out, and one issued before the sign-out is refused after it', async () => {
     const user = await signUp();
     const early = await ticketFor(user.token);

@@ -6,19 +6,65 @@ import type { Bindings } from '../../../src/bindings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDatabase } from '../../../src/db/client.ts';
 import worker from '../../../src/index.ts';
+import { OPENAPI_DOCUMENT } from './openapi-document.ts';
 
 export const BASE = 'http://api.test';
 
 /** A request through the deployed entry point with the test bindings. */
-export function api(path: string, init?: RequestInit): Promise<Response> {
-  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`${BASE}${path}`, init));
+export async function api(path: string, init?: RequestInit): Promise<Response> {
+  const request = new Request(`${BASE}${path}`, init);
+  return documented(request, await (exports as unknown as { default: Fetcher }).default.fetch(request));
 }
 
 /** A request through the Worker entry with some bindings replaced (e.g. a broken configuration). */
 export async function apiWith(overrides: Partial<Record<keyof Bindings, unknown>>, path: string, init?: RequestInit) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Bindings, ctx);
+  const request = new Request(`${BASE}${path}`, init);
+  const response = await worker.fetch(request, { ...env, ...overrides } as Bindings, ctx);
   await waitOnExecutionContext(ctx);
+  return documented(request, response);
+}
+
+// The document's paths as the router matches them: literal paths (/api/tasks/changes) before templated
+// ones (/api/tasks/{id}), each path's methods its own. The document's own path is a static asset beside
+// the Worker, which answers it 404 like any path it does not serve.
+const PATHS = Object.entries(OPENAPI_DOCUMENT.paths)
+  .filter(([template]) => template !== '/api/openapi.json')
+  .map(([template, operations]) => ({
+    template,
+    operations,
+    pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
+    parameters: template.split('{').length,
+  }))
+  .sort((a, b) => a.parameters - b.parameters);
+
+/** The codes the document lists for one response of an operation (its schema narrows Problem's `code`). */
+function documentedCodes(response: any): string[] {
+  const schema = response?.content?.['application/problem+json']?.schema;
+  return schema?.allOf?.find((part: any) => part.properties?.code)?.properties.code.enum ?? [];
+}
+
+/**
+ * Every problem the suite provokes must be one its operation documents: the (status, code) of each
+ * problem+json answer is looked up in the OpenAPI document (client/openapi.json) under the operation the
+ * request matched, and an undocumented one fails the test that provoked it. Requests the document has no
+ * operation for (an unknown path's 404, a wrong method's 405) are not checked, nor HEAD (no body).
+ */
+export async function documented(request: Request, response: Response): Promise<Response> {
+  if (!response.headers.get('Content-Type')?.startsWith('application/problem+json')) return response;
+  const method = request.method.toLowerCase();
+  const pathname = new URL(request.url).pathname;
+  const path = PATHS.find((candidate) => candidate.pattern.test(pathname) && candidate.operations[method]);
+  if (!path) return response;
+  const operation = path.operations[method];
+  const { code } = (await response.clone().json()) as { code: string };
+  const codes = documentedCodes(operation.responses[response.status]);
+  if (!codes.includes(code)) {
+    throw new Error(
+      `${request.method} ${path.template} (${operation.operationId}) answered ${response.status} ${code}, ` +
+        `which its OpenAPI operation does not document (documented for ${response.status}: ${codes.join(', ') || 'nothing'})`,
+    );
+  }
   return response;
 }
 
