@@ -102,9 +102,11 @@ export async function serveOnWorkerd(
   copyFileSync(join(ROOT, 'bench', 'rate-limit-binding.js'), join(dir, 'rate-limit-binding.js'));
   // The bundle exports LiveTasks (the live-updates object) only when it is the project's own.
   const live = readFileSync(join(dir, 'index.js'), 'utf8').includes('LiveTasks');
+  // Bindings a Worker does not read cost nothing, so every Worker gets the limiters.
   const bindings = [
     ...texts,
-    ...(live ? ['(name = "LIVE", durableObjectNamespace = "LiveTasks")', ...limiters] : []),
+    ...limiters,
+    ...(live ? ['(name = "LIVE", durableObjectNamespace = "LiveTasks")'] : []),
   ].join(',\n      ');
   writeFileSync(
     join(dir, 'config.capnp'),
