@@ -61,7 +61,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/health/live": {
         $get: {
             input: {};
@@ -88,7 +87,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/auth/signup": {
         $post: {
             input: {
@@ -263,7 +261,6 @@ export type AppSchema = {
             status: 201;
         };
     };
-} & {
     "/api/auth/signin": {
         $post: {
             input: {
@@ -438,7 +435,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/auth/me": {
         $get: {
             input: {};
@@ -518,8 +514,177 @@ export type AppSchema = {
             outputFormat: "json";
             status: 200;
         };
+        $delete: {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 429;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 500;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 503;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {};
+            outputFormat: string;
+            status: 204;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 400;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 413;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 415;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 401;
+        } | {
+            input: {
+                json: {
+                    password: string;
+                };
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 403;
+        };
     };
-} & {
     "/api/auth/password": {
         $post: {
             input: {
@@ -715,180 +880,6 @@ export type AppSchema = {
             status: 403;
         };
     };
-} & {
-    "/api/auth/me": {
-        $delete: {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 429;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 500;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 503;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {};
-            outputFormat: string;
-            status: 204;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 400;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 413;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 415;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 401;
-        } | {
-            input: {
-                json: {
-                    password: string;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 403;
-        };
-    };
-} & {
     "/api/auth/refresh": {
         $post: {
             input: {
@@ -1055,7 +1046,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/auth/signout": {
         $post: {
             input: {};
@@ -1144,7 +1134,6 @@ export type AppSchema = {
             status: 403;
         };
     };
-} & {
     "/api/auth/signout-all": {
         $post: {
             input: {};
@@ -1233,7 +1222,6 @@ export type AppSchema = {
             status: 403;
         };
     };
-} & {
     "/api/auth/sessions": {
         $get: {
             input: {};
@@ -1315,7 +1303,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/auth/sessions/:id": {
         $delete: {
             input: {
@@ -1448,7 +1435,6 @@ export type AppSchema = {
             status: 404;
         };
     };
-} & {
     "/api/auth/password-reset": {
         $post: {
             input: {
@@ -1561,7 +1547,6 @@ export type AppSchema = {
             status: 202;
         };
     };
-} & {
     "/api/auth/password-reset/confirm": {
         $post: {
             input: {
@@ -1701,7 +1686,6 @@ export type AppSchema = {
             status: 415;
         };
     };
-} & {
     "/api/auth/verify-email/request": {
         $post: {
             input: {};
@@ -1806,7 +1790,6 @@ export type AppSchema = {
             status: 202;
         };
     };
-} & {
     "/api/auth/verify-email": {
         $post: {
             input: {
@@ -1919,7 +1902,6 @@ export type AppSchema = {
             status: 415;
         };
     };
-} & {
     "/api/tasks": {
         $get: {
             input: {
@@ -2060,20 +2042,16 @@ export type AppSchema = {
             outputFormat: "json";
             status: 200;
         };
-    };
-} & {
-    "/api/tasks": {
         $post: {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2091,15 +2069,14 @@ export type AppSchema = {
             status: 429;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2117,15 +2094,14 @@ export type AppSchema = {
             status: 500;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2143,15 +2119,14 @@ export type AppSchema = {
             status: 503;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2169,15 +2144,14 @@ export type AppSchema = {
             status: 400;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2195,15 +2169,14 @@ export type AppSchema = {
             status: 413;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2221,15 +2194,14 @@ export type AppSchema = {
             status: 415;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2247,15 +2219,14 @@ export type AppSchema = {
             status: 401;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2273,15 +2244,14 @@ export type AppSchema = {
             status: 403;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2299,15 +2269,14 @@ export type AppSchema = {
             status: 422;
         } | {
             input: {
-                header: {
-                    "idempotency-key"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "idempotency-key"?: string | undefined;
+                } | undefined;
             };
             output: {
                 id: number;
@@ -2322,7 +2291,6 @@ export type AppSchema = {
             status: 201;
         };
     };
-} & {
     "/api/tasks/changes": {
         $get: {
             input: {
@@ -2482,7 +2450,6 @@ export type AppSchema = {
             status: 200;
         };
     };
-} & {
     "/api/tasks/live": {
         $get: {
             input: {
@@ -2595,7 +2562,6 @@ export type AppSchema = {
             status: 426;
         };
     };
-} & {
     "/api/tasks/live/ticket": {
         $post: {
             input: {};
@@ -2672,7 +2638,6 @@ export type AppSchema = {
             status: 201;
         };
     };
-} & {
     "/api/tasks/:id": {
         $get: {
             input: {
@@ -2812,24 +2777,19 @@ export type AppSchema = {
             outputFormat: "json";
             status: 200;
         };
-    };
-} & {
-    "/api/tasks/:id": {
         $patch: {
             input: {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2850,16 +2810,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2880,16 +2838,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2910,16 +2866,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2940,16 +2894,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -2970,16 +2922,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3000,16 +2950,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3030,16 +2978,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3060,16 +3006,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 id: number;
@@ -3087,16 +3031,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title?: string | undefined;
                     description?: string | null | undefined;
                     completed?: boolean | undefined;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3113,24 +3055,19 @@ export type AppSchema = {
             outputFormat: "json";
             status: 412;
         };
-    };
-} & {
-    "/api/tasks/:id": {
         $put: {
             input: {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3151,16 +3088,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3181,16 +3116,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3211,16 +3144,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3241,16 +3172,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3271,16 +3200,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3301,16 +3228,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3331,16 +3256,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3361,16 +3284,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 id: number;
@@ -3388,16 +3309,14 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            } & {
                 json: {
                     title: string;
                     description: string | null;
                     completed: boolean;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3414,235 +3333,14 @@ export type AppSchema = {
             outputFormat: "json";
             status: 412;
         };
-    };
-} & {
-    "/api/tasks/:id/complete": {
-        $patch: {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 429;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 500;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 503;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 400;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 413;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 401;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 404;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                id: number;
-                title: string;
-                description: string | null;
-                completed: boolean;
-                version: number;
-                createdAt: string;
-                updatedAt: string;
-            };
-            outputFormat: "json";
-            status: 200;
-        } | {
-            input: {
-                param: {
-                    id: string;
-                };
-            } & {
-                header: {
-                    "if-match"?: string | undefined;
-                };
-            };
-            output: {
-                type: string;
-                title: string;
-                status: number;
-                detail: string;
-                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
-                requestId: string;
-                errors?: {
-                    path: string;
-                    message: string;
-                }[] | undefined;
-            };
-            outputFormat: "json";
-            status: 412;
-        };
-    };
-} & {
-    "/api/tasks/:id": {
         $delete: {
             input: {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3663,10 +3361,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3687,10 +3384,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3711,10 +3407,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {};
             outputFormat: string;
@@ -3724,10 +3419,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3748,10 +3442,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3772,10 +3465,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3796,10 +3488,9 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
-                };
+                } | undefined;
             };
             output: {
                 type: string;
@@ -3820,10 +3511,216 @@ export type AppSchema = {
                 param: {
                     id: string;
                 };
-            } & {
-                header: {
+                header?: {
                     "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 412;
+        };
+    };
+    "/api/tasks/:id/complete": {
+        $patch: {
+            input: {
+                param: {
+                    id: string;
                 };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 429;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 500;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 503;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 400;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 413;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 401;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: "VALIDATION_FAILED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "EXTERNAL_ACCOUNT" | "ORIGIN_NOT_ALLOWED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PRECONDITION_FAILED" | "RESYNC_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UPGRADE_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "CONFIG_INVALID" | "DATABASE_UNAVAILABLE" | "AUTH_PROVIDER_UNAVAILABLE";
+                requestId: string;
+                errors?: {
+                    path: string;
+                    message: string;
+                }[] | undefined;
+            };
+            outputFormat: "json";
+            status: 404;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
+            };
+            output: {
+                id: number;
+                title: string;
+                description: string | null;
+                completed: boolean;
+                version: number;
+                createdAt: string;
+                updatedAt: string;
+            };
+            outputFormat: "json";
+            status: 200;
+        } | {
+            input: {
+                param: {
+                    id: string;
+                };
+                header?: {
+                    "if-match"?: string | undefined;
+                } | undefined;
             };
             output: {
                 type: string;

@@ -1,8 +1,11 @@
 // createApp(): every middleware and route registration, in one readable place. Runtime-neutral:
 // the Worker entry (index.ts) is the only place that knows it runs on Workers.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Schema } from 'hono/types';
 import * as auth from './auth/routes/index.ts';
 import * as liveness from './health/live.ts';
 import * as health from './health/route.ts';
+import type { ClientSchema } from './http/client-schema.ts';
 import { cors } from './http/cors.ts';
 import { AppError } from './http/errors.ts';
 import { answerWrongMethods } from './http/method-not-allowed.ts';
@@ -61,6 +64,12 @@ export function createApp() {
   return routes;
 }
 
-/** The app's type, for typed clients: `hc<AppType>(baseUrl)` from `hono/client`. */
-export type AppType = ReturnType<typeof createApp>;
+/**
+ * The app's type, for typed clients: `hc<AppType>(baseUrl)` from `hono/client`. Its routes' inputs as a
+ * client sends them (ClientSchema: no `header: {}` where every header is optional).
+ */
+export type AppType =
+  ReturnType<typeof createApp> extends OpenAPIHono<infer Env, infer S extends Schema, infer BasePath>
+    ? OpenAPIHono<Env, ClientSchema<S>, BasePath>
+    : never;
 export type { AppEnv } from './env.ts';

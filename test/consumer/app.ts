@@ -9,14 +9,17 @@ const api = 'https://task-api.example.workers.dev';
 
 export async function withTheTypedClient(accessToken: string): Promise<string[]> {
   const client = hc<AppType>(api, { headers: { Authorization: `Bearer ${accessToken}` } });
-  const created = await client.api.tasks.$post({ header: {}, json: { title: 'Buy milk' } });
+  const created = await client.api.tasks.$post({ json: { title: 'Buy milk' } });
   if (created.status === 201) {
     const task = await created.json();
     const id: number = task.id;
     void id;
   }
   // @ts-expect-error the owner is implied by the token: a body cannot name it
-  await client.api.tasks.$post({ header: {}, json: { title: 'x', userId: 'someone' } });
+  await client.api.tasks.$post({ json: { title: 'x', userId: 'someone' } });
+  // Optional headers (Idempotency-Key, If-Match) need no `header: {}`; sent, they are typed.
+  await client.api.tasks[':id'].complete.$patch({ param: { id: '1' } });
+  await client.api.tasks[':id'].$delete({ param: { id: '1' }, header: { 'if-match': '"3"' } });
   const page = await client.api.tasks.$get({ query: { limit: '20' } });
   if (page.status !== 200) return [];
   const { items } = await page.json();

@@ -25,7 +25,7 @@ describe('hc<AppType>', () => {
       fetch: fetchThroughWorker,
       headers: { Authorization: `Bearer ${session.accessToken}` },
     });
-    const created = await client.api.tasks.$post({ header: {}, json: { title: 'from the typed client' } });
+    const created = await client.api.tasks.$post({ json: { title: 'from the typed client' } });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
     const task = await created.json();
@@ -36,6 +36,17 @@ describe('hc<AppType>', () => {
     if (list.status !== 200) return;
     const page = await list.json();
     expect(page.items.map((item) => item.id)).toEqual([task.id]);
+
+    // Optional headers need no `header` (above); sent, they are typed and honoured.
+    const key = crypto.randomUUID();
+    const once = await client.api.tasks.$post({ header: { 'idempotency-key': key }, json: { title: 'once' } });
+    const replayed = await client.api.tasks.$post({ header: { 'idempotency-key': key }, json: { title: 'once' } });
+    expect([once.status, replayed.status]).toEqual([201, 201]);
+    expect(replayed.headers.get('Idempotent-Replayed')).toBe('true');
+    if (once.status !== 201) return;
+    const onceTask = await once.json();
+    const removed = await client.api.tasks[':id'].$delete({ param: { id: String(onceTask.id) } });
+    expect(removed.status).toBe(204);
 
     const etag = created.headers.get('ETag');
     expect(etag).toBe('"1"');
