@@ -5,8 +5,8 @@
 //   each nonce until the ticket expires) and refuses tickets issued before an explicit end of their
 //   session (a ticket taken just before a sign-out).
 // - After each committed write the Worker posts the change; it goes to every socket of the user.
-// - An explicit end of sessions (sign-out, revocation, a replayed refresh token, password change or reset,
-//   account deletion) closes their sockets with 4401. A session that ends by time is found by the alarm:
+// - An explicit end of sessions (sign-out, revocation, a replayed refresh token, the limit of live sessions,
+//   password change or reset, account deletion) closes their sockets with 4401. A session that ends by time is found by the alarm:
 //   each socket keeps its session's end as known when the ticket was issued (a later refresh moves the
 //   idle end, so the client just reconnects with a fresh ticket), and the alarm is set for the earliest end.
 import { DurableObject } from 'cloudflare:workers';

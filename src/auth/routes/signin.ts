@@ -4,6 +4,7 @@ import { JSON_BODY_PROBLEMS, jsonBody } from '../../http/json-body.ts';
 import { problemResponses } from '../../http/openapi.ts';
 import { limitAuthAttempts, limitSigninPerAccount, RATE_LIMIT_PROBLEMS } from '../../http/rate-limit.ts';
 import { DATABASE_PROBLEMS, withDatabase } from '../../http/with-database.ts';
+import { endLiveSessions } from '../../live/notify.ts';
 import { hashCost, hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { findUserWithHashByEmail } from '../accounts/repository.ts';
 import { auditAuth } from '../audit.ts';
@@ -53,5 +54,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
     throw invalidCredentials('The email or password is incorrect');
   }
   await auditAuth(c, 'signin', 'success', { userId: user.id });
+  // A session the limit of live sessions ended closes its live sockets, as a sign-out would.
+  for (const sessionId of opened.endedSessionIds) endLiveSessions(c, user.id, sessionId);
   return c.json(await sessionResponse(opened, refreshToken, config), 200);
 };

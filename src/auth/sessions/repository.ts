@@ -99,7 +99,7 @@ export async function signupWithSession(
  * Signin's second statement: a session, only if the hash is still the one just verified; undefined
  * otherwise, and when the account was deleted meanwhile. When the account already has MAX_LIVE_SESSIONS
  * live sessions, the least recently used beyond the newest 99 end (revoked_reason 'session_limit'), in
- * the same statement and only if the new one opens. (Signup's and the password change's statements
+ * the same statement and only if the new one opens; their ids come back (`endedSessionIds`). (Signup's and the password change's statements
  * open a session that is the account's only live one, so only signin can reach the limit; concurrent
  * signins may pass it briefly, until the next one.) With `rehash`
  * (the stored hash was made at another cost than the configured one), the same statement replaces the
@@ -112,7 +112,7 @@ export async function openSession(
   verifiedHash: string,
   session: NewSession,
   rehash?: string,
-): Promise<OpenedSession | undefined> {
+): Promise<(OpenedSession & { endedSessionIds: string[] }) | undefined> {
   const verifiedUser = sql`from ${users} u where u.id = ${userId} and u.password_hash = ${verifiedHash}`;
   // Every part of one statement sees the same snapshot: the insert still finds the verified hash.
   const rehashed = rehash
@@ -132,9 +132,11 @@ export async function openSession(
             order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc
            offset ${MAX_LIVE_SESSIONS - 1})
         returning ${sessions.id})
-      select u.*, s.id as session_id, s.idle_expires_at as session_ends_at
+      select u.*, s.id as session_id, s.idle_expires_at as session_ends_at,
+             array(select id from evicted) as ended_session_ids
         from new_session s join ${users} u on u.id = s.user_id`);
-    return rows[0] && readOpened(rows[0]);
+    // The sessions the limit ended: their live sockets are closed by the route.
+    return rows[0] && { ...readOpened(rows[0]), endedSessionIds: rows[0].ended_session_ids as string[] };
   } catch (error) {
     // The statement's snapshot still had the user, but a deletion committed before the session row's
     // foreign-key check (which waits for it): the account is gone, as if the password were wrong.

@@ -283,6 +283,28 @@ describe('sockets end with their session (close code 4401)', () => {
     other.close();
   });
 
+  it("a session ended by the limit of live sessions closes its sockets; the others' stay", async () => {
+    const user = await signUp();
+    const oldest = await liveSocket(user.token);
+    const otherToken = await secondSession(user);
+    const other = await liveSocket(otherToken);
+    // The account at the limit: 98 more sessions, used 1 to 98 minutes ago; signup's was last used a day ago.
+    await queryDatabase(`update sessions set last_used_at = now() - interval '1 day' where id = $1`, [user.sessionId]);
+    await queryDatabase(
+      `insert into sessions (user_id, refresh_token_hash, idle_expires_at, expires_at, created_at, last_used_at)
+       select $1, md5(random()::text) || md5(random()::text), now() + interval '1 day', now() + interval '2 days',
+              now() - make_interval(mins => i), now() - make_interval(mins => i)
+         from generate_series(1, 98) i`,
+      [user.userId],
+    );
+    // The 101st session ends the least recently used one: signup's.
+    await secondSession(user);
+    expect(await within(oldest.closed, 5000, 'the socket of the session the limit ended')).toBe(4401);
+    await api('/api/tasks', jsonRequest({ title: 'after the limit' }, { headers: bearer(otherToken) }));
+    expect(await other.next()).toMatchObject({ type: 'change', seq: 1 });
+    other.close();
+  });
+
   it('a session that ends by time: the object closes its socket at the end the ticket carried (its alarm)', async () => {
     const client = await newClient();
     const ticket = await issueTicket(secretKey, {
