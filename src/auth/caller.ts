@@ -57,18 +57,18 @@ export function externalAccountSetup(caller: Caller): SQL {
     `;
 }
 
-/**
- * The caller as placeholders, for a statement prepared once per shape (db/prepared.ts): the shape's
- * key must include `callerShape(caller)`, and the values come from `callerValues(caller)`.
- */
-export function callerTemplate(caller: Caller): Caller {
-  const userId = parameter<UserId>('userId');
-  if (!caller.external) return { userId, sessionId: parameter<string>('sessionId') };
-  return { userId, external: { issuer: parameter<string>('issuer'), subject: parameter<string>('subject') } };
+/** All a prepared statement's text depends on about its caller (db/prepared.ts): the rest are values. */
+export type CallerKind = 'session' | 'external';
+
+export function callerKind(caller: Caller): CallerKind {
+  return caller.external ? 'external' : 'session';
 }
 
-export function callerShape(caller: Caller): string {
-  return caller.external ? 'external' : 'session';
+/** A caller of that kind as placeholders, whose values come from `callerValues(caller)`. */
+export function callerTemplate(kind: CallerKind): Caller {
+  const userId = parameter<UserId>('userId');
+  if (kind === 'session') return { userId, sessionId: parameter<string>('sessionId') };
+  return { userId, external: { issuer: parameter<string>('issuer'), subject: parameter<string>('subject') } };
 }
 
 /** The placeholders' values. The user id is checked here, where a template's owner filter gets it. */
@@ -81,11 +81,10 @@ export function callerValues(caller: Caller): StatementValues {
 export type AsCaller<T> = { sessionLive: false } | { sessionLive: true; value: T };
 
 /**
- * Runs `statement` (which must put the given `sessionLive` condition in its WHERE) and reports whether
- * the session was live, in the same statement: `with live as (…), result as (statement) select …`.
- * Result rows are keyed by column name; rows without an `id` are the empty side of the join.
+ * `statement` (which must put the given `sessionLive` condition in its WHERE) with whether the session
+ * was live, in the same statement: `with live as (…), result as (statement) select …`. Result rows are
+ * keyed by column name; rows without an `id` are the empty side of the join (asCallerRows).
  */
-/** The statement runAsCaller sends (exposed so tests can EXPLAIN exactly what runs). */
 export function asCallerStatement(caller: Caller, statement: (sessionLive: SQL) => SQLWrapper, orderBy?: SQL): SQL {
   return sql`
     with ${externalAccountSetup(caller)}live as (select ${liveSessionCondition(caller)} as alive),
@@ -94,6 +93,7 @@ export function asCallerStatement(caller: Caller, statement: (sessionLive: SQL) 
     ${orderBy ? sql`order by ${orderBy}` : sql``}`;
 }
 
+/** Runs asCallerStatement and reports whether the session was live, and the statement's rows. */
 export async function runAsCaller(
   db: Database,
   caller: Caller,

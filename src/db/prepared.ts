@@ -4,8 +4,9 @@
 // its values do. Drizzle stays the one place SQL is written: a shape is built with `sql.placeholder`s
 // where values go (`parameter(name)`), and Drizzle's `fillPlaceholders` puts the values in.
 //
-// The rule that keeps this safe: everything a builder reads from the request is either a placeholder or
-// part of the shape's key. A value spliced into a cached shape would be served to every later request.
+// The rule that keeps this safe: a builder reads only its shape and placeholders. A shape is plain data
+// and is its own key (as JSON), so two requests share a text only when everything it was built from is
+// equal; a value spliced into a text would be served to every later request.
 import { fillPlaceholders, type Query, type SQLWrapper, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './client.ts';
@@ -23,12 +24,13 @@ export function parameter<T>(name: string): T {
 }
 
 /**
- * Statements of one kind, built by `build(shape, db)` the first time a shape (named by its key) is run.
- * `db` only lends its query builders (`db.update(…)`); nothing of it stays in the text.
+ * Statements of one kind, built by `build(shape, db)` the first time a shape is run. `db` only lends its
+ * query builders (`db.update(…)`); nothing of it stays in the text.
  */
-export function preparedStatements<Shape>(build: (shape: Shape, db: Database) => SQLWrapper) {
+export function preparedStatements<Shape extends object>(build: (shape: Shape, db: Database) => SQLWrapper) {
   const built = new Map<string, Query>();
-  const queryOf = (db: Database, key: string, shape: Shape): Query => {
+  const queryOf = (db: Database, shape: Shape): Query => {
+    const key = JSON.stringify(shape);
     let query = built.get(key);
     if (!query) {
       query = dialect.sqlToQuery(build(shape, db).getSQL());
@@ -38,14 +40,14 @@ export function preparedStatements<Shape>(build: (shape: Shape, db: Database) =>
   };
   return {
     /** Runs the shape with these values; rows keyed by column name. One statement, one round trip. */
-    async run(db: Database, key: string, shape: Shape, values: StatementValues): Promise<Record<string, unknown>[]> {
-      const query = queryOf(db, key, shape);
+    async run(db: Database, shape: Shape, values: StatementValues): Promise<Record<string, unknown>[]> {
+      const query = queryOf(db, shape);
       const result = await db.$client.query(query.sql, fillPlaceholders(query.params, values), { fullResults: true });
       return result.rows as Record<string, unknown>[];
     },
     /** The text and parameters `run` sends (for tests that EXPLAIN exactly what runs). */
-    query(db: Database, key: string, shape: Shape, values: StatementValues): Query {
-      const query = queryOf(db, key, shape);
+    query(db: Database, shape: Shape, values: StatementValues): Query {
+      const query = queryOf(db, shape);
       return { sql: query.sql, params: fillPlaceholders(query.params, values) };
     },
   };

@@ -7,7 +7,8 @@ import {
   asCallerRows,
   asCallerStatement,
   type Caller,
-  callerShape,
+  type CallerKind,
+  callerKind,
   callerTemplate,
   callerValues,
   externalAccountSetup,
@@ -74,7 +75,7 @@ export interface ListOptions {
 
 /** What a listing statement's text depends on; its values are placeholders. */
 interface ListShape {
-  caller: Caller;
+  caller: CallerKind;
   status: TaskStatus;
   order: ListOrder;
   afterCursor: boolean;
@@ -108,12 +109,11 @@ const listStatements = preparedStatements((shape: ListShape, db) => {
   return asCallerStatement(caller, (live) => pageQuery(db, shape, caller, live), pageOrder(shape.order));
 });
 
-function listStatement(caller: Caller, options: ListOptions): [string, ListShape, StatementValues] {
+function listStatement(caller: Caller, options: ListOptions): [ListShape, StatementValues] {
   const { status, order, cursor } = options;
-  const shape = { caller, status, order, afterCursor: cursor !== undefined };
-  const key = `${callerShape(caller)} ${status} ${order} ${shape.afterCursor}`;
+  const shape = { caller: callerKind(caller), status, order, afterCursor: cursor !== undefined };
   const values = { ...callerValues(caller), rows: options.limit + 1 };
-  return [key, shape, cursor ? { ...values, cursorCreatedAt: cursor.createdAt, cursorId: cursor.id } : values];
+  return [shape, cursor ? { ...values, cursorCreatedAt: cursor.createdAt, cursorId: cursor.id } : values];
 }
 
 export async function listTasks(
@@ -158,18 +158,13 @@ export function roomForTask(owner: UserId, max: number | SQL): SQL {
 /** The foreign keys a create meets when the account is deleted under it: the session is over. */
 export const ACCOUNT_GONE_CONSTRAINTS = ['fk_tasks_user_id', 'fk_user_change_counters_user_id'];
 
-/**
- * Inserts the task for a live session, if the account has room for it (fewer than `maxTasks`): one
- * statement. Columns not named take their defaults from the table (id, timestamps). An account deleted
- * while this runs surfaces as a foreign-key violation: the session is over (401), never a 500.
- */
 export type TaskCreate =
   | { outcome: 'written'; value: TaskRow; seq: number }
   | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
 
-const createStatements = preparedStatements((shape: Caller) => {
-  const caller = callerTemplate(shape);
+const createStatements = preparedStatements((shape: { caller: CallerKind }) => {
+  const caller = callerTemplate(shape.caller);
   const owner = caller.userId;
   return sql`
       with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
@@ -184,6 +179,11 @@ const createStatements = preparedStatements((shape: Caller) => {
         from live left join result on true`;
 });
 
+/**
+ * Inserts the task for a live session, if the account has room for it (fewer than `maxTasks`): one
+ * statement. Columns not named take their defaults from the table (id, timestamps). An account deleted
+ * while this runs surfaces as a foreign-key violation: the session is over (401), never a 500.
+ */
 export async function createTask(
   db: Database,
   caller: Caller,
@@ -192,7 +192,7 @@ export async function createTask(
 ): Promise<TaskCreate> {
   try {
     const values = { ...callerValues(caller), ...fields, maxTasks };
-    const rows = await createStatements.run(db, callerShape(caller), caller, values);
+    const rows = await createStatements.run(db, { caller: callerKind(caller) }, values);
     const [row] = rows;
     if (row?.session_live !== true) return SESSION_ENDED;
     // Live, yet nothing inserted: the only other condition is the quota.
@@ -209,8 +209,8 @@ export async function createTask(
 
 export type TaskRead = { outcome: 'found'; value: TaskRow } | { outcome: 'not-found' } | { outcome: 'session-ended' };
 
-const findStatements = preparedStatements((shape: Caller, db) => {
-  const caller = callerTemplate(shape);
+const findStatements = preparedStatements((shape: { caller: CallerKind }, db) => {
+  const caller = callerTemplate(shape.caller);
   return asCallerStatement(caller, (live) =>
     db
       .select()
@@ -220,7 +220,7 @@ const findStatements = preparedStatements((shape: Caller, db) => {
 });
 
 export async function findTask(db: Database, caller: Caller, id: number): Promise<TaskRead> {
-  const rows = await findStatements.run(db, callerShape(caller), caller, { ...callerValues(caller), id });
+  const rows = await findStatements.run(db, { caller: callerKind(caller) }, { ...callerValues(caller), id });
   const result = firstTask(asCallerRows(rows));
   if (!result.sessionLive) return SESSION_ENDED;
   return result.value ? { outcome: 'found', value: result.value } : { outcome: 'not-found' };
@@ -228,7 +228,7 @@ export async function findTask(db: Database, caller: Caller, id: number): Promis
 
 /** What a write's statement text depends on; the task id, versions and new values are placeholders. */
 interface WriteShape {
-  caller: Caller;
+  caller: CallerKind;
   /** If-Match names versions (`*` or no If-Match: any version). */
   byVersion: boolean;
 }
@@ -264,22 +264,22 @@ function writeStatement(
       from live left join result on true`;
 }
 
-function writeShape(caller: Caller, ifMatch: IfMatch | undefined): [string, WriteShape] {
-  const byVersion = ifMatch?.kind === 'versions';
-  return [`${callerShape(caller)} ${byVersion}`, { caller, byVersion }];
+function writeShape(caller: Caller, ifMatch: IfMatch | undefined): WriteShape {
+  return { caller: callerKind(caller), byVersion: ifMatch?.kind === 'versions' };
 }
 
-/** Runs a write statement for task `id` and tells what it came to. */
+/** Runs a write statement for the caller's task `id` and tells what it came to. */
 async function writeTask<Shape extends WriteShape>(
   db: Database,
   statements: ReturnType<typeof preparedStatements<Shape>>,
-  [key, shape]: [string, Shape],
+  shape: Shape,
+  caller: Caller,
   id: number,
   ifMatch: IfMatch | undefined,
   values: StatementValues = {},
 ): Promise<TaskWrite<Record<string, unknown>>> {
   const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
-  const [row] = await statements.run(db, key, shape, { ...callerValues(shape.caller), id, versions, ...values });
+  const [row] = await statements.run(db, shape, { ...callerValues(caller), id, versions, ...values });
   if (row?.session_live !== true) return SESSION_ENDED;
   if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row, seq: changeSeq(row) };
   // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
@@ -318,10 +318,8 @@ export async function updateTask(
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<TaskRow>> {
   const columns = (['title', 'description', 'completed'] as const).filter((column) => changes[column] !== undefined);
-  const [key, shape] = writeShape(caller, ifMatch);
-  return asTaskWrite(
-    await writeTask(db, updateStatements, [`${key} ${columns}`, { ...shape, columns }], id, ifMatch, changes),
-  );
+  const shape = { ...writeShape(caller, ifMatch), columns };
+  return asTaskWrite(await writeTask(db, updateStatements, shape, caller, id, ifMatch, changes));
 }
 
 const toggleStatements = preparedStatements((shape: WriteShape, db) =>
@@ -340,7 +338,7 @@ export async function toggleTask(
   id: number,
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<TaskRow>> {
-  return asTaskWrite(await writeTask(db, toggleStatements, writeShape(caller, ifMatch), id, ifMatch));
+  return asTaskWrite(await writeTask(db, toggleStatements, writeShape(caller, ifMatch), caller, id, ifMatch));
 }
 
 /**
@@ -365,6 +363,6 @@ export async function deleteTask(
   id: number,
   ifMatch?: IfMatch,
 ): Promise<TaskWrite<true>> {
-  const result = await writeTask(db, deleteStatements, writeShape(caller, ifMatch), id, ifMatch);
+  const result = await writeTask(db, deleteStatements, writeShape(caller, ifMatch), caller, id, ifMatch);
   return result.outcome === 'written' ? { ...result, value: true } : result;
 }
