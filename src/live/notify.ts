@@ -12,10 +12,15 @@ interface LiveContext {
   get(key: 'requestId'): string;
 }
 
+/** The user's Durable Object (one per user, named by the user id). */
+export function liveObjectOf(env: Bindings, userId: string): DurableObjectStub<LiveTasks> {
+  const namespace = env.LIVE as DurableObjectNamespace<LiveTasks>;
+  return namespace.get(namespace.idFromName(userId));
+}
+
 function callLive(c: LiveContext, userId: string, call: (live: DurableObjectStub<LiveTasks>) => Promise<unknown>) {
   const work = async () => {
-    const namespace = c.env.LIVE as DurableObjectNamespace<LiveTasks>;
-    await call(namespace.get(namespace.idFromName(userId)));
+    await call(liveObjectOf(c.env, userId));
   };
   c.executionCtx.waitUntil(
     work().catch((error) =>

@@ -12,7 +12,7 @@ import { problemResponses, VALIDATION_PROBLEMS } from '../http/openapi.ts';
 import { DATABASE_PROBLEMS, withDatabase } from '../http/with-database.ts';
 import * as z from '../lib/zod.ts';
 import { TAGS } from '../tasks/schemas.ts';
-import type { LiveTasks } from './object.ts';
+import { liveObjectOf } from './notify.ts';
 import { issueTicket, readTicket, TICKET_SECONDS } from './ticket.ts';
 
 const LiveTicket = z
@@ -90,8 +90,7 @@ export const connectHandler: AppRouteHandler<typeof connectRoute> = async (c) =>
   const ticket = await readTicket(c.req.valid('query').ticket, config.secretKey);
   const refused = () => unauthenticated('No valid ticket (missing, expired, used, or forged)', false);
   if (!ticket) throw refused();
-  const namespace = c.env.LIVE as DurableObjectNamespace<LiveTasks>;
-  const answer = await namespace.get(namespace.idFromName(ticket.userId)).fetch('https://live/', {
+  const answer = await liveObjectOf(c.env, ticket.userId).fetch('https://live/', {
     headers: { Upgrade: 'websocket', 'X-Ticket': JSON.stringify(ticket) },
   });
   if (!answer.webSocket) throw refused();
