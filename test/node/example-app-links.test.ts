@@ -43,6 +43,17 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
     await tab.click(button);
   }
 
+  /** A new browser context with the app open in a tab, signed up as a new user (the task page shown). */
+  async function signedUpTab() {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(app.url);
+    const email = newEmail();
+    await submitAuth(tab, '#signup', email);
+    await tab.waitForSelector('#signed-in', { state: 'visible' });
+    return { context, tab, email };
+  }
+
   /** The link to `path` in the newest email to `to` that has one (mail goes out after the answer). */
   async function emailedLink(to: string, path: '/verify-email' | '/reset-password'): Promise<string> {
     const pattern = new RegExp(`${app.url}${path}#token=[^\\s"<>]+`);
@@ -59,11 +70,7 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
   }
 
   it('the verification link verifies the address, the open task page hears of it, and the link is then spent', async () => {
-    const context = await browser.newContext();
-    const tasks = await context.newPage();
-    await tasks.goto(app.url);
-    const email = newEmail();
-    await submitAuth(tasks, '#signup', email);
+    const { context, tab: tasks, email } = await signedUpTab();
     await tasks.waitForSelector('#unverified', { state: 'visible' });
 
     const link = await emailedLink(email, '/verify-email');
@@ -83,12 +90,7 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
   });
 
   it('errors the API ties to a field show beside it: a wrong current password, an address already taken', async () => {
-    const context = await browser.newContext();
-    const tab = await context.newPage();
-    await tab.goto(app.url);
-    const email = newEmail();
-    await submitAuth(tab, '#signup', email);
-    await tab.waitForSelector('#signed-in', { state: 'visible' });
+    const { context, tab, email } = await signedUpTab();
 
     await tab.fill('#current-password', 'not the password');
     await tab.fill('#new-password', 'a brand new password');
@@ -109,12 +111,7 @@ describe.skipIf(!hasChromium)('example app: email links and field errors', () =>
   });
 
   it('the reset link sets a new password, which then signs in; the link is then spent', async () => {
-    const context = await browser.newContext();
-    const tab = await context.newPage();
-    await tab.goto(app.url);
-    const email = newEmail();
-    await submitAuth(tab, '#signup', email);
-    await tab.waitForSelector('#signed-in', { state: 'visible' });
+    const { context, tab, email } = await signedUpTab();
     await tab.click('#signout');
     await tab.waitForSelector('#auth', { state: 'visible' });
 
