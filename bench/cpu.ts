@@ -1,13 +1,17 @@
 // `npm run bench:cpu [-- --rounds 7 --requests 500 --block 50 --warmup 200 --baseline <git ref>]`
 // Worker CPU per request, measured from outside, with the database's answers taken out of the comparison.
-// Four (five) Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
+// Five (six) Workers, each served by workerd alone (bench/workerd-direct.ts), each in a workerd process of its own:
 // - floor: one fetch to the SQL endpoint, JSON.parse, a JSON answer (bench/peers/floor.ts);
 // - neon-alone: the same statement through `neon()` (bench/peers/neon-alone.ts);
 // - peer: a minimal Hono + drizzle-orm/neon-http + jose app, jwtVerify per request (bench/peers/peer.ts);
 // - project: this project's deployable bundle (`wrangler deploy --dry-run`), real bindings, a real token;
+//   its user has no live socket (no ticket: live_until is -infinity), so a write calls no Durable Object;
+// - project-watched: the same bundle for a user who may have a socket open (live_until ahead), so every
+//   write also calls the user's live-updates object (answers captured apart, bench/sql-answers.ts);
 // - baseline (with --baseline <ref>): the same, bundled from an earlier commit, for before/after in one run.
-// Writes include what the project does beyond the peer: the per-user write limit and the live-updates
-// notify (a call to the user's Durable Object after the response, in the same workerd process).
+// Writes include what the project does beyond the peer: the per-user write limit, and for project-watched
+// the live-updates notify (a call to the user's Durable Object after the response, in the same workerd
+// process).
 // The peers are bundled by esbuild as wrangler bundles (minified, same target, conditions and defines).
 //
 // Every Worker's DATABASE_URL goes to one small local server (bench/sql-answers.ts). First it forwards to
@@ -39,7 +43,7 @@ import { migrate, ROOT } from '../scripts/lib/migrations.ts';
 import { startLocalPostgres } from '../tools/local-platform/local-postgres.ts';
 import { startSqlOverHttp } from '../tools/local-platform/sql-over-http.ts';
 import { cpuMs, threadCpuMs } from './proc-cpu.ts';
-import { startSqlAnswers } from './sql-answers.ts';
+import { type SqlAnswers, startSqlAnswers } from './sql-answers.ts';
 import { serveOnWorkerd, startWorkerdDirect, type WorkerdDirect } from './workerd-direct.ts';
 
 const { values } = parseArgs({
@@ -58,8 +62,15 @@ const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
 const BLOCK = Number(values.block);
 
-type WorkerName = 'floor' | 'neon-alone' | 'peer' | 'project' | 'baseline';
-const WORKERS: WorkerName[] = ['floor', 'neon-alone', 'peer', 'project', ...(BASELINE ? ['baseline' as const] : [])];
+type WorkerName = 'floor' | 'neon-alone' | 'peer' | 'project' | 'project-watched' | 'baseline';
+const WORKERS: WorkerName[] = [
+  'floor',
+  'neon-alone',
+  'peer',
+  'project',
+  'project-watched',
+  ...(BASELINE ? ['baseline' as const] : []),
+];
 const ROUTES = [
   'GET /api/health/live',
   'GET /api/tasks?limit=10',
@@ -79,6 +90,8 @@ interface BenchRequest {
 interface Served {
   name: WorkerName;
   workerd: WorkerdDirect;
+  /** The answer server its SQL goes to. */
+  answers: SqlAnswers;
   agent: Agent;
   bundleBytes: number;
 }
@@ -212,8 +225,14 @@ try {
      returning id`,
     [userId],
   );
-  await db.end();
   const taskId = String(taskRows[0].id);
+  /** The user may have a live socket open (a ticket's session end ahead), or has none. */
+  const setWatched = (watched: boolean) =>
+    db.query(
+      `insert into user_change_counters (user_id, last_seq, live_until) values ($1, 0, $2::timestamptz)
+       on conflict (user_id) do update set live_until = excluded.live_until`,
+      [userId, watched ? 'infinity' : '-infinity'],
+    );
 
   // --- The Workers. ---------------------------------------------------------------------------------------
   const standIn = await startSqlOverHttp();
@@ -224,6 +243,10 @@ try {
   const answers = await startSqlAnswers();
   cleanups.unshift(() => answers.close());
   answers.record(standIn.endpoint);
+  // project-watched sends the same statements as project, answered with the user's live_until ahead.
+  const watchedAnswers = await startSqlAnswers();
+  cleanups.unshift(() => watchedAnswers.close());
+  watchedAnswers.record(standIn.endpoint);
 
   const secret = randomBytes(32).toString('base64url');
   const token = await new SignJWT({ sid: sessionId })
@@ -238,12 +261,13 @@ try {
   const peerVars = { DATABASE_URL: databaseUrl, SQL_HTTP: answers.hostPort };
   const benchIds = { BENCH_USER_ID: userId, BENCH_TASK_ID: taskId };
   log(`${elapsed()}: bundling the peers (esbuild) and the project (wrangler deploy --dry-run)`);
-  const startServed = async (name: WorkerName, workerd: Promise<WorkerdDirect>) => {
+  const startServed = async (name: WorkerName, workerd: Promise<WorkerdDirect>, from = answers) => {
     const running = await workerd;
     cleanups.unshift(() => running.stop());
     served.push({
       name,
       workerd: running,
+      answers: from,
       agent: new Agent({ keepAlive: true, maxSockets: 1 }),
       bundleBytes: statSync(running.bundle).size,
     });
@@ -259,6 +283,11 @@ try {
     BCRYPT_COST: '12',
   };
   await startServed('project', startWorkerdDirect(projectVars));
+  await startServed(
+    'project-watched',
+    startWorkerdDirect({ ...projectVars, LOCAL_DB_HTTP: watchedAnswers.hostPort }),
+    watchedAnswers,
+  );
   if (BASELINE) {
     const checkout = checkoutOf(BASELINE);
     cleanups.unshift(async () => checkout.remove());
@@ -288,9 +317,11 @@ try {
   for (const route of ROUTES) {
     for (const worker of served) {
       const keys: string[] = [];
-      answers.onStatement = (key) => keys.push(key);
+      worker.answers.onStatement = (key) => keys.push(key);
+      if (worker.name === 'project-watched') await setWatched(true);
       const status = await send(worker, requests[route]);
-      answers.onStatement = undefined;
+      if (worker.name === 'project-watched') await setWatched(false);
+      worker.answers.onStatement = undefined;
       if (status < 200 || status > 299) throw new Error(`capture failed: ${lastFailure}`);
       statementsOf[worker.name] ??= {};
       statementsOf[worker.name][route] = keys;
@@ -312,7 +343,11 @@ try {
         ROUTES.map((route) => [
           route,
           statementsOf[name][route].map((key) => {
-            const answer = JSON.parse(answers.kept().get(key) ?? 'null') as {
+            const kept = served
+              .find((worker) => worker.name === name)
+              ?.answers.kept()
+              .get(key);
+            const answer = JSON.parse(kept ?? 'null') as {
               rowCount: number;
               fields: { name: string }[];
               rowAsArray: boolean;
@@ -322,7 +357,7 @@ try {
               rowAsArray: answer?.rowAsArray,
               rowCount: answer?.rowCount,
               columns: answer?.fields.map((field) => field.name).join(', '),
-              answerBytes: Buffer.byteLength(answers.kept().get(key) ?? ''),
+              answerBytes: Buffer.byteLength(kept ?? ''),
             };
           }),
         ]),
@@ -343,6 +378,8 @@ try {
 
   // From here on no database: every statement is answered from the captured answers.
   answers.replay();
+  watchedAnswers.replay();
+  await db.end();
   await standIn.close();
   standInClosed = true;
   await postgres.stop();
@@ -352,7 +389,7 @@ try {
   /** `count` requests of the route to the Worker, one at a time; CPU and wall time are added to `into`. */
   async function block(worker: Served, route: RouteName, count: number, into: Pass): Promise<void> {
     const pid = worker.workerd.pid;
-    const missesBefore = answers.misses();
+    const missesBefore = worker.answers.misses();
     const ticksBefore = cpuMs([pid]);
     const before = threadCpuMs(pid);
     const t0 = performance.now();
@@ -367,7 +404,7 @@ try {
     into.cpuMs += after - before;
     into.tickCpuMs += ticksAfter - ticksBefore;
     into.wallMs += wall;
-    into.misses += answers.misses() - missesBefore;
+    into.misses += worker.answers.misses() - missesBefore;
   }
 
   /**

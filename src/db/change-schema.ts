@@ -21,6 +21,10 @@ import { users } from './schema.ts';
  * missed that deletion, so it must resync). A write of a task bumps `last_seq` in its own statement,
  * after the task row is written: the row lock, held to commit, orders one user's writes, so the numbers
  * follow commit order without gaps (src/tasks/changes.ts).
+ *
+ * `live_until`: until when the user may have a live socket open (src/live/): every ticket moves it to the
+ * end of its session, the latest a socket of that ticket can receive changes. A write tells the user's
+ * Durable Object about its change only before then, so users who never open a socket cost no call.
  */
 export const userChangeCounters = pgTable(
   'user_change_counters',
@@ -28,6 +32,8 @@ export const userChangeCounters = pgTable(
     userId: varchar('user_id', { length: 36 }).primaryKey(),
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
     forgottenSeq: bigint('forgotten_seq', { mode: 'number' }).notNull().default(0),
+    // '-infinity': no socket. Migration 0014 gives a database already in use a later default instead.
+    liveUntil: timestamp('live_until', { withTimezone: true, mode: 'date' }).notNull().default(sql`'-infinity'`),
   },
   (t) => [
     foreignKey({

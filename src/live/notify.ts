@@ -4,6 +4,7 @@
 import type { Caller } from '../auth/caller.ts';
 import type { Bindings } from '../bindings.ts';
 import { logEvent } from '../lib/log.ts';
+import type { NumberedChange } from '../tasks/changes.ts';
 import type { LiveChange, LiveTasks } from './object.ts';
 
 interface LiveContext {
@@ -29,8 +30,19 @@ function callLive(c: LiveContext, userId: string, call: (live: DurableObjectStub
   );
 }
 
-/** A committed write of the caller's tasks, for the caller's live sockets. */
-export function publishChange(c: LiveContext & { get(key: 'caller'): Caller }, change: LiveChange): void {
+type ChangeBody = { task: unknown } | { deleted: { id: number } };
+
+/**
+ * A committed write of the caller's tasks, for the caller's live sockets: only when its statement found
+ * that the user may have one open (`watched`, from the live tickets); otherwise there is nobody to tell.
+ */
+export function publishChange(
+  c: LiveContext & { get(key: 'caller'): Caller },
+  { seq, watched }: NumberedChange,
+  body: ChangeBody,
+): void {
+  if (!watched) return;
+  const change: LiveChange = { seq, ...body };
   callLive(c, c.get('caller').userId, (live) => live.change(change));
 }
 

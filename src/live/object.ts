@@ -4,7 +4,8 @@
 // - A connection arrives with a ticket the Worker verified; the object makes it single use (it remembers
 //   each nonce until the ticket expires) and refuses tickets issued before an explicit end of their
 //   session (a ticket taken just before a sign-out).
-// - After each committed write the Worker posts the change; it goes to every socket of the user.
+// - After each committed write the Worker posts the change, while the user may have a socket open (the
+//   tickets move the user's live_until, which the write's statement reads); it goes to every socket.
 // - An explicit end of sessions (sign-out, revocation, a replayed refresh token, the limit of live sessions,
 //   password change or reset, account deletion) closes their sockets with 4401. A session that ends by time is found by the alarm:
 //   each socket keeps its session's end as known when the ticket was issued (a later refresh moves the

@@ -1,16 +1,18 @@
 // POST /api/tasks/live/ticket and GET /api/tasks/live: a WebSocket that carries the caller's committed
 // task changes as they happen (object.ts). docs/API.md, Live updates.
 import { createRoute } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { authenticatedRoute } from '../auth/authenticated.ts';
-import { liveSessionCondition } from '../auth/caller.ts';
+import { type Caller, externalAccountSetup } from '../auth/caller.ts';
 import { sessionEnded, unauthenticated } from '../auth/errors.ts';
+import { toUserId } from '../auth/user-id.ts';
 import type { AppRouteHandler } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 import { IGNORED_BODY_PROBLEMS, IGNORED_BODY_RULE, ignoredBody } from '../http/json-body.ts';
 import { problemResponses, VALIDATION_PROBLEMS } from '../http/openapi.ts';
 import { DATABASE_PROBLEMS, withDatabase } from '../http/with-database.ts';
 import * as z from '../lib/zod.ts';
+import { writerLive } from '../tasks/changes.ts';
 import { TAGS } from '../tasks/schemas.ts';
 import { liveObjectOf } from './notify.ts';
 import { issueTicket, readTicket, TICKET_SECONDS } from './ticket.ts';
@@ -40,21 +42,34 @@ export const ticketRoute = authenticatedRoute({
 export const ticketHandler: AppRouteHandler<typeof ticketRoute> = async (c) => {
   const caller = c.get('caller');
   const config = c.get('config');
-  // One statement: the session is live, and when it ends (its socket is closed then). An external
-  // issuer's user has no session here: its socket lives as long as one of our access tokens would.
   const { rows } = await c
     .get('db')
-    .execute<{ live: boolean; ends_ms: string | null }>(sql`select ${liveSessionCondition(caller)} as live,
-(select (extract(epoch from least(idle_expires_at, expires_at)) * 1000)::bigint from sessions where id = ${caller.sessionId ?? null}) as ends_ms`);
+    .execute<{ live: boolean; ends_ms: string }>(ticketStatement(caller, config.ACCESS_TOKEN_TTL_SECONDS));
   if (rows[0]?.live !== true) throw sessionEnded();
-  const sessionEndsAt = Number(rows[0].ends_ms ?? Date.now() + config.ACCESS_TOKEN_TTL_SECONDS * 1000);
   const ticket = await issueTicket(config.secretKey, {
     userId: caller.userId,
     sessionId: caller.sessionId ?? '',
-    sessionEndsAt,
+    sessionEndsAt: Number(rows[0].ends_ms),
   });
   return c.json({ ticket, url: `/api/tasks/live?ticket=${ticket}`, expiresIn: TICKET_SECONDS }, 201);
 };
+
+/**
+ * One statement: whether the session is live, when it ends (its socket is closed then; an external
+ * issuer's user has no session here, so as long as one of our access tokens would live), and, while the
+ * session is live, the user's `live_until` moved to that end (plus a minute for clocks that differ), so
+ * that writes until then tell the user's Durable Object (tasks/changes.ts). The user row is locked first,
+ * as a write locks it (writerLive), so an account deletion and this never wait on each other in a cycle.
+ */
+function ticketStatement(caller: Caller, accessTokenSeconds: number): SQL {
+  return sql`with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
+ends as (select coalesce((select least(idle_expires_at, expires_at) from sessions where id = ${caller.sessionId ?? null}),
+  now() + make_interval(secs => ${accessTokenSeconds})) as at),
+watched as (insert into user_change_counters (user_id, last_seq, live_until)
+  select ${toUserId(caller.userId)}, 0, ends.at + interval '1 minute' from live, ends where live.alive
+  on conflict (user_id) do update set live_until = greatest(user_change_counters.live_until, excluded.live_until))
+select live.alive as live, (extract(epoch from ends.at) * 1000)::bigint as ends_ms from live, ends`;
+}
 
 export const connectRoute = createRoute({
   method: 'get',

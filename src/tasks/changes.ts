@@ -38,20 +38,35 @@ export function writerLive(caller: Caller): SQL {
 
 /**
  * Two common table expressions (with their leading comma) that number the write of CTE `written` (one
- * row with the task's `id`, or none when nothing was written): `change_seq` (the number taken) and the
- * upsert of the task's change row. `deleted` makes the row a tombstone.
+ * row with the task's `id`, or none when nothing was written): `change_seq` (the number taken, and
+ * whether the user may have a live socket open) and the upsert of the task's change row. `deleted` makes
+ * the row a tombstone. `live_until` is read from the counter row as this write updates it, locked: a
+ * ticket's statement updates the same row, so either the ticket committed first and this write sees
+ * its `live_until`, or this write committed first and the socket's first read of the feed sees it.
  */
 export function numberChange(owner: UserId, written: SQL, deleted: boolean): SQL {
   return sql`,
 change_seq as (insert into user_change_counters (user_id, last_seq) select ${owner}, 1 where exists (select 1 from ${written})
- on conflict (user_id) do update set last_seq = user_change_counters.last_seq + 1 returning last_seq),
+ on conflict (user_id) do update set last_seq = user_change_counters.last_seq + 1 returning last_seq, live_until > now() as watched),
 task_change as (insert into task_changes (user_id, task_id, seq, deleted) select ${owner}, w.id, n.last_seq, ${deleted} from ${written} w, change_seq n
  on conflict (user_id, task_id) do update set seq = excluded.seq, deleted = excluded.deleted, changed_at = excluded.changed_at)`;
 }
 
-/** The number a write's statement took (its `change_seq` column; int8 arrives as text). */
-export function changeSeq(row: Record<string, unknown>): number {
-  return Number(row.change_seq);
+/** The select-list columns that report a write's numbering (numberChange): read by `numbered(row)`. */
+export const NUMBERED_COLUMNS = sql`(select last_seq from change_seq) as change_seq, (select watched from change_seq) as watched`;
+
+/**
+ * A committed write's place in the change sequence: its number, and whether the user may have a live
+ * socket open to tell (false: nobody is watching, so no call to the user's Durable Object is made).
+ */
+export interface NumberedChange {
+  seq: number;
+  watched: boolean;
+}
+
+/** The numbering a write's statement reported (NUMBERED_COLUMNS; int8 arrives as text). */
+export function numbered(row: Record<string, unknown>): NumberedChange {
+  return { seq: Number(row.change_seq), watched: row.watched === true };
 }
 
 /** One entry of the feed: the task as it is now, or null when it was deleted. */
@@ -99,7 +114,7 @@ export async function listChanges(
   const changes = rows
     .filter((row) => row.change_seq !== null)
     .map((row) => ({
-      seq: changeSeq(row),
+      seq: Number(row.change_seq),
       taskId: Number(row.change_task_id),
       task: row.id === null ? null : readTask(row),
     }))

@@ -8,11 +8,11 @@ import type { Database } from '../db/client.ts';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
-import { changeSeq, numberChange, writerLive } from './changes.ts';
+import { NUMBERED_COLUMNS, type NumberedChange, numberChange, numbered, writerLive } from './changes.ts';
 import { roomForTask, type TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
-  | { outcome: 'written'; value: TaskRow; seq: number }
+  | { outcome: 'written'; value: TaskRow; change: NumberedChange }
   | { outcome: 'replayed'; value: TaskRow }
   | { outcome: 'key-reused' }
   | { outcome: 'quota-exceeded' }
@@ -30,6 +30,8 @@ interface RecordRow extends Record<string, unknown> {
   task_created_at: string;
   /** The number the create took in the user's change sequence (null on a replay). */
   change_seq: string | null;
+  /** Whether the user may have a live socket open (null on a replay). */
+  watched: boolean | null;
 }
 
 /** Key order does not make two JSON bodies different; everything else does. */
@@ -64,7 +66,7 @@ function snapshotToTask(row: RecordRow, owner: UserId): TaskRow {
 function outcomeOf(row: RecordRow, hash: string, owner: UserId): IdempotentCreate {
   if (row.request_hash !== hash) return { outcome: 'key-reused' };
   const value = snapshotToTask(row, owner);
-  return row.created ? { outcome: 'written', value, seq: changeSeq(row) } : { outcome: 'replayed', value };
+  return row.created ? { outcome: 'written', value, change: numbered(row) } : { outcome: 'replayed', value };
 }
 
 export async function createTaskIdempotently(
@@ -108,10 +110,10 @@ export async function createTaskIdempotently(
       ${numberChange(owner, sql`created`, false)},
       record as (
         select true as created, request_hash, task_id, title, description, completed, task_created_at::text,
-               (select last_seq from change_seq) as change_seq
+               ${NUMBERED_COLUMNS}
           from claim
         union all
-        select false, request_hash, task_id, title, description, completed, task_created_at::text, null
+        select false, request_hash, task_id, title, description, completed, task_created_at::text, null, null
           from idempotency_keys where user_id = ${owner} and key = ${key} and (select live from alive))
       select (select live from alive) as session_live, (select ok from room) as room, record.*
         from (select 1) one left join record on true`);

@@ -19,7 +19,7 @@ import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts
 import { parameter, preparedStatements, type StatementValues } from '../db/prepared.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
-import { changeSeq, numberChange, writerLive } from './changes.ts';
+import { NUMBERED_COLUMNS, type NumberedChange, numberChange, numbered, writerLive } from './changes.ts';
 import type { CursorPosition, ListOrder } from './cursor.ts';
 import type { IfMatch } from './if-match.ts';
 
@@ -133,12 +133,12 @@ export function listTasksStatement(db: Database, caller: Caller, options: ListOp
 }
 
 /**
- * What a write of one task came to, in one flat union: written (with the row and the number the change
- * took in the user's change sequence), or why not: no such task for this caller (404), its version is
+ * What a write of one task came to, in one flat union: written (with the row and the change's numbering
+ * in the user's change sequence), or why not: no such task for this caller (404), its version is
  * not one If-Match named (412), or the caller's session is over (401).
  */
 export type TaskWrite<T> =
-  | { outcome: 'written'; value: T; seq: number }
+  | { outcome: 'written'; value: T; change: NumberedChange }
   | { outcome: 'not-found' }
   | { outcome: 'stale' }
   | { outcome: 'session-ended' };
@@ -159,7 +159,7 @@ export function roomForTask(owner: UserId, max: number | SQL): SQL {
 export const ACCOUNT_GONE_CONSTRAINTS = ['fk_tasks_user_id', 'fk_user_change_counters_user_id'];
 
 export type TaskCreate =
-  | { outcome: 'written'; value: TaskRow; seq: number }
+  | { outcome: 'written'; value: TaskRow; change: NumberedChange }
   | { outcome: 'quota-exceeded' }
   | { outcome: 'session-ended' };
 
@@ -175,7 +175,7 @@ const createStatements = preparedStatements((shape: { caller: CallerKind }) => {
          where (select alive from live) and ${roomForTask(owner, parameter<SQL>('maxTasks'))}
         returning *)
       ${numberChange(owner, sql`result`, false)}
-      select live.alive as session_live, (select last_seq from change_seq) as change_seq, result.*
+      select live.alive as session_live, ${NUMBERED_COLUMNS}, result.*
         from live left join result on true`;
 });
 
@@ -197,7 +197,7 @@ export async function createTask(
     if (row?.session_live !== true) return SESSION_ENDED;
     // Live, yet nothing inserted: the only other condition is the quota.
     if (row.id === null || row.id === undefined) return { outcome: 'quota-exceeded' };
-    return { outcome: 'written', value: readTask(row), seq: changeSeq(row) };
+    return { outcome: 'written', value: readTask(row), change: numbered(row) };
   } catch (error) {
     const constraint = constraintName(error);
     if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraint && ACCOUNT_GONE_CONSTRAINTS.includes(constraint)) {
@@ -260,7 +260,7 @@ function writeStatement(
     ${alsoWith ? sql`, ${alsoWith(sql`result`, caller.userId)}` : sql``}
     ${numberChange(caller.userId, sql`result`, deletes)}
     select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found,
-           (select last_seq from change_seq) as change_seq, result.*
+           ${NUMBERED_COLUMNS}, result.*
       from live left join result on true`;
 }
 
@@ -281,7 +281,7 @@ async function writeTask<Shape extends WriteShape>(
   const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
   const [row] = await statements.run(db, shape, { ...callerValues(caller), id, versions, ...values });
   if (row?.session_live !== true) return SESSION_ENDED;
-  if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row, seq: changeSeq(row) };
+  if (row.id !== null && row.id !== undefined) return { outcome: 'written', value: row, change: numbered(row) };
   // Nothing written: stale only if an If-Match with versions was the reason (the task still exists).
   return { outcome: versions !== undefined && row.task_found === true ? 'stale' : 'not-found' };
 }

@@ -188,6 +188,51 @@ describe('access tokens from a real Better Auth server', () => {
     });
   });
 
+  it('a first request that takes a live ticket also creates the user, until when its writes are told (token lifetime plus a minute); the socket gets them', async () => {
+    const token = await trusted.signUpAndGetToken('noether@better-auth.test');
+    const ticket = await call('/api/tasks/live/ticket', token, { method: 'POST' });
+    expect(ticket.status).toBe(201);
+    const { url } = (await ticket.json()) as { url: string };
+    await withClient(inject('databaseUrl'), async (client) => {
+      const { rows } = await client.query(
+        `select extract(epoch from n.live_until - now())::int as seconds from user_change_counters n
+           join external_identities i on i.user_id = n.user_id where i.subject = $1`,
+        [decodeJwt(token).sub],
+      );
+      // ACCESS_TOKEN_TTL_SECONDS (15 min by default) + 60 s, less the seconds this test has taken.
+      expect(rows[0].seconds).toBeGreaterThan(900 + 60 - 30);
+      expect(rows[0].seconds).toBeLessThanOrEqual(900 + 60);
+    });
+    const socket = new WebSocket(`${worker.url.replace(/^http/, 'ws')}${url}`);
+    const messages: { type: string; seq?: number }[] = [];
+    const received = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${JSON.stringify(messages)} after 10 s`)), 10_000);
+        const check = () => {
+          if (messages.length < count) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        socket.addEventListener('message', (event) => {
+          messages.push(JSON.parse(String(event.data)));
+          check();
+        });
+        check();
+      });
+    try {
+      await received(1);
+      const created = await call('/api/tasks', token, { method: 'POST', body: JSON.stringify({ title: 'live' }) });
+      expect(created.status).toBe(201);
+      await received(2);
+      expect(messages.map(({ type, seq }) => ({ type, seq }))).toEqual([
+        { type: 'ready', seq: undefined },
+        { type: 'change', seq: 1 },
+      ]);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('refuses a token from another Better Auth instance that claims the same issuer with its own key: 401, refetching keys at most once a minute', async () => {
     const token = await impostor.signUpAndGetToken('mallory@better-auth.test');
     expect(decodeJwt(token).iss).toBe(trusted.url);

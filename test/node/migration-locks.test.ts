@@ -79,8 +79,9 @@ describe('migrations on a live, populated table', () => {
     const db = await createPreAccountsDatabase('locks64', ROWS);
     try {
       await npmRun('db:migrate', db.url);
-      // Back to 0004 with the tested rollbacks, then measure 0005 and 0006 (and 0007–0013: new tables,
-      // nullable columns, a check on users, columns with a constant default, the change sequence) being applied.
+      // Back to 0004 with the tested rollbacks, then measure 0005 and 0006 (and 0007–0014: new tables,
+      // nullable columns, a check on users, columns with a constant default, the change sequence, live_until) being applied.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_credential_version/);

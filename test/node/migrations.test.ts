@@ -12,8 +12,8 @@ const run = promisify(execFile);
 // 0005 bigint task ids, 0006 their sequence, 0007 email tokens and users.email_verified_at, 0008 retired
 // refresh tokens, 0009 external identities (users.email and password_hash nullable), 0010 both or neither,
 // 0011 credential versions (users and sessions), 0012 the per-user change sequence (user_change_counters,
-// task_changes), 0013 numbering the tasks that exist before it.
-const MIGRATION_COUNT = 14;
+// task_changes), 0013 numbering the tasks that exist before it, 0014 user_change_counters.live_until.
+const MIGRATION_COUNT = 15;
 
 function npmRun(script: string, url: string) {
   return run('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
@@ -223,7 +223,7 @@ describe('upgrading a populated pre-accounts database', () => {
 });
 
 describe('rollback', () => {
-  it('rollbacks (0013 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
+  it('rollbacks (0014 … 0001) return the schema to exactly 0000 with every task row intact, and can migrate forward again', async () => {
     const reference = await createScratchDatabase(inject('serverUrl'), 'ref0000');
     const db = await createPreAccountsDatabase('rollback', 200);
     try {
@@ -264,6 +264,18 @@ describe('rollback', () => {
           [rows[0].id],
         );
       });
+      // 0014 drops live_until and nothing else.
+      const counterColumns = () =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query(
+            `select column_name from information_schema.columns where table_name = 'user_change_counters' order by 1`,
+          );
+          return rows.map((row) => row.column_name);
+        });
+      expect(await counterColumns()).toEqual(['forgotten_seq', 'last_seq', 'live_until', 'user_id']);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
+      expect(await counterColumns()).toEqual(['forgotten_seq', 'last_seq', 'user_id']);
+      expect(await withClient(db.url, tasksChecksum)).toEqual(before);
       // 0013 changes no schema; 0012 drops the change sequence and nothing else.
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
@@ -305,7 +317,7 @@ describe('rollback', () => {
       await expect(npmRun('db:migrate', db.url)).rejects.toThrow(/ck_users_email_with_password/);
       await withClient(db.url, async (client) => {
         const journal = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 4);
+        expect(journal.rows[0].n).toBe(MIGRATION_COUNT - 5);
         await client.query('delete from users where id = $1', [halfRow]);
         expect(await userAndSessionRows(client)).toEqual(usersBefore0010);
       });
@@ -345,6 +357,7 @@ describe('rollback', () => {
       });
       // Re-upgrade from 0006: every user and session row is still there, now unverified.
       await npmRun('db:migrate', db.url);
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0012_change_sequence/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0011_credential_version/);
@@ -485,7 +498,8 @@ describe('0013 numbers the tasks that exist before the change sequence', () => {
             counters: Object.fromEntries(counters.rows.map((row) => [row.user_id, row.last_seq])),
           };
         });
-      // 0013 ran once already, on no tasks; roll it back and migrate again to run it on these.
+      // 0013 ran once already, on no tasks; roll it back (0014 first) and migrate again to run it on these.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       await npmRun('db:migrate', db.url);
       const first = await numbers();
@@ -499,9 +513,57 @@ describe('0013 numbers the tasks that exist before the change sequence', () => {
       expect(first.counters).toEqual({ [a]: 3, [b]: 7 });
       expect(taskOfB).toBeTruthy();
       // Again: nothing new to number, nothing changes.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
       expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0013_number_existing_tasks/);
       await npmRun('db:migrate', db.url);
       expect(await numbers()).toEqual(first);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});
+
+describe('0014 live_until', () => {
+  it('a database in use calls the Durable Object after every write for 31 days (tickets of the Worker before it were not recorded); a new one only after a ticket', async () => {
+    const db = await createScratchDatabase(inject('serverUrl'), 'liveuntil');
+    try {
+      const hash = `$2b$12$${'l'.repeat(53)}`;
+      const addUser = (email: string) =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query(`insert into users (email, password_hash) values ($1, $2) returning id`, [
+            email,
+            hash,
+          ]);
+          await client.query(`insert into user_change_counters (user_id, last_seq) values ($1, 1)`, [rows[0].id]);
+          return rows[0].id as string;
+        });
+      /** Days from now to each user's live_until (null: -infinity). */
+      const daysAhead = (users: string[]) =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query(
+            `select case when live_until = '-infinity' then null
+                         else round(extract(epoch from live_until - now()) / 86400, 2)::float end as days
+               from user_change_counters where user_id = any($1) order by array_position($1, user_id)`,
+            [users],
+          );
+          return rows.map((row) => row.days);
+        });
+
+      await npmRun('db:migrate', db.url);
+      const fresh = await addUser('fresh@x.test');
+      expect(await daysAhead([fresh])).toEqual([null]);
+
+      // As if 0014 had not run yet on a database with users and counter rows.
+      expect((await npmRun('db:rollback', db.url)).stdout).toMatch(/rolled back 0014_live_until/);
+      const existing = await addUser('existing@x.test');
+      await npmRun('db:migrate', db.url);
+      // A counter row created after the migration (by either Worker) gets the same moment.
+      const later = await addUser('later@x.test');
+      const [fromExisting, fromFresh, fromLater] = await daysAhead([existing, fresh, later]);
+      expect(fromExisting).toBeGreaterThan(30.99);
+      expect(fromExisting).toBeLessThanOrEqual(31);
+      expect(fromFresh).toBe(fromExisting);
+      expect(fromLater).toBe(fromExisting);
     } finally {
       await db.drop();
     }

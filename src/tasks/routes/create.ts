@@ -76,7 +76,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
       : await createTaskIdempotently(db, caller, key, fields, await c.req.json(), maxTasks);
   if (result.outcome !== 'written' && result.outcome !== 'replayed') throw taskFailure(result.outcome);
   if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
-  else publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
+  else publishChange(c, result.change, { task: toTaskDto(result.value) });
   c.header('Location', `/api/tasks/${result.value.id}`);
   return sendTask(c, result.value, 201);
 };

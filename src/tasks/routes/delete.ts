@@ -36,6 +36,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const { id } = c.req.valid('param');
   const result = await deleteTask(c.get('db'), c.get('caller'), id, ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
-  publishChange(c, { seq: result.seq, deleted: { id } });
+  publishChange(c, result.change, { deleted: { id } });
   return c.body(null, 204);
 };

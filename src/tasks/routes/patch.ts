@@ -39,6 +39,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
   const result = await updateTask(c.get('db'), c.get('caller'), id, c.req.valid('json'), ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
-  publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
+  publishChange(c, result.change, { task: toTaskDto(result.value) });
   return sendTask(c, result.value, 200);
 };

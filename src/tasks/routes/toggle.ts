@@ -40,6 +40,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
   const result = await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
-  publishChange(c, { seq: result.seq, task: toTaskDto(result.value) });
+  publishChange(c, result.change, { task: toTaskDto(result.value) });
   return sendTask(c, result.value, 200);
 };

@@ -369,3 +369,43 @@ describe('gaps', () => {
     socket.close();
   });
 });
+
+describe('only a user who may have a socket open is told (live_until)', () => {
+  /** The user's live_until in epoch ms (null: -infinity, never a ticket). */
+  async function liveUntilMs(userId: string): Promise<number | null> {
+    const [row] = await queryDatabase<{ ms: string | null }>(
+      `select case when live_until = '-infinity' then null else (extract(epoch from live_until) * 1000)::bigint end as ms
+         from user_change_counters where user_id = $1`,
+      [userId],
+    );
+    return row.ms === null ? null : Number(row.ms);
+  }
+
+  it('writes of a user who never took a ticket leave live_until at -infinity; a ticket moves it to its session end plus a minute', async () => {
+    const client = await newClient();
+    await client.create();
+    expect(await liveUntilMs(client.userId)).toBeNull();
+    await ticketFor(client.token);
+    const [session] = await queryDatabase<{ ends_ms: string }>(
+      `select (extract(epoch from least(idle_expires_at, expires_at)) * 1000)::bigint as ends_ms from sessions where id = $1`,
+      [client.session.sessionId],
+    );
+    expect(await liveUntilMs(client.userId)).toBe(Number(session.ends_ms) + 60_000);
+  });
+
+  it('a write after live_until has passed is not sent to the object; a new ticket brings the sending back', async () => {
+    const client = await newClient();
+    const socket = await liveSocket(client.token);
+    // As if the session's end had passed while this socket stayed open.
+    await queryDatabase(`update user_change_counters set live_until = now() - interval '1 second' where user_id = $1`, [
+      client.userId,
+    ]);
+    await client.create({ title: 'nobody told' });
+    await settle();
+    expect(socket.messages).toEqual([{ type: 'ready' }]);
+    await ticketFor(client.token);
+    const told = await client.create({ title: 'told' });
+    expect(await socket.next()).toEqual({ type: 'change', seq: 2, task: told });
+    socket.close();
+  });
+});
