@@ -19,13 +19,17 @@ const limitBody = bodyLimit({
   },
 });
 
+// One decoder for the isolate: without `stream`, every decode() starts afresh. `fatal`: invalid bytes throw.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /**
  * JSON is UTF-8 (RFC 8259). The JSON parser would silently turn invalid bytes into U+FFFD, so the raw
- * bytes are checked first: a body that is not UTF-8 is 400, and no U+FFFD from decoding is ever stored.
+ * bytes are decoded strictly first: a body that is not UTF-8 is 400, and no U+FFFD from decoding is ever
+ * stored. Answers the text.
  */
-function assertUtf8(bytes: ArrayBuffer): void {
+function decodeUtf8(bytes: ArrayBuffer): string {
   try {
-    new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     throw new AppError('VALIDATION_FAILED', 'The request body is not valid UTF-8', {
       errors: [{ path: 'body', message: 'must be UTF-8 encoded JSON' }],
@@ -53,7 +57,13 @@ export const jsonBody = createMiddleware<AppEnv>((c, next) =>
     if (bodyCarrying && !JSON_CONTENT_TYPE.test(contentType?.trim() ?? '')) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     }
-    if (contentType !== undefined) assertUtf8(await c.req.arrayBuffer());
+    if (contentType !== undefined) {
+      // The text as decoded here is what the body's validation parses: Hono's c.req.json() reads this
+      // cache, which holds promises (its type says otherwise); without it, it would decode the cached
+      // bytes a second time through a new Response.
+      const text = decodeUtf8(await c.req.arrayBuffer());
+      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+    }
     await next();
   }),
 );
