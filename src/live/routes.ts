@@ -58,7 +58,8 @@ export const ticketHandler: AppRouteHandler<typeof ticketRoute> = async (c) => {
  * One statement: whether the session is live, when it ends (its socket is closed then; an external
  * issuer's user has no session here, so as long as one of our access tokens would live), and, while the
  * session is live, the user's `live_until` moved to that end (plus a minute for clocks that differ), so
- * that writes until then tell the user's Durable Object (tasks/changes.ts). The user row is locked first,
+ * that writes until then tell the user's Durable Object (tasks/changes.ts). Never moved back, and not
+ * written at all when it is already there (the next ticket of the same session: no new row version). The user row is locked first,
  * as a write locks it (writerLive), so an account deletion and this never wait on each other in a cycle.
  */
 function ticketStatement(caller: Caller, accessTokenSeconds: number): SQL {
@@ -67,7 +68,8 @@ ends as (select coalesce((select least(idle_expires_at, expires_at) from session
   now() + make_interval(secs => ${accessTokenSeconds})) as at),
 watched as (insert into user_change_counters (user_id, last_seq, live_until)
   select ${toUserId(caller.userId)}, 0, ends.at + interval '1 minute' from live, ends where live.alive
-  on conflict (user_id) do update set live_until = greatest(user_change_counters.live_until, excluded.live_until))
+  on conflict (user_id) do update set live_until = excluded.live_until
+  where user_change_counters.live_until < excluded.live_until)
 select live.alive as live, (extract(epoch from ends.at) * 1000)::bigint as ends_ms from live, ends`;
 }
 

@@ -391,6 +391,21 @@ describe('only a user who may have a socket open is told (live_until)', () => {
       [client.session.sessionId],
     );
     expect(await liveUntilMs(client.userId)).toBe(Number(session.ends_ms) + 60_000);
+    // Another ticket of the same session writes nothing (the row version stays), and none moves it back.
+    const version = () =>
+      queryDatabase<{ xmin: string }>('select xmin::text from user_change_counters where user_id = $1', [
+        client.userId,
+      ]);
+    const before = await version();
+    await ticketFor(client.token);
+    expect(await version()).toEqual(before);
+    await queryDatabase(`update user_change_counters set live_until = 'infinity' where user_id = $1`, [client.userId]);
+    await ticketFor(client.token);
+    const [kept] = await queryDatabase<{ infinite: boolean }>(
+      `select live_until = 'infinity' as infinite from user_change_counters where user_id = $1`,
+      [client.userId],
+    );
+    expect(kept.infinite).toBe(true);
   });
 
   it('a write after live_until has passed is not sent to the object; a new ticket brings the sending back', async () => {
