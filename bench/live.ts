@@ -2,9 +2,9 @@
 // Live updates under `wrangler dev` (real workerd, the user's Durable Object with the Hibernation API),
 // against its own PostgreSQL and SQL-over-HTTP stand-in. Measures, in this order:
 // - write latency with live on and off: POST /api/tasks for a user with one socket open against a user
-//   with none, interleaved one request each. "Off" is not "without live updates": the Worker still calls
-//   the user's object after the response (waitUntil), which then has no socket to send to. This Worker
-//   has no switch that skips the call, and none is added for a bench;
+//   that never took a live ticket, interleaved one request each. "Off" is what every user without a
+//   socket gets: its writes' statements say nobody is watching, so the Worker makes no call to the
+//   user's object;
 // - write → event: one socket, each write sent only after the previous write's event arrived; from
 //   sending the write to the event, and from its response to the event (the Worker starts the call to
 //   the object before it returns the response, so the event can come first: a negative time);
@@ -289,7 +289,7 @@ console.log(
     line('fan-out, write sent → last socket', m.fanOut.last),
     'b. POST /api/tasks, interleaved:',
     line('live on (one socket)', w.on),
-    line('live off (no socket; notify still runs)', w.off),
+    line('live off (never a ticket: no call to the object)', w.off),
     `  p50 on − off per round: ${w.p50DifferencePerRound} ms`,
     'c. write → event, one socket:',
     line('write sent → event', e.fromSent),
