@@ -8,12 +8,10 @@ import * as health from './health/route.ts';
 import type { ClientSchema } from './http/client-schema.ts';
 import { cors } from './http/cors.ts';
 import { AppError } from './http/errors.ts';
+import { everyRequest } from './http/every-request.ts';
 import { answerWrongMethods } from './http/method-not-allowed.ts';
 import { onError } from './http/on-error.ts';
 import { createOpenApiApp } from './http/openapi.ts';
-import { requestId } from './http/request-id.ts';
-import { requestLog } from './http/request-log.ts';
-import { securityHeaders } from './http/security-headers.ts';
 import { withConfig } from './http/with-config.ts';
 import * as live from './live/routes.ts';
 import * as tasks from './tasks/routes/index.ts';
@@ -23,7 +21,7 @@ export function createApp() {
 
   // Order matters: the request id, request log and hardening headers wrap everything (errors included); config
   // fails closed before anything else; CORS answers preflights before any route or auth.
-  app.use('*', requestId, requestLog, securityHeaders, withConfig, cors);
+  app.use('*', everyRequest, withConfig, cors);
 
   // One line per route; the chain carries every route's types to `hc<AppType>` clients.
   const routes = app

@@ -5,7 +5,6 @@
 // the response shows the server's id.
 // Not hono/request-id: its accepted alphabet ([\w=-]) is not the contract's (which allows `.` and `:`).
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,10 +14,14 @@ export function responseRequestId(c: Context<AppEnv>): string {
   return c.get('clientRequestId') ?? c.get('requestId');
 }
 
-export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+/** Before the request is handled: the server's id, and the client's if it is sane. */
+export function assignRequestId(c: Context<AppEnv>): void {
   const incoming = c.req.header('X-Request-Id');
   c.set('requestId', crypto.randomUUID());
   if (incoming && SANE_REQUEST_ID.test(incoming)) c.set('clientRequestId', incoming);
-  await next();
+}
+
+/** On the response, whatever it is: the id it shows. */
+export function showRequestId(c: Context<AppEnv>): void {
   c.res.headers.set('X-Request-Id', responseRequestId(c));
-});
+}

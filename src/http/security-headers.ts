@@ -1,11 +1,9 @@
 // Hardening headers on every response, error responses included.
-import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env.ts';
+import type { Context } from 'hono';
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
 
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
+export function hardenResponse(c: Context): void {
   const headers = c.res.headers;
   headers.set('X-Content-Type-Options', 'nosniff');
   // JSON with its charset stated, as the API promises (Hono's c.json() sends the bare media type).
@@ -17,4 +15,4 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.url.startsWith('https:')) {
     headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   }
-});
+}
