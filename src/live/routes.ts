@@ -59,8 +59,9 @@ export const ticketHandler: AppRouteHandler<typeof ticketRoute> = async (c) => {
  * issuer's user has no session here, so as long as one of our access tokens would live), and, while the
  * session is live, the user's `live_until` moved to that end (plus a minute for clocks that differ), so
  * that writes until then tell the user's Durable Object (tasks/changes.ts). Never moved back, and not
- * written at all when it is already there (the next ticket of the same session: no new row version). The user row is locked first,
- * as a write locks it (writerLive), so an account deletion and this never wait on each other in a cycle.
+ * written at all when it is already there (the next ticket of the same session: no new row version).
+ * The user row is locked first, as a write locks it (writerLive), so an account deletion and this never
+ * wait on each other in a cycle.
  */
 function ticketStatement(caller: Caller, accessTokenSeconds: number): SQL {
   return sql`with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
