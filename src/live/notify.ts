@@ -3,8 +3,10 @@
 // anyway, and a client that sees a number skip fills the gap from GET /api/tasks/changes.
 import type { Caller } from '../auth/caller.ts';
 import type { Bindings } from '../bindings.ts';
+import type { TaskRow } from '../db/schema.ts';
 import { logEvent } from '../lib/log.ts';
 import type { NumberedChange } from '../tasks/changes.ts';
+import { toTaskDto } from '../tasks/schemas.ts';
 import type { LiveChange, LiveTasks } from './object.ts';
 
 interface LiveContext {
@@ -30,19 +32,21 @@ function callLive(c: LiveContext, userId: string, call: (live: DurableObjectStub
   );
 }
 
-type ChangeBody = { task: unknown } | { deleted: { id: number } };
+/** The task as written, or the id of the one deleted. */
+type WrittenTask = { task: TaskRow } | { deleted: { id: number } };
 
 /**
  * A committed write of the caller's tasks, for the caller's live sockets: only when its statement found
- * that the user may have one open (`watched`, from the live tickets); otherwise there is nobody to tell.
+ * that the user may have one open (`watched`, from the live tickets); otherwise there is nobody to tell,
+ * and the event is not even built.
  */
 export function publishChange(
   c: LiveContext & { get(key: 'caller'): Caller },
   { seq, watched }: NumberedChange,
-  body: ChangeBody,
+  written: WrittenTask,
 ): void {
   if (!watched) return;
-  const change: LiveChange = { seq, ...body };
+  const change: LiveChange = 'task' in written ? { seq, task: toTaskDto(written.task) } : { seq, ...written };
   callLive(c, c.get('caller').userId, (live) => live.change(change));
 }
 

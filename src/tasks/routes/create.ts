@@ -11,7 +11,7 @@ import { taskFailure } from '../errors.ts';
 import { createTaskIdempotently } from '../idempotency.ts';
 import { ETAG_HEADER } from '../if-match.ts';
 import { createTask, type TaskFields } from '../repository.ts';
-import { CreateTaskBody, TAGS, Task, toTaskDto } from '../schemas.ts';
+import { CreateTaskBody, TAGS, Task } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 const IdempotencyHeaders = z.object({
@@ -76,7 +76,7 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
       : await createTaskIdempotently(db, caller, key, fields, await c.req.json(), maxTasks);
   if (result.outcome !== 'written' && result.outcome !== 'replayed') throw taskFailure(result.outcome);
   if (result.outcome === 'replayed') c.header('Idempotent-Replayed', 'true');
-  else publishChange(c, result.change, { task: toTaskDto(result.value) });
+  else publishChange(c, result.change, { task: result.value });
   c.header('Location', `/api/tasks/${result.value.id}`);
   return sendTask(c, result.value, 201);
 };

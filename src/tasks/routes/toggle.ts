@@ -8,7 +8,7 @@ import { publishChange } from '../../live/notify.ts';
 import { TASK_CHANGE_PROBLEMS, taskFailure } from '../errors.ts';
 import { ETAG_HEADER, IfMatchHeaders } from '../if-match.ts';
 import { toggleTask } from '../repository.ts';
-import { TAGS, Task, TaskIdParams, toTaskDto } from '../schemas.ts';
+import { TAGS, Task, TaskIdParams } from '../schemas.ts';
 import { sendTask } from './send-task.ts';
 
 export const route = authenticatedRoute({
@@ -40,6 +40,6 @@ export const handler: AppRouteHandler<typeof route> = async (c) => {
   const ifMatch = c.req.valid('header')['if-match'];
   const result = await toggleTask(c.get('db'), c.get('caller'), c.req.valid('param').id, ifMatch);
   if (result.outcome !== 'written') throw taskFailure(result.outcome);
-  publishChange(c, result.change, { task: toTaskDto(result.value) });
+  publishChange(c, result.change, { task: result.value });
   return sendTask(c, result.value, 200);
 };
