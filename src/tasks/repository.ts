@@ -244,7 +244,7 @@ interface WriteShape {
  */
 function writeStatement(
   shape: WriteShape,
-  write: (where: SQL, owner: UserId) => SQLWrapper,
+  write: (where: SQL) => SQLWrapper,
   deletes = false,
   alsoWith?: (result: SQL, owner: UserId) => SQL,
 ): SQL {
@@ -256,7 +256,7 @@ function writeStatement(
     : target;
   return sql`
     with ${externalAccountSetup(caller)}live as (select ${writerLive(caller)} as alive),
-    result as (${write(where, caller.userId).getSQL()})
+    result as (${write(where).getSQL()})
     ${alsoWith ? sql`, ${alsoWith(sql`result`, caller.userId)}` : sql``}
     ${numberChange(caller.userId, sql`result`, deletes)}
     select live.alive as session_live, exists (select 1 from ${tasks} where ${target}) as task_found,

@@ -99,9 +99,9 @@ export async function signupWithSession(
  * Signin's second statement: a session, only if the hash is still the one just verified; undefined
  * otherwise, and when the account was deleted meanwhile. When the account already has MAX_LIVE_SESSIONS
  * live sessions, the least recently used beyond the newest 99 end (revoked_reason 'session_limit'), in
- * the same statement and only if the new one opens; their ids come back (`endedSessionIds`). (Signup's and the password change's statements
- * open a session that is the account's only live one, so only signin can reach the limit; concurrent
- * signins may pass it briefly, until the next one.) With `rehash`
+ * the same statement and only if the new one opens; their ids come back (`endedSessionIds`). (Signup's
+ * and the password change's statements open a session that is the account's only live one, so only
+ * signin can reach the limit; concurrent signins may pass it briefly, until the next one.) With `rehash`
  * (the stored hash was made at another cost than the configured one), the same statement replaces the
  * hash, on the same condition: after a cost change, accounts move to the new cost as they sign in, so a
  * wrong password costs what an unknown email (compared against a dummy at the configured cost) costs.
