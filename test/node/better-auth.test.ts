@@ -204,21 +204,17 @@ describe('access tokens from a real Better Auth server', () => {
       expect(rows[0].seconds).toBeLessThanOrEqual(900 + 60);
     });
     const socket = new WebSocket(`${worker.url.replace(/^http/, 'ws')}${url}`);
+    // One listener records every message; `received(n)` waits until n have come (polling: it may be
+    // called after they came, since an event can arrive before the write's response).
     const messages: { type: string; seq?: number }[] = [];
-    const received = (count: number) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${JSON.stringify(messages)} after 10 s`)), 10_000);
-        const check = () => {
-          if (messages.length < count) return;
-          clearTimeout(timer);
-          resolve();
-        };
-        socket.addEventListener('message', (event) => {
-          messages.push(JSON.parse(String(event.data)));
-          check();
-        });
-        check();
-      });
+    socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
+    const received = async (count: number) => {
+      const deadline = Date.now() + 10_000;
+      while (messages.length < count) {
+        if (Date.now() > deadline) throw new Error(`${JSON.stringify(messages)} after 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
     try {
       await received(1);
       const created = await call('/api/tasks', token, { method: 'POST', body: JSON.stringify({ title: 'live' }) });
