@@ -15,20 +15,22 @@ export interface AuthMessage {
   session: Session | null;
 }
 
-/** Starts listening to the other tabs; answers the function that tells them. */
-export function crossTab(
-  name: string,
-  store: Store,
-  key: string,
-  receive: (message: AuthMessage) => void,
-): (message: AuthMessage) => void {
+export interface CrossTab {
+  /** Tells the other tabs. */
+  tell(message: AuthMessage): void;
+  /** Sessions from other tabs reach this one (a BroadcastChannel): news worth waiting for. */
+  hearsSessions: boolean;
+}
+
+/** Starts listening to the other tabs. */
+export function crossTab(name: string, store: Store, key: string, receive: (message: AuthMessage) => void): CrossTab {
   const scope = globalThis as any;
   // A memory session is this page's alone: other tabs have sessions of their own, not to be touched.
   if (store.shared && scope.BroadcastChannel) {
     const channel = new scope.BroadcastChannel(name);
     channel.onmessage = (message: { data: AuthMessage }) => receive(message.data);
     channel.unref?.(); // Node only: an open channel must not keep a process (a test, a script) alive
-    return (message) => channel.postMessage(message);
+    return { tell: (message) => channel.postMessage(message), hearsSessions: true };
   }
   if (store.local) {
     scope.addEventListener?.('storage', (change: { key: string | null; newValue: string | null }) => {
@@ -37,5 +39,5 @@ export function crossTab(
         receive({ event: 'SIGNED_OUT', session: null });
     });
   }
-  return () => {};
+  return { tell: () => {}, hearsSessions: false };
 }

@@ -14,8 +14,13 @@ import { send } from './send.js';
 import type { SessionState } from './session.js';
 import type { Store } from './storage.js';
 
-/** How long a tab waits inside the lock for the news of a refresh another tab has just stored. */
-const NEWS_MS = 1000;
+/**
+ * How long a tab waits inside the lock for the news of a session another tab has just stored. That tab
+ * tells before it lets go of the lock, so the news is on its way and the wait ends when it arrives; the
+ * bound matters only if that tab closed in between. It is generous because a busy machine can hold a
+ * message back for over a second, and a tab that stops waiting too soon rotates the session again.
+ */
+const NEWS_MS = 5000;
 
 export interface RefreshOptions {
   name: string;

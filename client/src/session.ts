@@ -32,7 +32,7 @@ export function createSessionState(store: Store, key: string, name: string) {
     }
   }
 
-  const post = crossTab(name, store, key, (message) => {
+  const { tell: post, hearsSessions } = crossTab(name, store, key, (message) => {
     // Tabs racing without Web Locks can both refresh to the same session: told once is enough.
     if (message.session && JSON.stringify(message.session) === JSON.stringify(current)) return;
     apply(message);
@@ -73,8 +73,9 @@ export function createSessionState(store: Store, key: string, name: string) {
       if (removed) post({ event: 'SIGNED_OUT', session: null });
     },
 
-    /** Resolves when another tab tells of a session, or after `ms`. */
+    /** Resolves when another tab tells of a session, or after `ms`; at once where no tab can tell one. */
     nextSession(ms: number): Promise<void> {
+      if (!hearsSessions) return Promise.resolve();
       return new Promise<void>((resolve) => {
         arrived = resolve;
         setTimeout(resolve, ms);

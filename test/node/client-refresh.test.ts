@@ -3,7 +3,7 @@
 // connection, an answer that never comes — are what the real API gives only under load or in an outage.
 // The same client against the real Worker: client-api.test.ts (a real 429 included) and
 // client-browser.test.ts (tabs in Chromium).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, createTaskApi, NetworkError, type TaskApiOptions } from '../../client/src/index.ts';
 import { type Answer, type FakeApi, fakeSession, problem, startFakeApi } from '../support/client-fake-api.ts';
 
@@ -14,6 +14,7 @@ let fake: FakeApi | undefined;
 let clients = 0;
 
 afterEach(async () => {
+  vi.unstubAllGlobals();
   await fake?.close();
   fake = undefined;
 });
@@ -58,6 +59,19 @@ async function signedIn(refreshAnswers: Answer[] = [], options: Partial<TaskApiO
     api,
     /** The refresh token in the store, if any. */
     stored: () => stored.get(`${name}.refreshToken`),
+    /** What another tab of the origin does when it refreshes first: rotates the session, stores the token. */
+    refreshElsewhere: async () => {
+      const response = await fetch(`${fake!.url}/api/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: stored.get(`${name}.refreshToken`) }),
+      });
+      const session = (await response.json()) as ReturnType<typeof fakeSession>;
+      stored.set(`${name}.refreshToken`, session.refreshToken);
+      return session;
+    },
+    /** The channel the other tabs tell of sessions on. */
+    name,
     events,
     refreshes,
     /** The access token runs out on the (fake) server. */
@@ -184,5 +198,38 @@ describe('client refresh policy (against a local fake of the API)', () => {
     expect(refreshes()).toHaveLength(0);
     expect(stored()).toBe('refresh-1');
     expect(events).toEqual([]);
+  });
+
+  describe('another tab of the origin refreshed first (a shared store)', () => {
+    it('its news comes late (2 s): this tab waits for it and sends no refresh of its own', async () => {
+      const { api, events, refreshes, refreshElsewhere, name } = await signedIn();
+      const session = await refreshElsewhere();
+      const otherTab = new BroadcastChannel(name);
+      const told = setTimeout(() => otherTab.postMessage({ event: 'TOKEN_REFRESHED', session }), 2000);
+      try {
+        expect(await api.tasks.list()).toEqual({ items: [], nextCursor: null });
+      } finally {
+        clearTimeout(told);
+        otherTab.close();
+      }
+      expect(refreshes().map((request) => request.body)).toEqual([{ refreshToken: 'refresh-1' }]); // the other tab's
+      expect(api.auth.session()?.accessToken).toBe('access-2');
+      expect(events).toEqual(['TOKEN_REFRESHED']);
+    });
+
+    it('where no tab can tell of it (no BroadcastChannel): this tab refreshes at once with the stored token', async () => {
+      vi.stubGlobal('BroadcastChannel', undefined);
+      const { api, refreshes, refreshElsewhere } = await signedIn();
+      await refreshElsewhere();
+      const started = Date.now();
+      expect(await api.tasks.list()).toEqual({ items: [], nextCursor: null });
+      // Waiting for news that cannot come would take the 5-second bound.
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(refreshes().map((request) => request.body)).toEqual([
+        { refreshToken: 'refresh-1' },
+        { refreshToken: 'refresh-2' },
+      ]);
+      expect(api.auth.session()?.accessToken).toBe('access-3');
+    });
   });
 });
