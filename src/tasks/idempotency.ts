@@ -5,11 +5,10 @@ import { getTableName, sql } from 'drizzle-orm';
 import { type Caller, externalAccountSetup, liveSessionCondition } from '../auth/caller.ts';
 import type { UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
-import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { sha256Hex } from '../lib/digest.ts';
 import { NUMBERED_COLUMNS, type NumberedChange, numberChange, numbered, writerLive } from './changes.ts';
-import { roomForTask, type TaskFields } from './repository.ts';
+import { accountGoneDuring, roomForTask, type TaskFields } from './repository.ts';
 
 export type IdempotentCreate =
   | { outcome: 'written'; value: TaskRow; change: NumberedChange }
@@ -119,8 +118,7 @@ export async function createTaskIdempotently(
         from (select 1) one left join record on true`);
     row = rows[0];
   } catch (error) {
-    // The account was deleted while this ran: its session is over.
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION) return { outcome: 'session-ended' };
+    if (accountGoneDuring(error)) return { outcome: 'session-ended' };
     throw error;
   }
   if (row.created !== null && row.created !== undefined) return outcomeOf(row, hash, owner);

@@ -155,8 +155,21 @@ export function roomForTask(owner: UserId, max: number | SQL): SQL {
   return sql`(select count(*) from (select 1 from ${tasks} where ${ownerCondition(owner)} limit ${max}) existing) < ${max}`;
 }
 
-/** The foreign keys a create meets when the account is deleted under it: the session is over. */
-export const ACCOUNT_GONE_CONSTRAINTS = ['fk_tasks_user_id', 'fk_user_change_counters_user_id'];
+/** The foreign keys a create can meet when the account is deleted under it. */
+export const ACCOUNT_GONE_CONSTRAINTS: ReadonlySet<string> = new Set([
+  'fk_tasks_user_id',
+  'fk_user_change_counters_user_id',
+  'fk_task_changes_user_id',
+  'fk_idempotency_keys_user_id',
+]);
+
+/** The account was deleted while a create ran: its session is over (401), never a 500. */
+export function accountGoneDuring(error: unknown): boolean {
+  const constraint = constraintName(error);
+  return (
+    sqlState(error) === FOREIGN_KEY_VIOLATION && constraint !== undefined && ACCOUNT_GONE_CONSTRAINTS.has(constraint)
+  );
+}
 
 export type TaskCreate =
   | { outcome: 'written'; value: TaskRow; change: NumberedChange }
@@ -199,10 +212,7 @@ export async function createTask(
     if (row.id === null || row.id === undefined) return { outcome: 'quota-exceeded' };
     return { outcome: 'written', value: readTask(row), change: numbered(row) };
   } catch (error) {
-    const constraint = constraintName(error);
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraint && ACCOUNT_GONE_CONSTRAINTS.includes(constraint)) {
-      return SESSION_ENDED;
-    }
+    if (accountGoneDuring(error)) return SESSION_ENDED;
     throw error;
   }
 }

@@ -4,12 +4,15 @@
 // idempotency.test.ts):
 // - fk_tasks_user_id (create vs account deletion) → 401, tested in access.test.ts;
 // - fk_idempotency_keys_user_id / fk_tasks_user_id on an Idempotency-Key create vs account deletion → 401;
+// - fk_user_change_counters_user_id / fk_task_changes_user_id (numbering the create's change) → 401, the
+//   same way (ACCOUNT_GONE_CONSTRAINTS; the last test checks each name is a foreign key of the schema);
 // - pk_idempotency_keys (two creates with one new key) → ON CONFLICT, both 201 with one task, tested in
 //   idempotency.test.ts;
 // - tasks_pkey: ids come from the sequence only, so no request can collide;
 // - updates and deletes change no key or reference: their races are 404 / 412 (versions.test.ts), and a
 //   task DELETE vs the account's cascade lock tasks before idempotency_keys in the same order (no deadlock).
 import { describe, expect, it } from 'vitest';
+import { ACCOUNT_GONE_CONSTRAINTS } from '../../../src/tasks/repository.ts';
 import type { TaskDto } from '../../../src/tasks/schemas.ts';
 import { api, queryDatabase } from '../support/api.ts';
 import { bearer, deleteAccount, signUp } from '../support/auth.ts';
@@ -101,5 +104,14 @@ describe('races with the account being deleted (foreign keys)', () => {
         statuses.join(','),
       ).toBe(true);
     }
+  });
+
+  it('the foreign keys a create maps to "session ended" are foreign keys of the schema (a renamed one would be a 500 again)', async () => {
+    const names = [...ACCOUNT_GONE_CONSTRAINTS];
+    const found = await queryDatabase<{ conname: string }>(
+      `select conname from pg_constraint where contype = 'f' and conname = any($1) order by conname`,
+      [names],
+    );
+    expect(found.map((row) => row.conname)).toEqual(names.sort());
   });
 });
