@@ -189,13 +189,14 @@ describe('issuer key sets', () => {
     custom = (_request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(20 * MB) });
       response.write('{"keys": [');
-      setTimeout(() => response.destroy(), 1000);
+      setTimeout(() => response.destroy(), 5000);
     };
     const announced = keySet();
     const started = performance.now();
     await expect(jwtVerify(await token(), announced)).rejects.toBeInstanceOf(KeySetUnavailable);
-    // Refused on the header, not after waiting for a body that never comes.
-    expect(performance.now() - started).toBeLessThan(900);
+    // Refused on the header, not after waiting for a body that never comes (the server gives up at 5 s;
+    // the margin is for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(4000);
   });
 
   it('a key set just under 64 KiB is read and used', async () => {
