@@ -61,10 +61,16 @@ export function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
-export function constraintName(error: unknown): string | undefined {
+function constraintName(error: unknown): string | undefined {
   for (const cause of causes(error)) {
     const constraint = (cause as { constraint?: unknown } | null)?.constraint;
     if (typeof constraint === 'string') return constraint;
   }
   return undefined;
+}
+
+/** The statement broke one of these constraints with this SQLSTATE (e.g. FOREIGN_KEY_VIOLATION). */
+export function violated(error: unknown, state: string, constraints: readonly string[]): boolean {
+  const constraint = constraintName(error);
+  return sqlState(error) === state && constraint !== undefined && constraints.includes(constraint);
 }

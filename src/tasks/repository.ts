@@ -15,7 +15,7 @@ import {
 } from '../auth/caller.ts';
 import { isUserId, type UserId } from '../auth/user-id.ts';
 import type { Database } from '../db/client.ts';
-import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.ts';
+import { FOREIGN_KEY_VIOLATION, violated } from '../db/errors.ts';
 import { parameter, preparedStatements, type StatementValues } from '../db/prepared.ts';
 import { columnNames, rowReader, typed } from '../db/rows.ts';
 import { idempotencyKeys, type TaskRow, tasks, utcNow } from '../db/schema.ts';
@@ -156,19 +156,16 @@ export function roomForTask(owner: UserId, max: number | SQL): SQL {
 }
 
 /** The foreign keys a create can meet when the account is deleted under it. */
-export const ACCOUNT_GONE_CONSTRAINTS: ReadonlySet<string> = new Set([
+export const ACCOUNT_GONE_CONSTRAINTS: readonly string[] = [
   'fk_tasks_user_id',
   'fk_user_change_counters_user_id',
   'fk_task_changes_user_id',
   'fk_idempotency_keys_user_id',
-]);
+];
 
 /** The account was deleted while a create ran: its session is over (401), never a 500. */
 export function accountGoneDuring(error: unknown): boolean {
-  const constraint = constraintName(error);
-  return (
-    sqlState(error) === FOREIGN_KEY_VIOLATION && constraint !== undefined && ACCOUNT_GONE_CONSTRAINTS.has(constraint)
-  );
+  return violated(error, FOREIGN_KEY_VIOLATION, ACCOUNT_GONE_CONSTRAINTS);
 }
 
 export type TaskCreate =

@@ -2,7 +2,7 @@
 // Repositories never see HTTP.
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { constraintName, sqlState, UNIQUE_VIOLATION } from '../../db/errors.ts';
+import { UNIQUE_VIOLATION, violated } from '../../db/errors.ts';
 import { rowReader } from '../../db/rows.ts';
 import { type UserRow, users } from '../../db/schema.ts';
 import {
@@ -33,7 +33,7 @@ export function readPublicUser(raw: Record<string, unknown>): PublicUser {
 }
 
 export function isEmailTaken(error: unknown): boolean {
-  return sqlState(error) === UNIQUE_VIOLATION && constraintName(error) === 'ux_users_email_lower';
+  return violated(error, UNIQUE_VIOLATION, ['ux_users_email_lower']);
 }
 
 /** The signin lookup, through the unique index on lower(email). */

@@ -3,7 +3,7 @@
 // One statement each; repositories never see HTTP.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { constraintName, FOREIGN_KEY_VIOLATION, sqlState } from '../../db/errors.ts';
+import { FOREIGN_KEY_VIOLATION, violated } from '../../db/errors.ts';
 import { columnNames } from '../../db/rows.ts';
 import { emailTokens, retiredRefreshTokens, sessions, users } from '../../db/schema.ts';
 import { changeInBatches, seconds } from '../../db/sql-helpers.ts';
@@ -140,7 +140,7 @@ export async function openSession(
   } catch (error) {
     // The statement's snapshot still had the user, but a deletion committed before the session row's
     // foreign-key check (which waits for it): the account is gone, as if the password were wrong.
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION && constraintName(error) === 'fk_sessions_user_id') return undefined;
+    if (violated(error, FOREIGN_KEY_VIOLATION, ['fk_sessions_user_id'])) return undefined;
     throw error;
   }
 }
