@@ -208,13 +208,8 @@ describe('access tokens from a real Better Auth server', () => {
     // called after they came, since an event can arrive before the write's response).
     const messages: { type: string; seq?: number }[] = [];
     socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
-    const received = async (count: number) => {
-      const deadline = Date.now() + 10_000;
-      while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`${JSON.stringify(messages)} after 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
+    const received = (count: number) =>
+      expect.poll(() => messages.length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(count);
     try {
       await received(1);
       const created = await call('/api/tasks', token, { method: 'POST', body: JSON.stringify({ title: 'live' }) });
