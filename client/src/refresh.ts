@@ -4,6 +4,11 @@
 // inside the lock. Without Web Locks the tabs may refresh at once with the same token, which is safe:
 // the API answers the same token again within 10 s with the same new session.
 //
+// The lock orders the tabs, not what they read: Chromium serves each tab's localStorage from a copy in
+// that tab's process, updated after the fact, so a tab that takes the lock from another can still read
+// the token that tab has just rotated (CI saw two tabs refresh with one token). A tab that had to queue
+// for the lock therefore waits for the news of the tab ahead, whatever its copy of the store says.
+//
 // The session ends only on a 401 from /api/auth/refresh. 429, 503, no answer and a timeout keep the
 // refresh token: retried after Retry-After (retry.ts), then surfaced as a typed error.
 import type { Client } from 'openapi-fetch';
@@ -44,11 +49,13 @@ export function createRefresh(options: RefreshOptions): (refused?: string) => Pr
   let refusedToken: string | undefined;
   let running: Promise<boolean> | null = null;
 
-  async function underLock(before: string | null): Promise<boolean> {
-    if (renewed()) return true;
+  /** `queued`: another tab held the lock when this one asked for it. */
+  async function underLock(before: string | null, queued: boolean): Promise<boolean> {
     let token = await store.get(key);
-    if (token && (token !== before || (state.known && token !== state.known))) {
-      // Stored by another tab since this one last looked: its session is (about to be) broadcast.
+    if (renewed()) return true;
+    if (token && (queued || token !== before || (state.known && token !== state.known))) {
+      // Another tab went first, or stored a token since this one last looked: its session is (about to
+      // be) broadcast.
       await state.nextSession(NEWS_MS);
       if (renewed()) return true;
       token = await store.get(key);
@@ -80,7 +87,10 @@ export function createRefresh(options: RefreshOptions): (refused?: string) => Pr
       refusedToken = refused;
       const before = await store.get(key);
       const locks = (globalThis as any).navigator?.locks;
-      return locks ? locks.request(name, () => underLock(before)) : underLock(before);
+      if (!locks) return underLock(before, false);
+      return locks.request(name, { ifAvailable: true }, (free: unknown) =>
+        free ? underLock(before, false) : locks.request(name, () => underLock(before, true)),
+      );
     })().finally(() => {
       running = null;
     });

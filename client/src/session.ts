@@ -36,7 +36,7 @@ export function createSessionState(store: Store, key: string, name: string) {
     // Tabs racing without Web Locks can both refresh to the same session: told once is enough.
     if (message.session && JSON.stringify(message.session) === JSON.stringify(current)) return;
     apply(message);
-    if (message.session) arrived?.();
+    arrived?.(); // a sign-out ends the wait too: the tab then finds nothing to refresh with
   });
 
   return {
@@ -73,7 +73,7 @@ export function createSessionState(store: Store, key: string, name: string) {
       if (removed) post({ event: 'SIGNED_OUT', session: null });
     },
 
-    /** Resolves when another tab tells of a session, or after `ms`; at once where no tab can tell one. */
+    /** Resolves when another tab tells of a session or its end, or after `ms`; at once where no tab can tell one. */
     nextSession(ms: number): Promise<void> {
       if (!hearsSessions) return Promise.resolve();
       return new Promise<void>((resolve) => {

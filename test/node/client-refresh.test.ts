@@ -59,15 +59,18 @@ async function signedIn(refreshAnswers: Answer[] = [], options: Partial<TaskApiO
     api,
     /** The refresh token in the store, if any. */
     stored: () => stored.get(`${name}.refreshToken`),
-    /** What another tab of the origin does when it refreshes first: rotates the session, stores the token. */
-    refreshElsewhere: async () => {
+    /**
+     * What another tab of the origin does when it refreshes first: rotates the session and stores the
+     * token, unless `seenHere` is false: this tab's copy of the store lags (as Chromium's localStorage can).
+     */
+    refreshElsewhere: async (seenHere = true) => {
       const response = await fetch(`${fake!.url}/api/auth/refresh`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken: stored.get(`${name}.refreshToken`) }),
       });
       const session = (await response.json()) as ReturnType<typeof fakeSession>;
-      stored.set(`${name}.refreshToken`, session.refreshToken);
+      if (seenHere) stored.set(`${name}.refreshToken`, session.refreshToken);
       return session;
     },
     /** The channel the other tabs tell of sessions on. */
@@ -81,6 +84,35 @@ async function signedIn(refreshAnswers: Answer[] = [], options: Partial<TaskApiO
     /** Replaces how /api/tasks answers. */
     answerTasks: (next: typeof tasks) => {
       tasks = next;
+    },
+  };
+}
+
+/**
+ * Node has no navigator.locks: a stand-in with the browser's semantics used here (exclusive, first come
+ * first served, `ifAvailable` answered with a null lock when it is taken).
+ */
+function webLocks() {
+  const tails = new Map<string, Promise<void>>();
+  const counts = new Map<string, number>();
+  return {
+    /** Tabs holding or waiting for the lock. */
+    pending: (name: string) => counts.get(name) ?? 0,
+    request<T>(name: string, ...args: [(lock: unknown) => T] | [{ ifAvailable?: boolean }, (lock: unknown) => T]) {
+      const callback = args.length === 1 ? args[0] : args[1];
+      if (args.length === 2 && args[0].ifAvailable && (counts.get(name) ?? 0) > 0)
+        return Promise.resolve().then(() => callback(null));
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      const result = (tails.get(name) ?? Promise.resolve()).then(() => callback({ name }));
+      const released = result.then(
+        () => {},
+        () => {},
+      );
+      tails.set(
+        name,
+        released.then(() => void counts.set(name, counts.get(name)! - 1)),
+      );
+      return result;
     },
   };
 }
@@ -215,6 +247,66 @@ describe('client refresh policy (against a local fake of the API)', () => {
       expect(refreshes().map((request) => request.body)).toEqual([{ refreshToken: 'refresh-1' }]); // the other tab's
       expect(api.auth.session()?.accessToken).toBe('access-2');
       expect(events).toEqual(['TOKEN_REFRESHED']);
+    });
+
+    /**
+     * Another tab takes the lock and does `elsewhere`; meanwhile `call` starts here and queues for the
+     * lock. That tab tells what it did before it lets go, but the news reaches this tab a second later.
+     */
+    async function queuedBehindOtherTab<T>(
+      name: string,
+      elsewhere: () => Promise<{ event: string; session: unknown }>,
+      call: () => Promise<T>,
+    ): Promise<{ ok?: T; error?: unknown }> {
+      const locks = webLocks();
+      vi.stubGlobal('navigator', { locks });
+      let release = () => {};
+      const otherTabDone = locks.request(name, () => new Promise<void>((resolve) => (release = resolve)));
+      const news = await elsewhere();
+      const settled = call().then(
+        (ok) => ({ ok }),
+        (error) => ({ error }),
+      );
+      await expect.poll(() => locks.pending(name)).toBe(2); // the other tab holds the lock; this one waits
+      const otherTab = new BroadcastChannel(name);
+      const told = setTimeout(() => otherTab.postMessage(news), 1000);
+      release();
+      try {
+        return await settled;
+      } finally {
+        clearTimeout(told);
+        otherTab.close();
+        await otherTabDone;
+      }
+    }
+
+    it('this tab queued for the lock behind it and still reads the old token: it waits for the news, no refresh of its own', async () => {
+      const { api, events, refreshes, refreshElsewhere, name } = await signedIn();
+      const listing = await queuedBehindOtherTab(
+        name,
+        async () => ({ event: 'TOKEN_REFRESHED', session: await refreshElsewhere(false) }),
+        () => api.tasks.list(),
+      );
+      expect(listing).toEqual({ ok: { items: [], nextCursor: null } });
+      expect(refreshes().map((request) => request.body)).toEqual([{ refreshToken: 'refresh-1' }]); // the other tab's
+      expect(api.auth.session()?.accessToken).toBe('access-2');
+      expect(events).toEqual(['TOKEN_REFRESHED']);
+    });
+
+    it('the tab ahead in the queue signed out: the news ends the wait at once, and the call is refused', async () => {
+      // The session was revoked: the old token this tab still reads is refused too.
+      const { api, events, expire, name } = await signedIn([problem(401, 'UNAUTHENTICATED')]);
+      expire();
+      const started = Date.now();
+      const listing = await queuedBehindOtherTab(
+        name,
+        async () => ({ event: 'SIGNED_OUT', session: null }),
+        () => api.tasks.list(),
+      );
+      expect(listing.error).toMatchObject({ status: 401 });
+      expect(Date.now() - started).toBeLessThan(4000); // not the 5-second bound for a refresh's news
+      expect(api.auth.session()).toBeNull();
+      expect(events).toEqual(['SIGNED_OUT']);
     });
 
     it('where no tab can tell of it (no BroadcastChannel): this tab refreshes at once with the stored token', async () => {
