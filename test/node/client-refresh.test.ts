@@ -104,16 +104,20 @@ function webLocks() {
         return Promise.resolve().then(() => callback(null));
       counts.set(name, (counts.get(name) ?? 0) + 1);
       const result = (tails.get(name) ?? Promise.resolve()).then(() => callback({ name }));
-      const released = result.then(
-        () => {},
-        () => {},
-      );
-      tails.set(
-        name,
-        released.then(() => void counts.set(name, counts.get(name)! - 1)),
-      );
+      const release = () => void counts.set(name, counts.get(name)! - 1);
+      tails.set(name, result.then(release, release));
       return result;
     },
+  };
+}
+
+/** Another tab tells `message` on the channel `name` after `ms`; the answer stops it (and closes the channel). */
+function tellLater(name: string, message: { event: string; session: unknown }, ms: number): () => void {
+  const otherTab = new BroadcastChannel(name);
+  const told = setTimeout(() => otherTab.postMessage(message), ms);
+  return () => {
+    clearTimeout(told);
+    otherTab.close();
   };
 }
 
@@ -235,14 +239,11 @@ describe('client refresh policy (against a local fake of the API)', () => {
   describe('another tab of the origin refreshed first (a shared store)', () => {
     it('its news comes late (2 s): this tab waits for it and sends no refresh of its own', async () => {
       const { api, events, refreshes, refreshElsewhere, name } = await signedIn();
-      const session = await refreshElsewhere();
-      const otherTab = new BroadcastChannel(name);
-      const told = setTimeout(() => otherTab.postMessage({ event: 'TOKEN_REFRESHED', session }), 2000);
+      const stopTelling = tellLater(name, { event: 'TOKEN_REFRESHED', session: await refreshElsewhere() }, 2000);
       try {
         expect(await api.tasks.list()).toEqual({ items: [], nextCursor: null });
       } finally {
-        clearTimeout(told);
-        otherTab.close();
+        stopTelling();
       }
       expect(refreshes().map((request) => request.body)).toEqual([{ refreshToken: 'refresh-1' }]); // the other tab's
       expect(api.auth.session()?.accessToken).toBe('access-2');
@@ -268,14 +269,12 @@ describe('client refresh policy (against a local fake of the API)', () => {
         (error) => ({ error }),
       );
       await expect.poll(() => locks.pending(name)).toBe(2); // the other tab holds the lock; this one waits
-      const otherTab = new BroadcastChannel(name);
-      const told = setTimeout(() => otherTab.postMessage(news), 1000);
+      const stopTelling = tellLater(name, news, 1000);
       release();
       try {
         return await settled;
       } finally {
-        clearTimeout(told);
-        otherTab.close();
+        stopTelling();
         await otherTabDone;
       }
     }
