@@ -56,7 +56,7 @@ export function createRefresh(options: RefreshOptions): (refused?: string) => Pr
     if (token && (queued || token !== before || (state.known && token !== state.known))) {
       // Another tab went first, or stored a token since this one last looked: its session is (about to
       // be) broadcast.
-      await state.nextSession(NEWS_MS);
+      await state.nextNews(NEWS_MS);
       if (renewed()) return true;
       token = await store.get(key);
     }

@@ -32,7 +32,7 @@ export function createSessionState(store: Store, key: string, name: string) {
     }
   }
 
-  const { tell: post, hearsSessions } = crossTab(name, store, key, (message) => {
+  const { tell, hearsSessions } = crossTab(name, store, key, (message) => {
     // Tabs racing without Web Locks can both refresh to the same session: told once is enough.
     if (message.session && JSON.stringify(message.session) === JSON.stringify(current)) return;
     apply(message);
@@ -56,7 +56,7 @@ export function createSessionState(store: Store, key: string, name: string) {
     async keep(event: AuthEvent, session: Session): Promise<void> {
       await store.set(key, session.refreshToken);
       apply({ event, session });
-      post({ event, session });
+      tell({ event, session });
     },
 
     /**
@@ -70,11 +70,11 @@ export function createSessionState(store: Store, key: string, name: string) {
       const removed = stored !== null && (used === undefined || stored === used);
       if (removed) await store.remove(key);
       apply({ event: 'SIGNED_OUT', session: null });
-      if (removed) post({ event: 'SIGNED_OUT', session: null });
+      if (removed) tell({ event: 'SIGNED_OUT', session: null });
     },
 
-    /** Resolves when another tab tells of a session or its end, or after `ms`; at once where no tab can tell one. */
-    nextSession(ms: number): Promise<void> {
+    /** Resolves when another tab tells of a session or its end, or after `ms`; at once where none can be told. */
+    nextNews(ms: number): Promise<void> {
       if (!hearsSessions) return Promise.resolve();
       return new Promise<void>((resolve) => {
         arrived = resolve;
